@@ -1,0 +1,54 @@
+"""cp_mock: Amazon Connect Customer Profiles, mocked the way moto mocks AWS.
+
+Importing the package registers the service with moto, so ``moto.mock_aws`` serves it
+too; ``mock_customerprofiles`` is the same mock under the name this package is known by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
+
+from moto import mock_aws
+from moto.core.config import DefaultConfig
+from moto.core.models import MockAWS
+
+from .models import CustomerProfilesBackend, customerprofiles_backends
+from .registry import register
+
+__version__ = "0.1.0"
+__all__ = [
+    "CustomerProfilesBackend",
+    "get_backend",
+    "mock_customerprofiles",
+    "__version__",
+]
+
+register()
+
+T = TypeVar("T")
+
+
+@overload
+def mock_customerprofiles(func: None = None, config: DefaultConfig | None = None) -> MockAWS: ...
+@overload
+def mock_customerprofiles(
+    func: Callable[..., T], config: DefaultConfig | None = None
+) -> Callable[..., T]: ...
+def mock_customerprofiles(
+    func: Callable[..., T] | None = None, config: DefaultConfig | None = None
+) -> MockAWS | Callable[..., T]:
+    """Mock Customer Profiles (and every moto service) as a decorator or context manager.
+
+    Works on functions, on classes (every test method) and in ``with`` blocks; mocks nest,
+    and state is reset when the outermost one exits.
+    """
+    if func is None:
+        return mock_aws(config=config)
+    return mock_aws(func)
+
+
+def get_backend(account_id: str = "123456789012", region: str = "us-east-1") -> Any:
+    """The backend serving ``account_id`` in ``region``, for seeding and inspecting state."""
+    backend: CustomerProfilesBackend = customerprofiles_backends[account_id][region]
+    return backend

@@ -1,0 +1,3 @@
+from .backend import CustomerProfilesBackend, customerprofiles_backends
+
+__all__ = ["CustomerProfilesBackend", "customerprofiles_backends"]

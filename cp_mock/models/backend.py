@@ -1,0 +1,32 @@
+"""The Customer Profiles backend: one per (account, region), composed of the families."""
+
+from __future__ import annotations
+
+from threading import RLock
+
+from moto.core.base_backend import BackendDict, BaseBackend
+
+from .domains import Domain, DomainOperations
+from .profiles import ProfileOperations
+from .tags import TagOperations, TagStore
+
+
+class CustomerProfilesBackend(
+    DomainOperations,
+    ProfileOperations,
+    TagOperations,
+    BaseBackend,
+):
+    """Plain in-memory state; every public method is one API operation, named as boto3 names it.
+
+    Callers that change state from several threads hold ``lock`` (the response layer does).
+    """
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        BaseBackend.__init__(self, region_name, account_id)
+        self.domains: dict[str, Domain] = {}
+        self.tags = TagStore()
+        self.lock = RLock()
+
+
+customerprofiles_backends = BackendDict(CustomerProfilesBackend, "customer-profiles")

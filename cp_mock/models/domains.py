@@ -1,0 +1,144 @@
+"""Domains: the container of every other resource (API_CreateDomain ... API_ListDomains)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..exceptions import BadRequestException
+from .base import BackendState
+from .clock import now
+from .search import KeyIndex
+from .tags import tags_member
+
+# UpdateDomain: "If specified as an empty string, it will clear any existing value."
+CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
+
+
+@dataclass
+class Domain:
+    name: str
+    arn: str
+    settings: dict[str, Any]
+    created_at: datetime = field(default_factory=now)
+    last_updated_at: datetime = field(default_factory=now)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    index: KeyIndex = field(default_factory=KeyIndex)
+    # creation order of profiles, so search results come back in a stable order
+    profile_rank: dict[str, int] = field(default_factory=dict)
+    _ranks: itertools.count[int] = field(default_factory=itertools.count)
+
+    def next_rank(self) -> int:
+        return next(self._ranks)
+
+    def object_count(self) -> int:
+        return 0
+
+    def total_size(self) -> int:
+        return 0
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "ProfileCount": len(self.profiles),
+            "MeteringProfileCount": len(self.profiles),
+            "ObjectCount": self.object_count(),
+            "TotalSize": self.total_size(),
+        }
+
+    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
+        return {
+            "DomainName": self.name,
+            **self.settings,
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.last_updated_at,
+            **tags_member("Tags", tags),
+        }
+
+
+class DomainOperations(BackendState):
+    def create_domain(
+        self,
+        domain_name: str,
+        default_expiration_days: int,
+        default_encryption_key: str | None = None,
+        dead_letter_queue_url: str | None = None,
+        matching: dict[str, Any] | None = None,
+        rule_based_matching: dict[str, Any] | None = None,
+        data_store: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        if domain_name in self.domains:
+            raise BadRequestException(f"Domain {domain_name} already exists")
+        settings = {
+            "DefaultExpirationDays": default_expiration_days,
+            "DefaultEncryptionKey": default_encryption_key,
+            "DeadLetterQueueUrl": dead_letter_queue_url,
+            "Matching": matching,
+            "RuleBasedMatching": rule_based_matching,
+            "DataStore": data_store,
+        }
+        domain = Domain(
+            name=domain_name,
+            arn=self.arn(f"domains/{domain_name}"),
+            settings={k: v for k, v in settings.items() if v is not None},
+        )
+        self.tags.register(domain.arn, tags)
+        self.domains[domain_name] = domain
+        return domain.describe(self.tags.get(domain.arn))
+
+    def get_domain(self, domain_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        return {**domain.describe(self.tags.get(domain.arn)), "Stats": domain.stats()}
+
+    def update_domain(
+        self,
+        domain_name: str,
+        default_expiration_days: int | None = None,
+        default_encryption_key: str | None = None,
+        dead_letter_queue_url: str | None = None,
+        matching: dict[str, Any] | None = None,
+        rule_based_matching: dict[str, Any] | None = None,
+        data_store: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        changes = {
+            "DefaultExpirationDays": default_expiration_days,
+            "DefaultEncryptionKey": default_encryption_key,
+            "DeadLetterQueueUrl": dead_letter_queue_url,
+            "Matching": matching,
+            "RuleBasedMatching": rule_based_matching,
+            "DataStore": data_store,
+        }
+        if tags:
+            self.tags.tag(domain.arn, tags)
+        for setting, value in changes.items():
+            if value is None:
+                continue
+            if value == "" and setting in CLEARABLE_SETTINGS:
+                domain.settings.pop(setting, None)
+            else:
+                domain.settings[setting] = value
+        domain.last_updated_at = now()
+        return domain.describe(self.tags.get(domain.arn))
+
+    def delete_domain(self, domain_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        del self.domains[domain_name]
+        self.tags.forget(domain.arn)
+        return {"Message": f"Domain {domain_name} deleted"}
+
+    def list_domains(self) -> dict[str, Any]:
+        return {
+            "Items": [
+                {
+                    "DomainName": d.name,
+                    "CreatedAt": d.created_at,
+                    "LastUpdatedAt": d.last_updated_at,
+                    **tags_member("Tags", self.tags.get(d.arn)),
+                }
+                for d in sorted(self.domains.values(), key=lambda d: d.name)
+            ]
+        }

@@ -1,0 +1,180 @@
+"""Standard profiles, their searchable keys, and SearchProfiles.
+
+UpdateProfile follows API_UpdateProfile: an empty string removes a value, an omitted
+value is kept; Address sub-fields and Attributes follow the same rule member by member.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from botocore import xform_name
+
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from .base import BackendState
+from .domains import Domain
+from .search import ADDED_SOURCE, STANDARD_SOURCE, standard_keys
+
+PROFILE_FIELDS = (
+    "AccountNumber", "AdditionalInformation", "PartyType", "BusinessName", "FirstName",
+    "MiddleName", "LastName", "BirthDate", "Gender", "PhoneNumber", "MobilePhoneNumber",
+    "HomePhoneNumber", "BusinessPhoneNumber", "EmailAddress", "PersonalEmailAddress",
+    "BusinessEmailAddress", "Address", "ShippingAddress", "MailingAddress", "BillingAddress",
+    "Attributes", "PartyTypeString", "GenderString", "ProfileType", "EngagementPreferences",
+)  # fmt: skip
+ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
+_FIELD_FOR_ARGUMENT = {xform_name(f): f for f in PROFILE_FIELDS}
+
+
+def _profile_fields(arguments: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(arguments) - set(_FIELD_FOR_ARGUMENT)
+    if unknown:
+        raise BadRequestException(f"Unknown profile fields: {', '.join(sorted(unknown))}")
+    return {_FIELD_FOR_ARGUMENT[a]: v for a, v in arguments.items() if v is not None}
+
+
+def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if v not in ("", None, {}, [])}
+
+
+def apply_update(profile: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Apply UpdateProfile's rules for ``changes`` to ``profile`` in place."""
+    for field, value in changes.items():
+        if field in ADDRESS_FIELDS or field == "Attributes":
+            merged = _drop_empty({**profile.get(field, {}), **value})
+            if merged:
+                profile[field] = merged
+            else:
+                profile.pop(field, None)
+        elif value == "":
+            profile.pop(field, None)
+        else:
+            profile[field] = value
+
+
+class ProfileOperations(BackendState):
+    # -- shared by every family that writes profiles ---------------------------------
+    def profile_state(self, domain: Domain, profile_id: str) -> dict[str, Any]:
+        profile = domain.profiles.get(profile_id)
+        if profile is None:
+            raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
+        return profile
+
+    def store_new_profile(self, domain: Domain, fields: dict[str, Any]) -> dict[str, Any]:
+        profile_id = self.new_profile_id()
+        profile = {"ProfileId": profile_id}
+        apply_update(profile, fields)
+        domain.profiles[profile_id] = profile
+        domain.profile_rank[profile_id] = domain.next_rank()
+        self.reindex_profile(domain, profile)
+        return profile
+
+    def reindex_profile(self, domain: Domain, profile: dict[str, Any]) -> None:
+        domain.index.replace_source(profile["ProfileId"], STANDARD_SOURCE, standard_keys(profile))
+
+    def remove_profile(self, domain: Domain, profile_id: str) -> None:
+        """Forget a profile everywhere; families holding per-profile data extend this."""
+        domain.profiles.pop(profile_id, None)
+        domain.profile_rank.pop(profile_id, None)
+        domain.index.remove_profile(profile_id)
+
+    def new_profile_id(self) -> str:
+        from moto.moto_api._internal import mock_random
+
+        return str(mock_random.uuid4().hex)
+
+    # -- operations --------------------------------------------------------------------
+    def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        profile = self.store_new_profile(domain, _profile_fields(fields))
+        return {"ProfileId": profile["ProfileId"]}
+
+    def update_profile(self, domain_name: str, profile_id: str, **fields: Any) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        profile = self.profile_state(domain, profile_id)
+        apply_update(profile, _profile_fields(fields))
+        self.reindex_profile(domain, profile)
+        return {"ProfileId": profile_id}
+
+    def delete_profile(self, domain_name: str, profile_id: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        self.profile_state(domain, profile_id)
+        self.remove_profile(domain, profile_id)
+        return {"Message": f"Profile {profile_id} deleted"}
+
+    def batch_get_profile(self, domain_name: str, profile_ids: list[str]) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        profiles, errors = [], []
+        for profile_id in profile_ids:
+            profile = domain.profiles.get(profile_id)
+            if profile is None:
+                errors.append(
+                    {
+                        "Code": "ResourceNotFoundException",
+                        "Message": f"Profile {profile_id} does not exist",
+                        "ProfileId": profile_id,
+                    }
+                )
+            else:
+                profiles.append(copy.deepcopy(profile))
+        return {"Profiles": profiles, "Errors": errors}
+
+    def add_profile_key(
+        self, domain_name: str, profile_id: str, key_name: str, values: list[str]
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        self.profile_state(domain, profile_id)
+        domain.index.add(profile_id, key_name, values, ADDED_SOURCE)
+        return {"KeyName": key_name, "Values": values}
+
+    def delete_profile_key(
+        self, domain_name: str, profile_id: str, key_name: str, values: list[str]
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        self.profile_state(domain, profile_id)
+        domain.index.discard(profile_id, key_name, values)
+        return {"Message": f"Key {key_name} removed from profile {profile_id}"}
+
+    def search_profiles(
+        self,
+        domain_name: str,
+        key_name: str,
+        values: list[str],
+        additional_search_keys: list[dict[str, Any]] | None = None,
+        logical_operator: str | None = None,
+    ) -> dict[str, Any]:
+        """Look the keys up in the index (API_SearchProfiles).
+
+        FoundByItems is filled when AdditionalSearchKeys is given, as Profile.FoundByItems
+        describes: with AND every requested pair, with OR the pairs each profile matched.
+        """
+        domain = self.get_domain_state(domain_name)
+        search_keys = [{"KeyName": key_name, "Values": values}, *(additional_search_keys or [])]
+        matches = [domain.index.find(k["KeyName"], k["Values"]) for k in search_keys]
+        if logical_operator == "AND":
+            found = set.intersection(*matches)
+        else:
+            found = set.union(*matches)
+        items = []
+        for profile_id in sorted(found, key=domain.profile_rank.__getitem__):
+            item = copy.deepcopy(domain.profiles[profile_id])
+            if additional_search_keys:
+                item["FoundByItems"] = self._found_by(
+                    domain, profile_id, search_keys, logical_operator
+                )
+            items.append(item)
+        return {"Items": items}
+
+    @staticmethod
+    def _found_by(
+        domain: Domain, profile_id: str, search_keys: list[dict[str, Any]], operator: str | None
+    ) -> list[dict[str, Any]]:
+        if operator == "AND":
+            return [{"KeyName": k["KeyName"], "Values": list(k["Values"])} for k in search_keys]
+        found_by = []
+        for key in search_keys:
+            matched = domain.index.matched_values(profile_id, key["KeyName"], key["Values"])
+            if matched:
+                found_by.append({"KeyName": key["KeyName"], "Values": matched})
+        return found_by

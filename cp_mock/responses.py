@@ -1,0 +1,99 @@
+"""The response layer: parsed request -> validated -> backend method -> serialized result.
+
+moto routes the request to an operation and parses it from the botocore model
+(``automated_parameter_parsing``); moto's serializer renders the result and any
+``ServiceException`` against the same model. What is left is one handler for every
+operation: validate what the client does not, call the backend method boto3 would name
+the operation by (top-level members passed in snake_case), and page the result. An
+operation is served as soon as the backend has a method for it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from botocore import xform_name
+from botocore.model import OperationModel
+from moto.core.responses import ActionResult, BaseResponse
+from moto.core.utils import camelcase_to_underscores, get_service_model
+
+from .exceptions import BadRequestException
+from .models import CustomerProfilesBackend, customerprofiles_backends
+from .pagination import paginate
+from .validation import validate_request
+
+SERVICE_NAME = "customer-profiles"
+
+
+@cache
+def _accepted_arguments(method: Callable[..., Any]) -> frozenset[str] | None:
+    """The keyword names ``method`` takes, or None when it takes ``**kwargs``."""
+    parameters = inspect.signature(method).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return frozenset(p.name for p in parameters)
+
+
+def backend_arguments(method: Callable[..., Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    """Top-level request members as keyword arguments; members the method predates are left out."""
+    accepted = _accepted_arguments(getattr(method, "__func__", method))
+    arguments = {xform_name(name): value for name, value in params.items()}
+    if accepted is None:
+        return arguments
+    return {name: value for name, value in arguments.items() if name in accepted}
+
+
+class CustomerProfilesResponse(BaseResponse):
+    def __init__(self) -> None:
+        super().__init__(service_name=SERVICE_NAME)
+        self.automated_parameter_parsing = True
+        self.parse_error: BadRequestException | None = None
+
+    @property
+    def backend(self) -> CustomerProfilesBackend:
+        return customerprofiles_backends[self.current_account][self.region]
+
+    @property
+    def operation_model(self) -> OperationModel:
+        return get_service_model(SERVICE_NAME).operation_model(self._get_action())
+
+    def parse_parameters(self, request: Any) -> None:
+        # A body that is not JSON, or a value of the wrong type, is the caller's error.
+        try:
+            super().parse_parameters(request)
+        except Exception as error:  # noqa: BLE001 - any parser failure is a bad request
+            self.params = {}
+            self.parse_error = BadRequestException(f"Could not parse the request: {error}")
+
+    def serve_operation(self) -> ActionResult:
+        if self.parse_error is not None:
+            raise self.parse_error
+        operation_model = self.operation_model
+        params = dict(self.params)
+        validate_request(operation_model, params)
+        method = getattr(self.backend, xform_name(operation_model.name))
+        with self.backend.lock:
+            result = method(**backend_arguments(method, params))
+        return ActionResult(paginate(operation_model, params, result))
+
+
+def _serve(self: CustomerProfilesResponse) -> ActionResult:
+    return self.serve_operation()
+
+
+def implemented_operations() -> list[str]:
+    """Operations of the model the backend has a method for."""
+    model = get_service_model(SERVICE_NAME)
+    return [
+        name
+        for name in model.operation_names
+        if callable(getattr(CustomerProfilesBackend, xform_name(name), None))
+    ]
+
+
+# moto's dispatcher looks for a method named after the operation; every one is _serve.
+for _operation in implemented_operations():
+    setattr(CustomerProfilesResponse, camelcase_to_underscores(_operation), _serve)

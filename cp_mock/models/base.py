@@ -13,7 +13,12 @@ if TYPE_CHECKING:
 
 
 class BackendState:
-    """Attributes the family mixins read and write; ``CustomerProfilesBackend`` sets them."""
+    """Attributes the family mixins read and write; ``CustomerProfilesBackend`` sets them.
+
+    The hook methods below are how one family tells the others about a profile's life.
+    A family that keeps per-profile data overrides the hook, calls ``super()`` and then
+    does its own part; it must come before ``ProfileOperations`` in the backend's bases.
+    """
 
     account_id: str
     region_name: str
@@ -30,3 +35,20 @@ class BackendState:
         if domain is None:
             raise ResourceNotFoundException(f"Domain {domain_name} does not exist")
         return domain
+
+    # -- hooks ---------------------------------------------------------------------------
+    def remove_profile(self, domain: Domain, profile_id: str) -> None:
+        """Forget a deleted (or merged-away) profile everywhere."""
+
+    def move_profile_data(self, domain: Domain, from_id: str, to_id: str) -> None:
+        """Give what ``from_id`` holds (keys, objects, ...) to ``to_id`` (MergeProfiles)."""
+
+    def record_history(
+        self,
+        domain: Domain,
+        profile_id: str,
+        action_type: str,
+        object_type_name: str | None = None,
+        profile_object_unique_key: str | None = None,
+    ) -> None:
+        """Note a change to a profile for ListProfileHistoryRecords (ActionType values)."""

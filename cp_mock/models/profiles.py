@@ -74,10 +74,14 @@ class ProfileOperations(BackendState):
         domain.index.replace_source(profile["ProfileId"], STANDARD_SOURCE, standard_keys(profile))
 
     def remove_profile(self, domain: Domain, profile_id: str) -> None:
-        """Forget a profile everywhere; families holding per-profile data extend this."""
+        super().remove_profile(domain, profile_id)
         domain.profiles.pop(profile_id, None)
         domain.profile_rank.pop(profile_id, None)
         domain.index.remove_profile(profile_id)
+
+    def move_profile_data(self, domain: Domain, from_id: str, to_id: str) -> None:
+        super().move_profile_data(domain, from_id, to_id)
+        domain.index.move_profile(from_id, to_id)
 
     def new_profile_id(self) -> str:
         from moto.moto_api._internal import mock_random
@@ -88,6 +92,7 @@ class ProfileOperations(BackendState):
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile = self.store_new_profile(domain, _profile_fields(fields))
+        self.record_history(domain, profile["ProfileId"], "CREATED")
         return {"ProfileId": profile["ProfileId"]}
 
     def update_profile(self, domain_name: str, profile_id: str, **fields: Any) -> dict[str, Any]:
@@ -95,11 +100,13 @@ class ProfileOperations(BackendState):
         profile = self.profile_state(domain, profile_id)
         apply_update(profile, _profile_fields(fields))
         self.reindex_profile(domain, profile)
+        self.record_history(domain, profile_id, "UPDATED")
         return {"ProfileId": profile_id}
 
     def delete_profile(self, domain_name: str, profile_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
+        self.record_history(domain, profile_id, "DELETED_BY_CUSTOMER")
         self.remove_profile(domain, profile_id)
         return {"Message": f"Profile {profile_id} deleted"}
 
@@ -126,6 +133,7 @@ class ProfileOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
         domain.index.add(profile_id, key_name, values, ADDED_SOURCE)
+        self.record_history(domain, profile_id, "ADDED_PROFILE_KEY")
         return {"KeyName": key_name, "Values": values}
 
     def delete_profile_key(
@@ -134,6 +142,7 @@ class ProfileOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
         domain.index.discard(profile_id, key_name, values)
+        self.record_history(domain, profile_id, "DELETED_PROFILE_KEY")
         return {"Message": f"Key {key_name} removed from profile {profile_id}"}
 
     def search_profiles(

@@ -1,0 +1,25 @@
+"""Invariants of backend state that every write must preserve (used after fuzzing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cp_mock.models.search import standard_keys
+
+
+def assert_consistent(backend: Any) -> None:
+    for name, domain in backend.domains.items():
+        postings = domain.index.postings()
+        for profile_id, profile in domain.profiles.items():
+            assert profile["ProfileId"] == profile_id
+            for key, values in standard_keys(profile).items():
+                for value in values:
+                    assert profile_id in postings.get(key, {}).get(value, set()), (
+                        f"{name}: profile {profile_id} missing from index {key}={value!r}"
+                    )
+        for key, values in postings.items():
+            for value, profile_ids in values.items():
+                stray = profile_ids - set(domain.profiles)
+                assert not stray, f"{name}: index {key}={value!r} names gone profiles {stray}"
+        assert set(domain.profile_rank) == set(domain.profiles)
+        assert domain.stats()["ProfileCount"] == len(domain.profiles)

@@ -1,0 +1,23 @@
+"""docs/coverage.md must list exactly what is implemented now."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_coverage_page_is_current() -> None:
+    render = runpy.run_path(str(ROOT / "scripts" / "coverage.py"))["render"]
+    page = (ROOT / "docs" / "coverage.md").read_text()
+    assert page == render(), "docs/coverage.md is stale: run python scripts/coverage.py"
+
+
+def test_readme_second_command_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = [line.strip() for line in readme.splitlines() if line.startswith("    pip install")]
+    assert commands[0] == "pip install -e . && python -m cp_mock demo"
+    assert commands[1].startswith("pip install -e '.[test]'") and "pytest" in commands[1]
+    assert "README.md" in ci  # .ci/run reads the command from the README, so they cannot drift

@@ -1,0 +1,131 @@
+"""The ways to turn the mock on, and what they guarantee (isolation, reset, coexistence)."""
+
+from __future__ import annotations
+
+import os
+import unittest
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+import cp_mock
+from cp_mock import get_backend, mock_customerprofiles
+
+
+def new_client(region: str = "us-east-1") -> Any:
+    return boto3.client("customer-profiles", region_name=region)
+
+
+def domain_names(client: Any) -> list[str]:
+    return [d["DomainName"] for d in client.list_domains()["Items"]]
+
+
+@mock_customerprofiles
+def test_function_decorator() -> None:
+    client = new_client()
+    client.create_domain(DomainName="decorated", DefaultExpirationDays=1)
+    assert domain_names(client) == ["decorated"]
+
+
+def test_state_is_reset_between_uses() -> None:
+    with mock_customerprofiles():
+        new_client().create_domain(DomainName="first", DefaultExpirationDays=1)
+    with mock_customerprofiles():
+        assert domain_names(new_client()) == []
+
+
+def test_nested_mocks_reset_only_when_the_outermost_exits() -> None:
+    with mock_customerprofiles():
+        new_client().create_domain(DomainName="outer", DefaultExpirationDays=1)
+        with mock_customerprofiles():
+            new_client().create_domain(DomainName="inner", DefaultExpirationDays=1)
+        assert domain_names(new_client()) == ["inner", "outer"]
+    with mock_customerprofiles():
+        assert domain_names(new_client()) == []
+
+
+@mock_customerprofiles
+class TestClassDecorator(unittest.TestCase):
+    def test_one(self) -> None:
+        new_client().create_domain(DomainName="one", DefaultExpirationDays=1)
+        assert domain_names(new_client()) == ["one"]
+
+    def test_two(self) -> None:
+        # every test method starts from an empty service
+        new_client().create_domain(DomainName="two", DefaultExpirationDays=1)
+        assert domain_names(new_client()) == ["two"]
+
+
+def test_moto_mock_aws_serves_customer_profiles() -> None:
+    with mock_aws():
+        client = new_client()
+        client.create_domain(DomainName="via-moto", DefaultExpirationDays=1)
+        assert domain_names(client) == ["via-moto"]
+
+
+def test_other_moto_services_work_side_by_side() -> None:
+    with mock_customerprofiles():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="exports")
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        queue = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+        client = new_client()
+        client.create_domain(DomainName="d", DefaultExpirationDays=1, DeadLetterQueueUrl=queue)
+        assert client.get_domain(DomainName="d")["DeadLetterQueueUrl"] == queue
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["exports"]
+
+
+def test_regions_are_isolated() -> None:
+    with mock_customerprofiles():
+        new_client("us-east-1").create_domain(DomainName="east", DefaultExpirationDays=1)
+        new_client("eu-west-2").create_domain(DomainName="london", DefaultExpirationDays=1)
+        assert domain_names(new_client("us-east-1")) == ["east"]
+        assert domain_names(new_client("eu-west-2")) == ["london"]
+        assert list(get_backend(region="eu-west-2").domains) == ["london"]
+
+
+def test_accounts_are_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
+    with mock_customerprofiles():
+        new_client().create_domain(DomainName="default-account", DefaultExpirationDays=1)
+        monkeypatch.setenv("MOTO_ACCOUNT_ID", "111111111111")
+        new_client().create_domain(DomainName="other-account", DefaultExpirationDays=1)
+        assert domain_names(new_client()) == ["other-account"]
+        assert list(get_backend("111111111111").domains) == ["other-account"]
+        monkeypatch.delenv("MOTO_ACCOUNT_ID")
+        assert domain_names(new_client()) == ["default-account"]
+        arn = "arn:aws:profile:us-east-1:111111111111:domains/other-account"
+        with pytest.raises(ClientError):
+            new_client().tag_resource(resourceArn=arn, tags={"a": "b"})
+
+
+def test_backend_access_for_seeding_and_inspection() -> None:
+    with mock_customerprofiles():
+        backend = get_backend()
+        backend.create_domain(domain_name="seeded", default_expiration_days=7)
+        profile_id = backend.create_profile(domain_name="seeded", first_name="Seed")["ProfileId"]
+        client = new_client()
+        found = client.search_profiles(
+            DomainName="seeded", KeyName="_profileId", Values=[profile_id]
+        )
+        assert found["Items"][0]["FirstName"] == "Seed"
+        client.update_profile(DomainName="seeded", ProfileId=profile_id, LastName="Ed")
+        assert backend.domains["seeded"].profiles[profile_id]["LastName"] == "Ed"
+
+
+def test_fake_credentials_inside_the_mock() -> None:
+    with mock_customerprofiles():
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "FOOBARKEY"
+
+
+def test_fixtures(customerprofiles_client: Any, customerprofiles_backend: Any) -> None:
+    customerprofiles_client.create_domain(DomainName="fixture", DefaultExpirationDays=1)
+    assert list(customerprofiles_backend.domains) == ["fixture"]
+    assert customerprofiles_client.meta.region_name == "us-east-1"
+
+
+def test_public_api() -> None:
+    assert set(cp_mock.__all__) >= {"mock_customerprofiles", "get_backend", "__version__"}
+    assert cp_mock.__version__

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from botocore import xform_name
+
 from ..exceptions import BadRequestException
 from .base import BackendState
 from .clock import now
@@ -15,6 +17,24 @@ from .tags import tags_member
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
+SETTINGS = (
+    "DefaultExpirationDays",
+    "DefaultEncryptionKey",
+    "DeadLetterQueueUrl",
+    "Matching",
+    "RuleBasedMatching",
+    "DataStore",
+)
+_SETTING_FOR_ARGUMENT = {xform_name(setting): setting for setting in SETTINGS}
+
+
+def domain_settings(**arguments: Any) -> dict[str, Any]:
+    """The domain settings given as keyword arguments, by model name; unset ones left out."""
+    return {
+        _SETTING_FOR_ARGUMENT[argument]: value
+        for argument, value in arguments.items()
+        if argument in _SETTING_FOR_ARGUMENT and value is not None
+    }
 
 
 @dataclass
@@ -62,27 +82,15 @@ class DomainOperations(BackendState):
         self,
         domain_name: str,
         default_expiration_days: int,
-        default_encryption_key: str | None = None,
-        dead_letter_queue_url: str | None = None,
-        matching: dict[str, Any] | None = None,
-        rule_based_matching: dict[str, Any] | None = None,
-        data_store: dict[str, Any] | None = None,
         tags: dict[str, str] | None = None,
+        **settings: Any,
     ) -> dict[str, Any]:
         if domain_name in self.domains:
             raise BadRequestException(f"Domain {domain_name} already exists")
-        settings = {
-            "DefaultExpirationDays": default_expiration_days,
-            "DefaultEncryptionKey": default_encryption_key,
-            "DeadLetterQueueUrl": dead_letter_queue_url,
-            "Matching": matching,
-            "RuleBasedMatching": rule_based_matching,
-            "DataStore": data_store,
-        }
         domain = Domain(
             name=domain_name,
             arn=self.arn(f"domains/{domain_name}"),
-            settings={k: v for k, v in settings.items() if v is not None},
+            settings=domain_settings(default_expiration_days=default_expiration_days, **settings),
         )
         self.tags.register(domain.arn, tags)
         self.domains[domain_name] = domain
@@ -93,30 +101,12 @@ class DomainOperations(BackendState):
         return {**domain.describe(self.tags.get(domain.arn)), "Stats": domain.stats()}
 
     def update_domain(
-        self,
-        domain_name: str,
-        default_expiration_days: int | None = None,
-        default_encryption_key: str | None = None,
-        dead_letter_queue_url: str | None = None,
-        matching: dict[str, Any] | None = None,
-        rule_based_matching: dict[str, Any] | None = None,
-        data_store: dict[str, Any] | None = None,
-        tags: dict[str, str] | None = None,
+        self, domain_name: str, tags: dict[str, str] | None = None, **settings: Any
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        changes = {
-            "DefaultExpirationDays": default_expiration_days,
-            "DefaultEncryptionKey": default_encryption_key,
-            "DeadLetterQueueUrl": dead_letter_queue_url,
-            "Matching": matching,
-            "RuleBasedMatching": rule_based_matching,
-            "DataStore": data_store,
-        }
         if tags:
             self.tags.tag(domain.arn, tags)
-        for setting, value in changes.items():
-            if value is None:
-                continue
+        for setting, value in domain_settings(**settings).items():
             if value == "" and setting in CLEARABLE_SETTINGS:
                 domain.settings.pop(setting, None)
             else:

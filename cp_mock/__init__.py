@@ -7,7 +7,7 @@ too; ``mock_customerprofiles`` is the same mock under the name this package is k
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import TypeVar, overload
 
 from moto import mock_aws
 from moto.core.config import DefaultConfig
@@ -48,7 +48,8 @@ def mock_customerprofiles(
     return mock_aws(func)
 
 
-def get_backend(account_id: str = "123456789012", region: str = "us-east-1") -> Any:
+def get_backend(
+    account_id: str = "123456789012", region: str = "us-east-1"
+) -> CustomerProfilesBackend:
     """The backend serving ``account_id`` in ``region``, for seeding and inspecting state."""
-    backend: CustomerProfilesBackend = customerprofiles_backends[account_id][region]
-    return backend
+    return customerprofiles_backends[account_id][region]

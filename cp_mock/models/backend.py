@@ -7,13 +7,17 @@ from threading import RLock
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .domains import Domain, DomainOperations
+from .objects import ObjectOperations
 from .profiles import ProfileOperations
 from .tags import TagOperations, TagStore
+from .templates import TemplateOperations
 
 
 class CustomerProfilesBackend(
-    DomainOperations,
+    ObjectOperations,  # before ProfileOperations: it extends the profile hooks
     ProfileOperations,
+    DomainOperations,
+    TemplateOperations,
     TagOperations,
     BaseBackend,
 ):

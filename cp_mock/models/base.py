@@ -52,3 +52,6 @@ class BackendState:
         profile_object_unique_key: str | None = None,
     ) -> None:
         """Note a change to a profile for ListProfileHistoryRecords (ActionType values)."""
+
+    def object_type_deleted(self, domain: Domain, object_type_name: str) -> None:
+        """An object type is gone; families that refer to it (integrations) react."""

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from botocore import xform_name
-
 from ..exceptions import BadRequestException
+from .arguments import by_member
 from .base import BackendState
 from .clock import now
+from .object_store import ObjectStore
 from .search import KeyIndex
 from .tags import tags_member
 
@@ -25,16 +25,6 @@ SETTINGS = (
     "RuleBasedMatching",
     "DataStore",
 )
-_SETTING_FOR_ARGUMENT = {xform_name(setting): setting for setting in SETTINGS}
-
-
-def domain_settings(**arguments: Any) -> dict[str, Any]:
-    """The domain settings given as keyword arguments, by model name; unset ones left out."""
-    return {
-        _SETTING_FOR_ARGUMENT[argument]: value
-        for argument, value in arguments.items()
-        if argument in _SETTING_FOR_ARGUMENT and value is not None
-    }
 
 
 @dataclass
@@ -49,22 +39,19 @@ class Domain:
     # creation order of profiles, so search results come back in a stable order
     profile_rank: dict[str, int] = field(default_factory=dict)
     _ranks: itertools.count[int] = field(default_factory=itertools.count)
+    # object type name -> its definition (models/object_types.py)
+    object_types: dict[str, Any] = field(default_factory=dict)
+    objects: ObjectStore = field(default_factory=ObjectStore)
 
     def next_rank(self) -> int:
         return next(self._ranks)
-
-    def object_count(self) -> int:
-        return 0
-
-    def total_size(self) -> int:
-        return 0
 
     def stats(self) -> dict[str, int]:
         return {
             "ProfileCount": len(self.profiles),
             "MeteringProfileCount": len(self.profiles),
-            "ObjectCount": self.object_count(),
-            "TotalSize": self.total_size(),
+            "ObjectCount": len(self.objects),
+            "TotalSize": self.objects.total_size,
         }
 
     def describe(self, tags: dict[str, str]) -> dict[str, Any]:
@@ -90,7 +77,9 @@ class DomainOperations(BackendState):
         domain = Domain(
             name=domain_name,
             arn=self.arn(f"domains/{domain_name}"),
-            settings=domain_settings(default_expiration_days=default_expiration_days, **settings),
+            settings=by_member(
+                {**settings, "default_expiration_days": default_expiration_days}, SETTINGS
+            ),
         )
         self.tags.register(domain.arn, tags)
         self.domains[domain_name] = domain
@@ -106,7 +95,7 @@ class DomainOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         if tags:
             self.tags.tag(domain.arn, tags)
-        for setting, value in domain_settings(**settings).items():
+        for setting, value in by_member(settings, SETTINGS).items():
             if value == "" and setting in CLEARABLE_SETTINGS:
                 domain.settings.pop(setting, None)
             else:

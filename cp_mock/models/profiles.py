@@ -9,9 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from botocore import xform_name
-
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import ResourceNotFoundException
+from .arguments import by_member
 from .base import BackendState
 from .domains import Domain
 from .search import ADDED_SOURCE, STANDARD_SOURCE, standard_keys
@@ -24,14 +23,10 @@ PROFILE_FIELDS = (
     "Attributes", "PartyTypeString", "GenderString", "ProfileType", "EngagementPreferences",
 )  # fmt: skip
 ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
-_FIELD_FOR_ARGUMENT = {xform_name(f): f for f in PROFILE_FIELDS}
 
 
 def _profile_fields(arguments: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(arguments) - set(_FIELD_FOR_ARGUMENT)
-    if unknown:
-        raise BadRequestException(f"Unknown profile fields: {', '.join(sorted(unknown))}")
-    return {_FIELD_FOR_ARGUMENT[a]: v for a, v in arguments.items() if v is not None}
+    return by_member(arguments, PROFILE_FIELDS, strict=True)
 
 
 def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:

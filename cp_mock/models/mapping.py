@@ -1,0 +1,124 @@
+"""How an object type's Fields and Keys read a profile object (pure functions).
+
+A field's ``Source`` is a path into the object (``_source.address.city``) or a template of
+such paths (``{{_source.firstName}} {{_source.lastName}}``, as in the admin guide's
+"Examples of object type mappings"); its ``Target`` names a standard profile field
+(``_profile.EmailAddress``, ``_profile.Address.City``, ``_profile.Attributes.tier``).
+A key's value is the value of its field (several fields are joined with ``_``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..exceptions import BadRequestException
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([^}]+?)\s*\}\}")
+PROFILE_PREFIX = "_profile."
+ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
+ENUM_FIELDS = {
+    "Gender": ("MALE", "FEMALE", "UNSPECIFIED"),
+    "PartyType": ("INDIVIDUAL", "BUSINESS", "OTHER"),
+}
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def read_path(document: Mapping[str, Any], path: str) -> str | None:
+    """The text at ``_source.a.b`` in ``document``, or None where it is absent."""
+    parts = path.split(".")
+    if parts[0] == "_source":
+        parts = parts[1:]
+    value: Any = document
+    for part in parts:
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return _text(value)
+
+
+def read_source(document: Mapping[str, Any], source: str) -> str | None:
+    if "{{" not in source:
+        return read_path(document, source)
+    parts = {m.group(1): read_path(document, m.group(1)) for m in _PLACEHOLDER.finditer(source)}
+    if all(value is None for value in parts.values()):
+        return None
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)] or "", source).strip()
+
+
+def field_values(fields: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, str]:
+    values = {}
+    for name, field in fields.items():
+        value = read_source(document, str(field.get("Source", "")))
+        if value is not None and value != "":
+            values[name] = value
+    return values
+
+
+def profile_changes(fields: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
+    """The standard profile fields the mapped values populate, shaped like UpdateProfile."""
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        target = str(fields[name].get("Target") or "")
+        if not target.startswith(PROFILE_PREFIX):
+            continue  # targets of other standard objects (_asset, _case, _order) are not profiles
+        path = target[len(PROFILE_PREFIX) :].split(".")
+        if len(path) == 2 and (path[0] in ADDRESS_FIELDS or path[0] == "Attributes"):
+            changes.setdefault(path[0], {})[path[1]] = value
+        elif len(path) == 1 and path[0] in ENUM_FIELDS:
+            upper = value.upper()
+            if upper in ENUM_FIELDS[path[0]]:
+                changes[path[0]] = upper
+            else:
+                changes[f"{path[0]}String"] = value
+        elif len(path) == 1:
+            changes[path[0]] = value
+    return changes
+
+
+def key_values(
+    keys: Mapping[str, Any], values: Mapping[str, str]
+) -> list[tuple[str, str, set[str]]]:
+    """(key name, value, standard identifiers) for every key whose fields all have values."""
+    found = []
+    for key_name, definitions in keys.items():
+        for definition in definitions:
+            names = definition.get("FieldNames") or []
+            if names and all(name in values for name in names):
+                value = "_".join(values[name] for name in names)
+                found.append((key_name, value, set(definition.get("StandardIdentifiers") or [])))
+    return found
+
+
+def check_definition(fields: Mapping[str, Any], keys: Mapping[str, Any]) -> None:
+    """The rules of the admin guide's "Object type mapping requirements" and "Standard
+    identifiers" pages that a definition can break before any object arrives."""
+    if not keys:
+        raise BadRequestException("Keys: an object type needs at least one key")
+    unique = 0
+    for key_name, definitions in keys.items():
+        for definition in definitions:
+            identifiers = set(definition.get("StandardIdentifiers") or [])
+            if "UNIQUE" in identifiers:
+                unique += 1
+                if "LOOKUP_ONLY" in identifiers:
+                    raise BadRequestException(
+                        f"Keys.{key_name}: a key cannot be both UNIQUE and LOOKUP_ONLY"
+                    )
+            for name in definition.get("FieldNames") or []:
+                if name not in fields:
+                    raise BadRequestException(
+                        f"Keys.{key_name}: field {name!r} is not defined in Fields"
+                    )
+    if unique != 1:
+        raise BadRequestException(
+            f"Keys: exactly one key must have the UNIQUE identifier, found {unique}"
+        )

@@ -1,0 +1,90 @@
+"""Where a domain keeps its profile objects, with the indexes the operations need:
+by type and unique key, by profile, and by expiry time (so expiring is not a scan)."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class StoredObject:
+    type_name: str
+    unique_key: str  # ProfileObjectUniqueKey
+    profile_id: str
+    body: str  # the Object as it was put
+    keys: dict[str, set[str]]  # every key value the type's Keys read from it
+    indexed: list[tuple[str, str]]  # the (key, value) pairs it put in the search index
+    expires_at: datetime
+    size: int = 0
+
+    @property
+    def index_source(self) -> str:
+        return f"object:{self.type_name}:{self.unique_key}"
+
+
+@dataclass
+class ObjectStore:
+    by_type: dict[str, dict[str, StoredObject]] = field(default_factory=dict)
+    by_profile: dict[str, dict[tuple[str, str], None]] = field(default_factory=dict)
+    # profile id -> standard field path -> (object type, value it wrote)
+    populated: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    total_size: int = 0
+    _expiry: list[tuple[datetime, int, str, str]] = field(default_factory=list)
+    _order: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __len__(self) -> int:
+        return sum(len(objects) for objects in self.by_type.values())
+
+    def get(self, type_name: str, unique_key: str) -> StoredObject | None:
+        return self.by_type.get(type_name, {}).get(unique_key)
+
+    def add(self, stored: StoredObject) -> None:
+        self.by_type.setdefault(stored.type_name, {})[stored.unique_key] = stored
+        self.by_profile.setdefault(stored.profile_id, {})[(stored.type_name, stored.unique_key)] = (
+            None
+        )
+        self.total_size += stored.size
+        heapq.heappush(
+            self._expiry,
+            (stored.expires_at, next(self._order), stored.type_name, stored.unique_key),
+        )
+
+    def remove(self, type_name: str, unique_key: str) -> StoredObject | None:
+        stored = self.by_type.get(type_name, {}).pop(unique_key, None)
+        if stored is None:
+            return None
+        held = self.by_profile.get(stored.profile_id, {})
+        held.pop((type_name, unique_key), None)
+        if not held:
+            self.by_profile.pop(stored.profile_id, None)
+        self.total_size -= stored.size
+        return stored
+
+    def reassign(self, stored: StoredObject, profile_id: str) -> None:
+        self.remove(stored.type_name, stored.unique_key)
+        stored.profile_id = profile_id
+        self.add(stored)
+
+    def of_profile(self, profile_id: str, type_name: str | None = None) -> list[StoredObject]:
+        found = []
+        for object_type, unique_key in self.by_profile.get(profile_id, {}):
+            if type_name is None or object_type == type_name:
+                found.append(self.by_type[object_type][unique_key])
+        return found
+
+    def of_type(self, type_name: str) -> Iterator[StoredObject]:
+        yield from list(self.by_type.get(type_name, {}).values())
+
+    def due(self, moment: datetime) -> list[StoredObject]:
+        """Objects whose expiry is at or before ``moment``, oldest first."""
+        expired = []
+        while self._expiry and self._expiry[0][0] <= moment:
+            expires_at, _, type_name, unique_key = heapq.heappop(self._expiry)
+            stored = self.get(type_name, unique_key)
+            if stored is not None and stored.expires_at == expires_at:
+                expired.append(stored)
+        return expired

@@ -1,0 +1,151 @@
+"""Object types: how a kind of profile object is read into profiles (API_PutProfileObjectType).
+
+A type is defined explicitly, from a template (``TemplateId``), or implicitly: putting an
+object whose ObjectTypeName is a template id defines that type from the template
+(admin guide, "Implicit profile object types").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from .arguments import by_member
+from .base import BackendState
+from .clock import now
+from .domains import Domain
+from .mapping import check_definition
+from .tags import tags_member
+from .templates import find_template
+
+# API_PutProfileObjectType, TemplateId: "If these attributes are present in the request,
+# the service may return a BadRequestException."
+TEMPLATE_OWNED = ("AllowProfileCreation", "SourceLastUpdatedTimestampFormat", "Fields", "Keys")
+TYPE_MEMBERS = (
+    "Description", "TemplateId", "ExpirationDays", "EncryptionKey", "AllowProfileCreation",
+    "SourceLastUpdatedTimestampFormat", "MaxProfileObjectCount", "SourcePriority", "Fields",
+    "Keys",
+)  # fmt: skip
+
+
+@dataclass
+class ObjectType:
+    name: str
+    arn: str
+    settings: dict[str, Any]
+    created_at: datetime = field(default_factory=now)
+    last_updated_at: datetime = field(default_factory=now)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return dict(self.settings.get("Fields") or {})
+
+    @property
+    def keys(self) -> dict[str, Any]:
+        return dict(self.settings.get("Keys") or {})
+
+    @property
+    def allow_profile_creation(self) -> bool:
+        return bool(self.settings.get("AllowProfileCreation", False))
+
+    def expiration_days(self, domain: Domain) -> int:
+        return int(self.settings.get("ExpirationDays") or domain.settings["DefaultExpirationDays"])
+
+    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
+        described = {
+            "ObjectTypeName": self.name,
+            **self.settings,
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.last_updated_at,
+            **tags_member("Tags", tags),
+        }
+        if "MaxProfileObjectCount" in self.settings:
+            described["MaxAvailableProfileObjectCount"] = self.settings["MaxProfileObjectCount"]
+        return described
+
+
+def template_settings(template_id: str) -> dict[str, Any]:
+    template = find_template(template_id)
+    if template is None:
+        raise BadRequestException(f"TemplateId: template {template_id} does not exist")
+    return {k: template[k] for k in TEMPLATE_OWNED if k in template}
+
+
+class ObjectTypeOperations(BackendState):
+    def object_type_state(self, domain: Domain, name: str) -> ObjectType:
+        object_type = domain.object_types.get(name)
+        if object_type is None:
+            raise ResourceNotFoundException(f"Object type {name} does not exist")
+        assert isinstance(object_type, ObjectType)
+        return object_type
+
+    def object_type_for_put(self, domain: Domain, name: str) -> ObjectType:
+        """The type an object is put as; a template id defines it implicitly on first use."""
+        if name not in domain.object_types and find_template(name) is not None:
+            self.define_object_type(
+                domain, name, {"Description": f"{name} (from template)", "TemplateId": name}
+            )
+        return self.object_type_state(domain, name)
+
+    def define_object_type(
+        self,
+        domain: Domain,
+        name: str,
+        settings: dict[str, Any],
+        tags: dict[str, str] | None = None,
+    ) -> ObjectType:
+        template_id = settings.get("TemplateId")
+        if template_id:
+            clashing = [k for k in TEMPLATE_OWNED if settings.get(k) is not None]
+            if clashing:
+                raise BadRequestException(
+                    f"{', '.join(clashing)}: not allowed with TemplateId, the template defines them"
+                )
+            settings = {**settings, **template_settings(template_id)}
+        check_definition(settings.get("Fields") or {}, settings.get("Keys") or {})
+        existing = domain.object_types.get(name)
+        if existing is not None:
+            existing.settings = settings
+            existing.last_updated_at = now()
+            if tags:
+                self.tags.tag(existing.arn, tags)
+            assert isinstance(existing, ObjectType)
+            return existing
+        object_type = ObjectType(
+            name=name, arn=self.arn(f"domains/{domain.name}/object-types/{name}"), settings=settings
+        )
+        self.tags.register(object_type.arn, tags)
+        domain.object_types[name] = object_type
+        return object_type
+
+    def put_profile_object_type(
+        self,
+        domain_name: str,
+        object_type_name: str,
+        tags: dict[str, str] | None = None,
+        **arguments: Any,
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        settings = by_member(arguments, TYPE_MEMBERS)
+        object_type = self.define_object_type(domain, object_type_name, settings, tags)
+        return object_type.describe(self.tags.get(object_type.arn))
+
+    def get_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        object_type = self.object_type_state(domain, object_type_name)
+        return object_type.describe(self.tags.get(object_type.arn))
+
+    def list_profile_object_types(self, domain_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        listed = ("ObjectTypeName", "Description", "CreatedAt", "LastUpdatedAt",
+                  "MaxProfileObjectCount", "MaxAvailableProfileObjectCount", "SourcePriority",
+                  "Tags")  # fmt: skip
+        items = []
+        for name in sorted(domain.object_types):
+            described = domain.object_types[name].describe(
+                self.tags.get(domain.object_types[name].arn)
+            )
+            items.append({k: described[k] for k in listed if k in described})
+        return {"Items": items}

@@ -1,0 +1,263 @@
+"""Profile objects: ingestion into profiles, listing, deletion and expiry.
+
+Ingestion follows the admin guide's "Standard identifiers" and "How Customer Profiles adds
+keys to the index for lookups" pages:
+- the UNIQUE key identifies the object: putting the same unique value again replaces it;
+- PROFILE keys find the profile (keys without SECONDARY first, SECONDARY ones only when
+  those find nothing); a key that finds more than one profile rejects the object;
+- no profile found: a new (inferred) profile when the type allows profile creation;
+- LOOKUP_ONLY keys are never indexed; NEW_ONLY keys only when the put created the profile.
+Objects expire ExpirationDays (the type's, else the domain's) after they were put, judged
+by the mock's clock whenever the domain is next used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from .clock import now
+from .domains import Domain
+from .mapping import field_values, key_values, profile_changes
+from .object_store import StoredObject
+from .object_types import ObjectType, ObjectTypeOperations
+from .profiles import ProfileOperations, apply_update
+
+KeyValue = tuple[str, str, set[str]]
+
+
+def parse_object(text: str) -> dict[str, Any]:
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise BadRequestException(f"Object is not valid JSON: {error}") from error
+    if not isinstance(document, dict):
+        raise BadRequestException("Object must be a JSON object")
+    return document
+
+
+def unique_key_for(type_name: str, key_name: str, value: str) -> str:
+    return hashlib.sha256(f"{type_name}\0{key_name}\0{value}".encode()).hexdigest()[:40]
+
+
+class ObjectOperations(ObjectTypeOperations, ProfileOperations):
+    # -- keeping objects current -------------------------------------------------------
+    def get_domain_state(self, domain_name: str) -> Domain:
+        domain = super().get_domain_state(domain_name)
+        for stored in domain.objects.due(now()):
+            self.forget_object(domain, stored)
+            self.record_history(
+                domain, stored.profile_id, "EXPIRED", stored.type_name, stored.unique_key
+            )
+        return domain
+
+    def forget_object(self, domain: Domain, stored: StoredObject) -> None:
+        domain.objects.remove(stored.type_name, stored.unique_key)
+        domain.index.remove_source(stored.profile_id, stored.index_source)
+
+    def remove_profile(self, domain: Domain, profile_id: str) -> None:
+        super().remove_profile(domain, profile_id)
+        for stored in domain.objects.of_profile(profile_id):
+            self.forget_object(domain, stored)
+        domain.objects.populated.pop(profile_id, None)
+
+    def move_profile_data(self, domain: Domain, from_id: str, to_id: str) -> None:
+        super().move_profile_data(domain, from_id, to_id)  # keys, objects' keys included
+        for stored in domain.objects.of_profile(from_id):
+            domain.objects.reassign(stored, to_id)
+        domain.objects.populated.pop(from_id, None)
+
+    # -- ingestion ---------------------------------------------------------------------
+    def match_profile(
+        self,
+        domain: Domain,
+        object_type: ObjectType,
+        keys: list[KeyValue],
+        previous: StoredObject | None,
+    ) -> str | None:
+        """The profile the object belongs to, or None when a new profile is to be made."""
+        profile_keys = [k for k in keys if "PROFILE" in k[2]]
+        ordered = [k for k in profile_keys if "SECONDARY" not in k[2]] + [
+            k for k in profile_keys if "SECONDARY" in k[2]
+        ]
+        for key_name, value, _ in ordered:
+            found = domain.index.find(key_name, [value])
+            if len(found) > 1:
+                raise BadRequestException(
+                    f"Key {key_name}={value!r} matches {len(found)} profiles; "
+                    "a PROFILE key must identify one profile"
+                )
+            if found:
+                return found.pop()
+        if previous is not None and previous.profile_id in domain.profiles:
+            return previous.profile_id
+        if object_type.allow_profile_creation:
+            return None
+        raise BadRequestException(
+            f"No profile matches the PROFILE keys of this {object_type.name} object "
+            "and the object type does not allow profile creation"
+        )
+
+    def ingest(self, domain: Domain, object_type: ObjectType, body: str) -> StoredObject:
+        document = parse_object(body)
+        values = field_values(object_type.fields, document)
+        keys = key_values(object_type.keys, values)
+        unique = [(name, value) for name, value, ids in keys if "UNIQUE" in ids]
+        if not unique:
+            unique_names = [
+                f"{name} ({', '.join(d.get('FieldNames') or [])})"
+                for name, definitions in object_type.keys.items()
+                for d in definitions
+                if "UNIQUE" in (d.get("StandardIdentifiers") or [])
+            ]
+            raise BadRequestException(
+                f"Object lacks the fields of its UNIQUE key {', '.join(unique_names)}"
+            )
+        unique_key = unique_key_for(object_type.name, *unique[0])
+        previous = domain.objects.get(object_type.name, unique_key)
+        profile_id = self.match_profile(domain, object_type, keys, previous)
+        # Everything that can reject the object has run: from here on, write.
+        if previous is not None:
+            self.forget_object(domain, previous)
+        created = profile_id is None
+        if profile_id is None:
+            profile_id = self.store_new_profile(domain, {})["ProfileId"]
+            self.record_history(domain, profile_id, "CREATED")
+        profile = domain.profiles[profile_id]
+        changes = profile_changes(object_type.fields, values)
+        self._remember_population(domain, profile, object_type.name, changes)
+        apply_update(profile, changes)
+        self.reindex_profile(domain, profile)
+        kept = [
+            (name, value)
+            for name, value, ids in keys
+            if "LOOKUP_ONLY" not in ids and ("NEW_ONLY" not in ids or created)
+        ]
+        stored = StoredObject(
+            type_name=object_type.name,
+            unique_key=unique_key,
+            profile_id=profile_id,
+            body=body,
+            keys={},
+            indexed=kept,
+            expires_at=now() + timedelta(days=object_type.expiration_days(domain)),
+            size=len(body.encode()),
+        )
+        for name, value, ids in keys:
+            if "LOOKUP_ONLY" not in ids:
+                stored.keys.setdefault(name, set()).add(value)
+        for name, value in kept:
+            domain.index.add(profile_id, name, [value], stored.index_source)
+        domain.objects.add(stored)
+        self._evict_over_limit(domain, object_type, profile_id)
+        self.record_history(domain, profile_id, "INGESTED", object_type.name, unique_key)
+        return stored
+
+    @staticmethod
+    def _remember_population(
+        domain: Domain, profile: dict[str, Any], type_name: str, changes: dict[str, Any]
+    ) -> None:
+        """Note which fields this type gives a new value (a value the profile already had
+        was not populated by it), so deleting the type can scrub exactly those."""
+        populated = domain.objects.populated.setdefault(profile["ProfileId"], {})
+        for field, value in changes.items():
+            if isinstance(value, dict):
+                current = profile.get(field) or {}
+                for member, member_value in value.items():
+                    if current.get(member) != member_value:
+                        populated[f"{field}.{member}"] = (type_name, member_value)
+            elif profile.get(field) != value:
+                populated[field] = (type_name, value)
+
+    def _evict_over_limit(self, domain: Domain, object_type: ObjectType, profile_id: str) -> None:
+        """Keep at most MaxProfileObjectCount objects of the type per profile, the newest."""
+        limit = object_type.settings.get("MaxProfileObjectCount")
+        if not limit:
+            return
+        held = domain.objects.of_profile(profile_id, object_type.name)
+        for stored in held[: max(0, len(held) - int(limit))]:
+            self.forget_object(domain, stored)
+
+    # -- operations --------------------------------------------------------------------
+    def put_profile_object(
+        self, domain_name: str, object_type_name: str, object: str
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        object_type = self.object_type_for_put(domain, object_type_name)
+        stored = self.ingest(domain, object_type, object)
+        return {"ProfileObjectUniqueKey": stored.unique_key}
+
+    def list_profile_objects(
+        self,
+        domain_name: str,
+        object_type_name: str,
+        profile_id: str,
+        object_filter: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        self.object_type_state(domain, object_type_name)
+        self.profile_state(domain, profile_id)
+        objects = domain.objects.of_profile(profile_id, object_type_name)
+        if object_filter:
+            wanted = set(object_filter["Values"])
+            objects = [o for o in objects if o.keys.get(object_filter["KeyName"], set()) & wanted]
+        return {
+            "Items": [
+                {
+                    "ObjectTypeName": o.type_name,
+                    "ProfileObjectUniqueKey": o.unique_key,
+                    "Object": o.body,
+                }
+                for o in objects
+            ]
+        }
+
+    def delete_profile_object(
+        self,
+        domain_name: str,
+        profile_id: str,
+        profile_object_unique_key: str,
+        object_type_name: str,
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        stored = domain.objects.get(object_type_name, profile_object_unique_key)
+        if stored is None or stored.profile_id != profile_id:
+            raise ResourceNotFoundException(
+                f"Profile {profile_id} has no {object_type_name} object {profile_object_unique_key}"
+            )
+        self.forget_object(domain, stored)
+        return {"Message": f"Object {profile_object_unique_key} deleted"}
+
+    def delete_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
+        """Remove the type, its objects, and the standard profile fields it populated
+        (the seed's DeleteProfileObjectType); integrations using it are told too."""
+        domain = self.get_domain_state(domain_name)
+        object_type = self.object_type_state(domain, object_type_name)
+        for stored in domain.objects.of_type(object_type_name):
+            self.forget_object(domain, stored)
+        self._scrub_fields(domain, object_type_name)
+        self.object_type_deleted(domain, object_type_name)
+        self.tags.forget(object_type.arn)
+        del domain.object_types[object_type_name]
+        return {"Message": f"Object type {object_type_name} deleted"}
+
+    def _scrub_fields(self, domain: Domain, type_name: str) -> None:
+        for profile_id, populated in domain.objects.populated.items():
+            profile = domain.profiles.get(profile_id)
+            scrubbed: dict[str, Any] = {}
+            for path, (source_type, value) in list(populated.items()):
+                if source_type != type_name:
+                    continue
+                del populated[path]
+                field, _, member = path.partition(".")
+                current = profile.get(field) if profile else None
+                if member and isinstance(current, dict) and current.get(member) == value:
+                    scrubbed.setdefault(field, {})[member] = ""
+                elif not member and current == value:
+                    scrubbed[field] = ""
+            if profile is not None and scrubbed:
+                apply_update(profile, scrubbed)
+                self.reindex_profile(domain, profile)

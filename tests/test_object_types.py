@@ -1,0 +1,147 @@
+"""Object types and templates (API_PutProfileObjectType, API_GetProfileObjectType,
+API_ListProfileObjectTypes, API_DeleteProfileObjectType, API_ListProfileObjectTypeTemplates,
+API_GetProfileObjectTypeTemplate; admin guide "Standard identifiers")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+ORDER_FIELDS = {
+    "orderId": {"Source": "_source.id", "Target": "_order.OrderId", "ContentType": "STRING"},
+    "email": {"Source": "_source.email", "Target": "_profile.EmailAddress",
+              "ContentType": "EMAIL_ADDRESS"},
+}  # fmt: skip
+ORDER_KEYS = {
+    "_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
+    "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+}
+
+
+def put_order_type(client: Any, domain: str, **extra: Any) -> dict[str, Any]:
+    return dict(
+        client.put_profile_object_type(
+            DomainName=domain,
+            ObjectTypeName="Order",
+            Description="web shop orders",
+            Fields=ORDER_FIELDS,
+            Keys=ORDER_KEYS,
+            **extra,
+        )  # fmt: skip
+    )
+
+
+def code(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
+    return str(excinfo.value.response["Error"]["Code"])
+
+
+def test_put_get_list_delete_object_type(client: Any, domain: str) -> None:
+    put = put_order_type(client, domain, ExpirationDays=30, AllowProfileCreation=True,
+                         MaxProfileObjectCount=5, Tags={"team": "shop"})  # fmt: skip
+    assert put["ObjectTypeName"] == "Order"
+    assert put["Fields"] == ORDER_FIELDS and put["Keys"] == ORDER_KEYS
+    assert put["MaxAvailableProfileObjectCount"] == 5
+    got = client.get_profile_object_type(DomainName=domain, ObjectTypeName="Order")
+    assert got["Description"] == "web shop orders"
+    assert got["ExpirationDays"] == 30 and got["AllowProfileCreation"] is True
+    assert got["Tags"] == {"team": "shop"}
+    items = client.list_profile_object_types(DomainName=domain)["Items"]
+    assert [i["ObjectTypeName"] for i in items] == ["Order"]
+    assert client.delete_profile_object_type(DomainName=domain, ObjectTypeName="Order")["Message"]
+    with pytest.raises(ClientError) as excinfo:
+        client.get_profile_object_type(DomainName=domain, ObjectTypeName="Order")
+    assert code(excinfo) == "ResourceNotFoundException"
+
+
+def test_putting_a_type_again_updates_it(client: Any, domain: str) -> None:
+    first = put_order_type(client, domain)
+    second = put_order_type(client, domain, ExpirationDays=7)
+    assert second["ExpirationDays"] == 7
+    assert second["CreatedAt"] == first["CreatedAt"]
+    assert len(client.list_profile_object_types(DomainName=domain)["Items"]) == 1
+
+
+def test_object_type_arn_can_be_tagged(client: Any, domain: str) -> None:
+    put_order_type(client, domain)
+    arn = f"arn:aws:profile:us-east-1:123456789012:domains/{domain}/object-types/Order"
+    client.tag_resource(resourceArn=arn, tags={"cost": "crm"})
+    assert client.list_tags_for_resource(resourceArn=arn)["tags"] == {"cost": "crm"}
+    client.delete_profile_object_type(DomainName=domain, ObjectTypeName="Order")
+    with pytest.raises(ClientError) as excinfo:
+        client.list_tags_for_resource(resourceArn=arn)
+    assert code(excinfo) == "ResourceNotFoundException"
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ({}, "at least one key"),
+        ({"_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
+         "exactly one key must have the UNIQUE"),
+        ({"_orderId": [{"StandardIdentifiers": ["UNIQUE", "LOOKUP_ONLY"],
+                        "FieldNames": ["orderId"]}]}, "both UNIQUE and LOOKUP_ONLY"),
+        ({"_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["nope"]}]},
+         "'nope' is not defined in Fields"),
+    ],
+)  # fmt: skip
+def test_invalid_key_definitions(client: Any, domain: str, keys: Any, message: str) -> None:
+    # Admin guide, "Standard identifiers": UNIQUE "must be specified by exactly one index",
+    # "You cannot specify a key as both a UNIQUE identifier and a LOOKUP_ONLY identifier".
+    with pytest.raises(ClientError) as excinfo:
+        client.put_profile_object_type(
+            DomainName=domain, ObjectTypeName="Bad", Description="d", Fields=ORDER_FIELDS,
+            Keys=keys,
+        )  # fmt: skip
+    assert code(excinfo) == "BadRequestException"
+    assert message in excinfo.value.response["Error"]["Message"]
+    assert client.list_profile_object_types(DomainName=domain)["Items"] == []
+
+
+def test_templates_catalog(client: Any) -> None:
+    items = client.list_profile_object_type_templates()["Items"]
+    ids = [i["TemplateId"] for i in items]
+    for expected in ("Salesforce-Account", "Salesforce-Contact", "Zendesk-users",
+                     "ServiceNow-sys_user", "Marketo-leads", "Segment-Identify",
+                     "Shopify-Customer", "CTR"):  # fmt: skip
+        assert expected in ids
+    contact = client.get_profile_object_type_template(TemplateId="Salesforce-Contact")
+    assert contact["SourceName"] == "Salesforce" and contact["SourceObject"] == "Contact"
+    # admin guide, "Mapping Salesforce objects": Email -> EmailAddress, Id -> _salesforceContactId
+    assert contact["Fields"]["Email"]["Target"] == "_profile.EmailAddress"
+    assert contact["Keys"]["_salesforceContactId"][0]["FieldNames"] == ["Id"]
+
+
+def test_unknown_template_is_404(client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.get_profile_object_type_template(TemplateId="Nope-Nothing")
+    assert code(excinfo) == "ResourceNotFoundException"
+
+
+def test_type_from_template_uses_its_mappings(client: Any, domain: str) -> None:
+    put = client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="SfAccount", Description="accounts",
+        TemplateId="Salesforce-Account",
+    )  # fmt: skip
+    template = client.get_profile_object_type_template(TemplateId="Salesforce-Account")
+    assert put["TemplateId"] == "Salesforce-Account"
+    assert put["Fields"] == template["Fields"] and put["Keys"] == template["Keys"]
+
+
+def test_template_and_own_mappings_conflict(client: Any, domain: str) -> None:
+    # API_PutProfileObjectType, TemplateId: Fields, Keys, AllowProfileCreation and
+    # SourceLastUpdatedTimestampFormat come from the template; giving them is a bad request.
+    with pytest.raises(ClientError) as excinfo:
+        client.put_profile_object_type(
+            DomainName=domain, ObjectTypeName="Mixed", Description="d",
+            TemplateId="Salesforce-Account", AllowProfileCreation=False,
+        )  # fmt: skip
+    assert code(excinfo) == "BadRequestException"
+    assert "AllowProfileCreation" in excinfo.value.response["Error"]["Message"]
+
+
+def test_object_type_in_missing_domain_is_404(client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        put_order_type(client, "nowhere")
+    assert code(excinfo) == "ResourceNotFoundException"

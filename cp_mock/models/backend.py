@@ -6,6 +6,9 @@ from threading import RLock
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from .attributes import AttributeOperations
+from .detect import DetectOperations
+from .domain_object_types import DomainObjectTypeOperations
 from .domains import Domain, DomainOperations
 from .objects import ObjectOperations
 from .profiles import ProfileOperations
@@ -15,7 +18,10 @@ from .templates import TemplateOperations
 
 class CustomerProfilesBackend(
     ObjectOperations,  # before ProfileOperations: it extends the profile hooks
+    AttributeOperations,
     ProfileOperations,
+    DomainObjectTypeOperations,
+    DetectOperations,
     DomainOperations,
     TemplateOperations,
     TagOperations,

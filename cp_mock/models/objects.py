@@ -144,6 +144,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             keys={},
             indexed=kept,
             expires_at=now() + timedelta(days=object_type.expiration_days(domain)),
+            put_at=now(),
             size=len(body.encode()),
         )
         for name, value, ids in keys:

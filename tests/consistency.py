@@ -22,4 +22,13 @@ def assert_consistent(backend: Any) -> None:
                 stray = profile_ids - set(domain.profiles)
                 assert not stray, f"{name}: index {key}={value!r} names gone profiles {stray}"
         assert set(domain.profile_rank) == set(domain.profiles)
+        objects = [o for by_key in domain.objects.by_type.values() for o in by_key.values()]
+        for stored in objects:
+            assert stored.profile_id in domain.profiles, f"{name}: object of a gone profile"
+            for key, value in stored.indexed:
+                assert stored.profile_id in postings.get(key, {}).get(value, set()), (
+                    f"{name}: object key {key}={value!r} missing from the index"
+                )
+        assert domain.stats()["ObjectCount"] == len(objects)
+        assert domain.objects.total_size == sum(o.size for o in objects)
         assert domain.stats()["ProfileCount"] == len(domain.profiles)

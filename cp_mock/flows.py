@@ -1,0 +1,405 @@
+"""Amazon Connect flow blocks that use Customer Profiles, runnable in tests.
+
+``run_action`` simulates one action of an exported flow the way Amazon Connect runs it:
+it resolves ``$.`` references against the contact, calls Customer Profiles through a
+boto3 client (as the real block does: this module never touches the mock's insides), fills
+``$.Customer`` and picks the transition. ``run_flow`` follows transitions through an
+exported flow until an action it does not simulate.
+
+Each action follows its page of the flow language reference (Amazon Connect admin guide,
+"Flow language: actions"): interactions-getcustomerprofile, -createcustomerprofile,
+-updatecustomerprofile, -associatecontacttocustomerprofile, -getcustomerprofileobject.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+MULTIPLE_FOUND = "MultipleFoundError"
+NONE_FOUND = "NoneFoundError"
+NO_MATCHING = "NoMatchingError"
+MAX_IDENTIFIERS = 5  # GetCustomerProfile: "any search identifier, up to five total"
+
+ADDRESS_PARTS = ("Address1", "Address2", "Address3", "Address4", "City", "County", "Country",
+                 "PostalCode", "Province", "State")  # fmt: skip
+ADDRESS_PREFIXES = {"": "Address", "Shipping": "ShippingAddress", "Mailing": "MailingAddress",
+                    "Billing": "BillingAddress"}  # fmt: skip
+PLAIN_FIELDS = ("FirstName", "MiddleName", "LastName", "PhoneNumber", "EmailAddress",
+                "AccountNumber", "AdditionalInformation", "PartyType", "BusinessName",
+                "BirthDate", "Gender", "MobilePhoneNumber", "HomePhoneNumber",
+                "BusinessPhoneNumber", "BusinessEmailAddress", "PersonalEmailAddress")  # fmt: skip
+OBJECT_CATEGORIES = ("Asset", "Order", "Case")
+
+
+class FlowActionError(ValueError):
+    """The action is malformed: Amazon Connect would not accept it in a flow."""
+
+
+class NotSimulatedError(NotImplementedError):
+    """The action is valid Amazon Connect, but this simulator does not run it."""
+
+
+@dataclass
+class ActionOutcome:
+    """What one action did: the transition taken and the ``$.Customer`` it left."""
+
+    action_id: str
+    next_action: str | None
+    error_type: str | None
+    customer: dict[str, Any]
+    contact: dict[str, Any]
+
+
+@dataclass
+class FlowRun:
+    """The actions a flow went through, and why it stopped."""
+
+    path: list[str] = field(default_factory=list)
+    outcomes: list[ActionOutcome] = field(default_factory=list)
+    stopped_at: str | None = None
+    stop_reason: str = ""
+    contact: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def customer(self) -> dict[str, Any]:
+        return dict(self.contact.get("Customer") or {})
+
+
+class _Routed(Exception):
+    def __init__(self, error_type: str) -> None:
+        super().__init__(error_type)
+        self.error_type = error_type
+
+
+# -- reading the parameters -------------------------------------------------------------
+def resolve(value: Any, contact: Mapping[str, Any]) -> Any:
+    """A ``$.a.b`` reference read from the contact data; any other value as it is."""
+    if not isinstance(value, str) or not value.startswith("$."):
+        return value
+    current: Any = contact
+    for part in value[2:].split("."):
+        if not isinstance(current, Mapping) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def _request_data(action: Mapping[str, Any]) -> dict[str, Any]:
+    data = (action.get("Parameters") or {}).get("ProfileRequestData") or {}
+    if not isinstance(data, Mapping):
+        raise FlowActionError(f"{_name(action)}: ProfileRequestData must be an object")
+    return dict(data)
+
+
+def _response_fields(action: Mapping[str, Any]) -> list[str]:
+    """ProfileResponseData as a list of field names (the object form's keys also work)."""
+    data = (action.get("Parameters") or {}).get("ProfileResponseData") or []
+    if isinstance(data, Mapping):
+        return [str(k) for k in data]
+    if isinstance(data, list):
+        return [str(k) for k in data]
+    raise FlowActionError(f"{_name(action)}: ProfileResponseData must be a list or an object")
+
+
+def _name(action: Mapping[str, Any]) -> str:
+    return f"{action.get('Type')} action {action.get('Identifier')!r}"
+
+
+def profile_request(data: Mapping[str, Any], contact: Mapping[str, Any]) -> dict[str, Any]:
+    """ProfileRequestData (flat names: City, ShippingCity, Attributes.x) as API members."""
+    request: dict[str, Any] = {}
+    for name, raw in data.items():
+        value = resolve(raw, contact)
+        if value is None:
+            continue
+        value = str(value)
+        if name.startswith("Attributes."):
+            request.setdefault("Attributes", {})[name.split(".", 1)[1]] = value
+            continue
+        for prefix, member in ADDRESS_PREFIXES.items():
+            part = name[len(prefix) :] if name.startswith(prefix) else None
+            if part in ADDRESS_PARTS and (prefix or name == part):
+                request.setdefault(member, {})[part] = value
+                break
+        else:
+            if name not in PLAIN_FIELDS:
+                raise FlowActionError(f"ProfileRequestData: unknown field {name!r}")
+            request[name] = value
+    return request
+
+
+def flatten_profile(profile: Mapping[str, Any], wanted: list[str]) -> dict[str, Any]:
+    """The ``$.Customer`` fields ProfileResponseData asks for; ProfileId is always set."""
+    customer: dict[str, Any] = {"ProfileId": profile["ProfileId"]}
+    for name in wanted:
+        if name.startswith("Attributes."):
+            key = name.split(".", 1)[1]
+            value = (profile.get("Attributes") or {}).get(key)
+            if value is not None:
+                customer.setdefault("Attributes", {})[key] = value
+            continue
+        value = profile.get(name)
+        for prefix, member in ADDRESS_PREFIXES.items():
+            part = name[len(prefix) :] if name.startswith(prefix) else None
+            if part in ADDRESS_PARTS and (prefix or name == part):
+                value = (profile.get(member) or {}).get(part)
+                break
+        if value is not None:
+            customer[name] = value
+    return customer
+
+
+# -- the actions ------------------------------------------------------------------------
+def _get_customer_profile(
+    action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
+) -> dict[str, Any]:
+    data = _request_data(action)
+    single = "IdentifierName" in data
+    criteria = data.get("SearchCriteria")
+    if single and criteria is not None:
+        raise FlowActionError(f"{_name(action)}: give IdentifierName or SearchCriteria, not both")
+    if single:
+        value = data.get("IdentifierValue", data.get("IdentiferValue"))  # the page spells both
+        pairs = [(data["IdentifierName"], value)]
+        operator = None
+    elif criteria is not None:
+        if not isinstance(criteria, list) or not criteria:
+            raise FlowActionError(f"{_name(action)}: SearchCriteria needs at least one identifier")
+        if len(criteria) > MAX_IDENTIFIERS:
+            raise FlowActionError(
+                f"{_name(action)}: at most {MAX_IDENTIFIERS} identifiers, got {len(criteria)}"
+            )
+        operator = data.get("LogicalOperator")
+        if operator not in ("AND", "OR"):
+            raise FlowActionError(
+                f"{_name(action)}: LogicalOperator AND or OR is required with SearchCriteria"
+            )
+        pairs = [(c.get("IdentifierName"), c.get("IdentifierValue")) for c in criteria]
+    else:
+        raise FlowActionError(f"{_name(action)}: at least one search identifier must be present")
+    keys = []
+    for name, raw in pairs:
+        if not name:
+            raise FlowActionError(f"{_name(action)}: an identifier has no IdentifierName")
+        value = resolve(raw, contact)
+        if value is None:
+            raise _Routed(NO_MATCHING)
+        keys.append({"KeyName": name, "Values": [str(value)]})
+    request: dict[str, Any] = {"DomainName": domain, **keys[0], "MaxResults": 2}
+    if len(keys) > 1:
+        request["AdditionalSearchKeys"] = keys[1:]
+        request["LogicalOperator"] = operator
+    found = client.search_profiles(**request)["Items"]
+    if len(found) > 1:
+        raise _Routed(MULTIPLE_FOUND)
+    if not found:
+        raise _Routed(NONE_FOUND)
+    return flatten_profile(found[0], _response_fields(action))
+
+
+def _profile(client: Any, domain: str, profile_id: str) -> dict[str, Any]:
+    found = client.search_profiles(DomainName=domain, KeyName="_profileId", Values=[profile_id])
+    if not found["Items"]:
+        raise _Routed(NO_MATCHING)
+    return dict(found["Items"][0])
+
+
+def _create_customer_profile(
+    action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
+) -> dict[str, Any]:
+    request = profile_request(_request_data(action), contact)
+    profile_id = client.create_profile(DomainName=domain, **request)["ProfileId"]
+    return flatten_profile(_profile(client, domain, profile_id), _response_fields(action))
+
+
+def _current_profile_id(data: dict[str, Any], contact: Mapping[str, Any]) -> Any:
+    # "Update a customer profile that was previously created or retrieved in the flow"
+    return resolve(data.pop("ProfileId", "$.Customer.ProfileId"), contact)
+
+
+def _update_customer_profile(
+    action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
+) -> dict[str, Any]:
+    data = _request_data(action)
+    profile_id = _current_profile_id(data, contact)
+    if not profile_id:
+        raise _Routed(NO_MATCHING)
+    request = profile_request(data, contact)
+    client.update_profile(DomainName=domain, ProfileId=str(profile_id), **request)
+    customer = dict(contact.get("Customer") or {})
+    customer.update(flatten_profile(_profile(client, domain, str(profile_id)),
+                                    _response_fields(action)))  # fmt: skip
+    return customer
+
+
+def _associate_contact(
+    action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
+) -> dict[str, Any]:
+    data = _request_data(action)
+    for required in ("ProfileId", "ContactId"):
+        if required not in data:
+            raise FlowActionError(f"{_name(action)}: {required} must be present")
+    profile_id, contact_id = (
+        resolve(data["ProfileId"], contact),
+        resolve(data["ContactId"], contact),
+    )
+    if not profile_id or not contact_id:
+        raise _Routed(NO_MATCHING)
+    client.add_profile_key(
+        DomainName=domain, ProfileId=str(profile_id), KeyName="_ctrContactId",
+        Values=[str(contact_id)],
+    )  # fmt: skip
+    return dict(contact.get("Customer") or {})
+
+
+def _get_customer_profile_object(
+    action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
+) -> dict[str, Any]:
+    data = _request_data(action)
+    for required in ("ProfileId", "ObjectType"):
+        if required not in data:
+            raise FlowActionError(f"{_name(action)}: {required} must be present")
+    use_latest = str(resolve(data.get("UseLatest", False), contact)).lower() == "true"
+    by_identifier = "IdentifierName" in data and "IdentifierValue" in data
+    if use_latest == by_identifier:
+        raise FlowActionError(
+            f"{_name(action)}: give either UseLatest, or IdentifierName and IdentifierValue"
+        )
+    profile_id = resolve(data["ProfileId"], contact)
+    if not profile_id:
+        raise _Routed(NO_MATCHING)
+    request: dict[str, Any] = {
+        "DomainName": domain, "ProfileId": str(profile_id),
+        "ObjectTypeName": str(resolve(data["ObjectType"], contact)),
+    }  # fmt: skip
+    if by_identifier:
+        value = resolve(data["IdentifierValue"], contact)
+        request["ObjectFilter"] = {"KeyName": data["IdentifierName"], "Values": [str(value)]}
+    items = list(client.list_profile_objects(**request, MaxResults=100)["Items"])
+    if not items:
+        raise _Routed(NONE_FOUND)
+    if len(items) > 1 and not use_latest:
+        raise _Routed(MULTIPLE_FOUND)
+    document = json.loads(items[-1]["Object"])  # objects are listed oldest first
+    customer = dict(contact.get("Customer") or {})
+    for name in _response_fields(action):
+        category = next((c for c in OBJECT_CATEGORIES if name.startswith(c)), None)
+        if category is None:
+            continue
+        member = name[len(category) :]
+        value = next((v for k, v in document.items() if k.lower() == member.lower()), None)
+        if value is not None:
+            customer.setdefault(category, {})[member] = value
+    return customer
+
+
+def _calculated_attributes(
+    action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
+) -> dict[str, Any]:
+    raise NotSimulatedError(
+        f"{_name(action)}: calculated attributes are not simulated (Customer Profiles "
+        "calculated attributes are not implemented by this mock yet)"
+    )
+
+
+ACTIONS: dict[str, Callable[[Mapping[str, Any], str, dict[str, Any], Any], dict[str, Any]]] = {
+    "GetCustomerProfile": _get_customer_profile,
+    "CreateCustomerProfile": _create_customer_profile,
+    "UpdateCustomerProfile": _update_customer_profile,
+    "AssociateContactToCustomerProfile": _associate_contact,
+    "GetCustomerProfileObject": _get_customer_profile_object,
+    "GetCalculatedAttributesForCustomerProfile": _calculated_attributes,
+}
+
+
+def _default_client() -> Any:
+    import boto3
+
+    return boto3.client("customer-profiles", region_name="us-east-1")
+
+
+def _transition(action: Mapping[str, Any], error_type: str | None) -> str | None:
+    transitions = action.get("Transitions") or {}
+    if error_type is None:
+        next_action = transitions.get("NextAction")
+        return str(next_action) if next_action else None
+    errors = transitions.get("Errors") or []
+    for wanted in (error_type, NO_MATCHING):
+        for error in errors:
+            if error.get("ErrorType") == wanted:
+                return str(error.get("NextAction")) if error.get("NextAction") else None
+    return None
+
+
+def run_action(
+    action: Mapping[str, Any],
+    domain_name: str,
+    contact: Mapping[str, Any] | None = None,
+    client: Any = None,
+) -> ActionOutcome:
+    """Run one Customer Profiles action of an exported flow against the service."""
+    action_type = action.get("Type")
+    if action_type not in ACTIONS:
+        raise FlowActionError(f"{_name(action)}: not a Customer Profiles action this simulates")
+    state = copy.deepcopy(dict(contact or {}))
+    client = client or _default_client()
+    try:
+        customer = ACTIONS[str(action_type)](action, domain_name, state, client)
+        error_type = None
+    except _Routed as routed:
+        customer, error_type = dict(state.get("Customer") or {}), routed.error_type
+    except (ClientError, BotoCoreError):
+        customer, error_type = dict(state.get("Customer") or {}), NO_MATCHING
+    state["Customer"] = customer
+    return ActionOutcome(
+        action_id=str(action.get("Identifier")),
+        next_action=_transition(action, error_type),
+        error_type=error_type,
+        customer=customer,
+        contact=state,
+    )
+
+
+def run_flow(
+    flow: Mapping[str, Any],
+    domain_name: str,
+    contact: Mapping[str, Any] | None = None,
+    client: Any = None,
+    start: str | None = None,
+    max_steps: int = 100,
+) -> FlowRun:
+    """Follow an exported flow (``{"StartAction": ..., "Actions": [...]}``) from ``start``
+    (default: its StartAction) until an action that is not simulated, the end, or
+    ``max_steps`` actions."""
+    actions = {a["Identifier"]: a for a in flow.get("Actions") or []}
+    run = FlowRun(contact=copy.deepcopy(dict(contact or {})))
+    client = client or _default_client()
+    current = start or flow.get("StartAction")
+    while current is not None:
+        if len(run.path) >= max_steps:
+            run.stopped_at, run.stop_reason = current, f"stopped after {max_steps} steps"
+            return run
+        action = actions.get(current)
+        if action is None:
+            raise FlowActionError(f"the flow has no action {current!r}")
+        if action.get("Type") not in ACTIONS:
+            run.stopped_at = current
+            run.stop_reason = f"{action.get('Type')} is not simulated"
+            return run
+        try:
+            outcome = run_action(action, domain_name, run.contact, client)
+        except NotSimulatedError as error:
+            run.stopped_at, run.stop_reason = current, str(error)
+            return run
+        run.path.append(current)
+        run.outcomes.append(outcome)
+        run.contact = outcome.contact
+        current = outcome.next_action
+    run.stop_reason = "the flow ended"
+    return run

@@ -90,10 +90,13 @@ def resolve(value: Any, contact: Mapping[str, Any]) -> Any:
     return current
 
 
-def _request_data(action: Mapping[str, Any]) -> dict[str, Any]:
+def _request_data(action: Mapping[str, Any], *required: str) -> dict[str, Any]:
     data = (action.get("Parameters") or {}).get("ProfileRequestData") or {}
     if not isinstance(data, Mapping):
         raise FlowActionError(f"{_name(action)}: ProfileRequestData must be an object")
+    for name in required:
+        if name not in data:
+            raise FlowActionError(f"{_name(action)}: {name} must be present")
     return dict(data)
 
 
@@ -241,10 +244,7 @@ def _update_customer_profile(
 def _associate_contact(
     action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
 ) -> dict[str, Any]:
-    data = _request_data(action)
-    for required in ("ProfileId", "ContactId"):
-        if required not in data:
-            raise FlowActionError(f"{_name(action)}: {required} must be present")
+    data = _request_data(action, "ProfileId", "ContactId")
     profile_id, contact_id = (
         resolve(data["ProfileId"], contact),
         resolve(data["ContactId"], contact),
@@ -261,10 +261,7 @@ def _associate_contact(
 def _get_customer_profile_object(
     action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
 ) -> dict[str, Any]:
-    data = _request_data(action)
-    for required in ("ProfileId", "ObjectType"):
-        if required not in data:
-            raise FlowActionError(f"{_name(action)}: {required} must be present")
+    data = _request_data(action, "ProfileId", "ObjectType")
     use_latest = str(resolve(data.get("UseLatest", False), contact)).lower() == "true"
     by_identifier = "IdentifierName" in data and "IdentifierValue" in data
     if use_latest == by_identifier:

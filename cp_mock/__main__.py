@@ -1,4 +1,5 @@
-"""``python -m cp_mock`` / ``cp-mock``: a demo of the mock, and (with ``server``) server mode."""
+"""``python -m cp_mock`` / ``cp-mock``: ``demo`` shows the mock end to end, ``server``
+serves it over HTTP."""
 
 from __future__ import annotations
 
@@ -49,9 +50,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cp-mock", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="run a short end-to-end demo under the mock")
+    server = commands.add_parser(
+        "server", help="serve Customer Profiles and every moto service over HTTP"
+    )
+    server.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
+    server.add_argument("--port", type=int, default=5000, help="port (0: any free port)")
     arguments = parser.parse_args(argv)
     if arguments.command == "demo":
         return demo()
+    if arguments.command == "server":
+        from .server import serve
+
+        return serve(arguments.host, arguments.port)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -11,6 +11,7 @@ operation is served as soon as the backend has a method for it.
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -20,7 +21,7 @@ from botocore.model import OperationModel
 from moto.core.responses import ActionResult, BaseResponse
 from moto.core.utils import camelcase_to_underscores, get_service_model
 
-from .exceptions import BadRequestException
+from .exceptions import AccessDeniedException, BadRequestException
 from .models import CustomerProfilesBackend, customerprofiles_backends
 from .pagination import paginate
 from .validation import validate_request
@@ -60,6 +61,19 @@ class CustomerProfilesResponse(BaseResponse):
     def operation_model(self) -> OperationModel:
         return get_service_model(SERVICE_NAME).operation_model(self._get_action())
 
+    def determine_response_protocol(self, service_model: Any) -> str:
+        # The service speaks rest-json whatever Content-Type a caller sent.
+        return "rest-json"
+
+    def call_action(self) -> Any:
+        if not self._get_action():
+            # No operation has this method and path: what AWS answers for an unknown route.
+            body = json.dumps({"message": f"No operation matches {self.method} {self.raw_path}"})
+            headers = {**self.response_headers, "x-amzn-errortype": "UnknownOperationException",
+                       "Content-Type": "application/json"}  # fmt: skip
+            return 404, headers, body
+        return super().call_action()
+
     def parse_parameters(self, request: Any) -> None:
         # A body that is not JSON, or a value of the wrong type, is the caller's error.
         try:
@@ -69,15 +83,26 @@ class CustomerProfilesResponse(BaseResponse):
             self.parse_error = BadRequestException(f"Could not parse the request: {error}")
 
     def serve_operation(self) -> ActionResult:
+        operation_model = self.operation_model
+        if "Authorization" not in self.headers:
+            raise unsigned_request_error(operation_model)
         if self.parse_error is not None:
             raise self.parse_error
-        operation_model = self.operation_model
         params = dict(self.params)
         validate_request(operation_model, params)
         method = getattr(self.backend, xform_name(operation_model.name))
         with self.backend.lock:
             result = method(**backend_arguments(method, params))
         return ActionResult(paginate(operation_model, params, result))
+
+
+def unsigned_request_error(operation_model: OperationModel) -> Exception:
+    """AWS refuses a request without a signature; the operation's own modeled error for it."""
+    message = "Missing Authentication Token: the request is not signed"
+    modeled = {shape.name for shape in operation_model.error_shapes}
+    if "AccessDeniedException" in modeled:
+        return AccessDeniedException(message)
+    return BadRequestException(message)
 
 
 def _serve(self: CustomerProfilesResponse) -> ActionResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from threading import RLock
 
+import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
@@ -39,4 +40,20 @@ class CustomerProfilesBackend(
         self.lock = RLock()
 
 
-customerprofiles_backends = BackendDict(CustomerProfilesBackend, "customer-profiles")
+def _every_region() -> list[str]:
+    """Every region of every partition botocore knows. botocore's endpoint data lists only
+    some regions for Customer Profiles and lags behind its launches; a region the data
+    does not list should still get a backend rather than fail."""
+    session = botocore.session.get_session()
+    return sorted(
+        {
+            region
+            for partition in session.get_available_partitions()
+            for region in session.get_available_regions("ec2", partition_name=partition)
+        }
+    )
+
+
+customerprofiles_backends = BackendDict(
+    CustomerProfilesBackend, "customer-profiles", additional_regions=_every_region()
+)

@@ -11,6 +11,8 @@ from .attributes import AttributeOperations
 from .detect import DetectOperations
 from .domain_object_types import DomainObjectTypeOperations
 from .domains import Domain, DomainOperations
+from .history import HistoryOperations
+from .merge import MergeOperations
 from .objects import ObjectOperations
 from .profiles import ProfileOperations
 from .tags import TagOperations, TagStore
@@ -19,6 +21,8 @@ from .templates import TemplateOperations
 
 class CustomerProfilesBackend(
     ObjectOperations,  # before ProfileOperations: it extends the profile hooks
+    HistoryOperations,
+    MergeOperations,
     AttributeOperations,
     ProfileOperations,
     DomainObjectTypeOperations,

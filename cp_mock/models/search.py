@@ -84,11 +84,14 @@ class KeyIndex:
         self._held.pop(profile_id, None)
 
     def move_profile(self, from_id: str, to_id: str) -> None:
-        """Give every posting of ``from_id`` to ``to_id`` (MergeProfiles moves keys)."""
+        """Give every posting of ``from_id`` to ``to_id`` (MergeProfiles: "All the
+        profileKeys ... will be moved to the main profile"). Keys that came from the merged
+        profile's standard fields stay searchable as keys of their own: the main profile's
+        standard keys follow its (merged) fields."""
         for (key_name, value), sources in list(self._held.get(from_id, {}).items()):
             for source in sources:
-                if source != STANDARD_SOURCE:
-                    self.add(to_id, key_name, [value], source)
+                moved = f"merged:{from_id}" if source == STANDARD_SOURCE else source
+                self.add(to_id, key_name, [value], moved)
         self.remove_profile(from_id)
 
     def find(self, key_name: str, values: Iterable[str]) -> set[str]:

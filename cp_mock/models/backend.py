@@ -12,6 +12,7 @@ from .detect import DetectOperations
 from .domain_object_types import DomainObjectTypeOperations
 from .domains import Domain, DomainOperations
 from .history import HistoryOperations
+from .integrations import Integration, IntegrationOperations
 from .merge import MergeOperations
 from .objects import ObjectOperations
 from .profiles import ProfileOperations
@@ -23,6 +24,7 @@ class CustomerProfilesBackend(
     ObjectOperations,  # before ProfileOperations: it extends the profile hooks
     HistoryOperations,
     MergeOperations,
+    IntegrationOperations,  # before DomainOperations: it extends delete_domain
     AttributeOperations,
     ProfileOperations,
     DomainObjectTypeOperations,
@@ -40,6 +42,7 @@ class CustomerProfilesBackend(
     def __init__(self, region_name: str, account_id: str) -> None:
         BaseBackend.__init__(self, region_name, account_id)
         self.domains: dict[str, Domain] = {}
+        self.integrations: dict[str, Integration] = {}
         self.tags = TagStore()
         self.lock = RLock()
 

@@ -42,6 +42,8 @@ class Domain:
     # object type name -> its definition (models/object_types.py)
     object_types: dict[str, Any] = field(default_factory=dict)
     objects: ObjectStore = field(default_factory=ObjectStore)
+    # workflow id -> integration workflow (models/integrations.py)
+    workflows: dict[str, Any] = field(default_factory=dict)
     # profile id -> its history records, oldest first (models/history.py)
     history: dict[str, list[Any]] = field(default_factory=dict)
     # domain object type name -> its definition (models/domain_object_types.py)

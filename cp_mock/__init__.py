@@ -7,7 +7,7 @@ too; ``mock_customerprofiles`` is the same mock under the name this package is k
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from moto import mock_aws
 from moto.core.config import DefaultConfig
@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CustomerProfilesBackend",
     "get_backend",
+    "run_identity_resolution",
     "mock_customerprofiles",
     "__version__",
 ]
@@ -53,3 +54,15 @@ def get_backend(
 ) -> CustomerProfilesBackend:
     """The backend serving ``account_id`` in ``region``, for seeding and inspecting state."""
     return customerprofiles_backends[account_id][region]
+
+
+def run_identity_resolution(
+    domain_name: str, account_id: str = "123456789012", region: str = "us-east-1"
+) -> dict[str, Any]:
+    """Run an identity resolution job on ``domain_name`` now, as AWS does weekly: matches
+    for GetMatches, auto-merging if the domain's Matching configures it. Returns the job as
+    GetIdentityResolutionJob describes it."""
+    backend = get_backend(account_id, region)
+    with backend.lock:
+        result: dict[str, Any] = backend.run_identity_resolution(domain_name)
+    return result

@@ -13,6 +13,7 @@ from .domain_object_types import DomainObjectTypeOperations
 from .domains import Domain, DomainOperations
 from .history import HistoryOperations
 from .integrations import Integration, IntegrationOperations
+from .matching import MatchingOperations
 from .merge import MergeOperations
 from .objects import ObjectOperations
 from .profiles import ProfileOperations
@@ -23,6 +24,7 @@ from .templates import TemplateOperations
 class CustomerProfilesBackend(
     ObjectOperations,  # before ProfileOperations: it extends the profile hooks
     HistoryOperations,
+    MatchingOperations,
     MergeOperations,
     IntegrationOperations,  # before DomainOperations: it extends delete_domain
     AttributeOperations,

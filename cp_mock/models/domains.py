@@ -42,6 +42,8 @@ class Domain:
     # object type name -> its definition (models/object_types.py)
     object_types: dict[str, Any] = field(default_factory=dict)
     objects: ObjectStore = field(default_factory=ObjectStore)
+    # identity resolution jobs, oldest first (models/matching.py)
+    identity_jobs: list[Any] = field(default_factory=list)
     # workflow id -> integration workflow (models/integrations.py)
     workflows: dict[str, Any] = field(default_factory=dict)
     # profile id -> its history records, oldest first (models/history.py)
@@ -61,9 +63,15 @@ class Domain:
         }
 
     def describe(self, tags: dict[str, str]) -> dict[str, Any]:
+        settings = dict(self.settings)
+        rule_based = settings.get("RuleBasedMatching")
+        if rule_based:
+            # evaluated on the current profiles whenever asked: active as soon as enabled
+            status = "ACTIVE" if rule_based.get("Enabled") else "PENDING"
+            settings["RuleBasedMatching"] = {**rule_based, "Status": status}
         return {
             "DomainName": self.name,
-            **self.settings,
+            **settings,
             "CreatedAt": self.created_at,
             "LastUpdatedAt": self.last_updated_at,
             **tags_member("Tags", tags),

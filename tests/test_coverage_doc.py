@@ -21,3 +21,18 @@ def test_readme_second_command_is_what_ci_runs() -> None:
     assert commands[0] == "pip install -e . && python -m cp_mock demo"
     assert commands[1].startswith("pip install -e '.[test]'") and "pytest" in commands[1]
     assert "README.md" in ci  # .ci/run reads the command from the README, so they cannot drift
+
+
+def test_every_operation_of_the_seed_api_is_implemented() -> None:
+    # The 30 operations of the 2020-08-15 JS SDK reference the project started from.
+    seed = """AddProfileKey CreateDomain CreateProfile DeleteDomain DeleteIntegration
+    DeleteProfile DeleteProfileKey DeleteProfileObject DeleteProfileObjectType GetDomain
+    GetIntegration GetMatches GetProfileObjectType GetProfileObjectTypeTemplate
+    ListAccountIntegrations ListDomains ListIntegrations ListProfileObjects
+    ListProfileObjectTypes ListProfileObjectTypeTemplates ListTagsForResource MergeProfiles
+    PutIntegration PutProfileObject PutProfileObjectType SearchProfiles TagResource
+    UntagResource UpdateDomain UpdateProfile""".split()
+    from cp_mock.responses import implemented_operations
+
+    assert len(seed) == 30
+    assert set(seed) <= set(implemented_operations())

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
 from botocore import xform_name
 from botocore.model import OperationModel
+from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, BaseResponse
-from moto.core.utils import camelcase_to_underscores, get_service_model
+from moto.core.utils import get_service_model
+from werkzeug.exceptions import HTTPException
 
 from .exceptions import AccessDeniedException, BadRequestException
 from .models import CustomerProfilesBackend, customerprofiles_backends
@@ -27,6 +30,19 @@ from .pagination import paginate
 from .validation import validate_request
 
 SERVICE_NAME = "customer-profiles"
+
+
+@cache
+def _routes(method: str) -> list[tuple[re.Pattern[str], str]]:
+    """(path pattern, operation) for one HTTP method, most specific (longest) first."""
+    model = get_service_model(SERVICE_NAME)
+    routes = []
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        if http["method"] == method:
+            routes.append((BaseResponse.uri_to_regexp(http["requestUri"]), name))
+    routes.sort(key=lambda route: len(route[0]), reverse=True)
+    return [(re.compile(pattern), name) for pattern, name in routes]
 
 
 @cache
@@ -52,6 +68,7 @@ class CustomerProfilesResponse(BaseResponse):
         super().__init__(service_name=SERVICE_NAME)
         self.automated_parameter_parsing = True
         self.parse_error: BadRequestException | None = None
+        self._operation: str | None = None
 
     @property
     def backend(self) -> CustomerProfilesBackend:
@@ -65,14 +82,39 @@ class CustomerProfilesResponse(BaseResponse):
         # The service speaks rest-json whatever Content-Type a caller sent.
         return "rest-json"
 
+    def _get_action(self) -> str:
+        """The operation the method and path name ("" for none), routed once per request.
+
+        moto's router scans every pattern of the service, sorted afresh, on each of the
+        half-dozen times a request asks; this one does it once, over the patterns of the
+        request's method only, kept sorted."""
+        if self._operation is None:
+            self._operation = ""
+            for pattern, operation in _routes(self.method):
+                match = pattern.match(self.raw_path)
+                if match:
+                    self.uri_match, self._operation = match, operation
+                    break
+        return self._operation
+
     def call_action(self) -> Any:
         if not self._get_action():
             # No operation has this method and path: what AWS answers for an unknown route.
-            body = json.dumps({"message": f"No operation matches {self.method} {self.raw_path}"})
-            headers = {**self.response_headers, "x-amzn-errortype": "UnknownOperationException",
-                       "Content-Type": "application/json"}  # fmt: skip
-            return 404, headers, body
-        return super().call_action()
+            unknown = json.dumps({"message": f"No operation matches {self.method} {self.raw_path}"})
+            return 404, {**self.response_headers, "Content-Type": "application/json",
+                         "x-amzn-errortype": "UnknownOperationException"}, unknown  # fmt: skip
+        try:
+            self._authenticate_and_authorize_normal_action("*")
+        except HTTPException as denied:
+            return denied.code, dict(self.response_headers), denied.description
+        # One handler serves every operation, so moto's search of this class's methods
+        # for one named after the operation (an inspect.getmembers per request) is skipped.
+        try:
+            result = self.serve_operation()
+        except ServiceException as error:
+            result = ActionResult(error)
+        status, headers, body = self.serialized(result)
+        return (status, *self._enrich_response(headers, body))
 
     def parse_parameters(self, request: Any) -> None:
         # A body that is not JSON, or a value of the wrong type, is the caller's error.
@@ -90,7 +132,9 @@ class CustomerProfilesResponse(BaseResponse):
             raise self.parse_error
         params = dict(self.params)
         validate_request(operation_model, params)
-        method = getattr(self.backend, xform_name(operation_model.name))
+        method = getattr(self.backend, xform_name(operation_model.name), None)
+        if method is None:
+            raise NotImplementedError(f"The {operation_model.name} action has not been implemented")
         with self.backend.lock:
             result = method(**backend_arguments(method, params))
         return ActionResult(paginate(operation_model, params, result))
@@ -105,10 +149,6 @@ def unsigned_request_error(operation_model: OperationModel) -> Exception:
     return BadRequestException(message)
 
 
-def _serve(self: CustomerProfilesResponse) -> ActionResult:
-    return self.serve_operation()
-
-
 def implemented_operations() -> list[str]:
     """Operations of the model the backend has a method for."""
     model = get_service_model(SERVICE_NAME)
@@ -117,8 +157,3 @@ def implemented_operations() -> list[str]:
         for name in model.operation_names
         if callable(getattr(CustomerProfilesBackend, xform_name(name), None))
     ]
-
-
-# moto's dispatcher looks for a method named after the operation; every one is _serve.
-for _operation in implemented_operations():
-    setattr(CustomerProfilesResponse, camelcase_to_underscores(_operation), _serve)

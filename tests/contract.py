@@ -19,7 +19,7 @@ SERVICE_MODEL = get_service_model("customer-profiles")
 
 
 def violations(operation: str | None, status: int, headers: Any, body: Any) -> list[str]:
-    if operation is None:
+    if not operation:
         return []  # not an operation (an unknown path): nothing in the model to check
     model: OperationModel = SERVICE_MODEL.operation_model(operation)
     text = body.decode() if isinstance(body, bytes) else (body or "")

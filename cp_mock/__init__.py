@@ -15,6 +15,7 @@ from moto.core.models import MockAWS
 
 from .models import CustomerProfilesBackend, customerprofiles_backends
 from .registry import register
+from .speedups import share_loaded_botocore_data
 
 __version__ = "0.1.0"
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 register()
+share_loaded_botocore_data()
 
 T = TypeVar("T")
 

@@ -19,8 +19,8 @@ def assert_consistent(backend: Any) -> None:
                     )
         sources = {o.index_source for by_key in domain.objects.by_type.values()
                    for o in by_key.values()}  # fmt: skip
-        for held in domain.index._held.values():
-            for (key, value), held_by in held.items():
+        for profile_id in domain.index.profile_ids():
+            for (key, value), held_by in domain.index.holdings(profile_id).items():
                 stale = {s for s in held_by if s.startswith("object:") and s not in sources}
                 assert not stale, f"{name}: {key}={value!r} held by gone objects {stale}"
         for key, values in postings.items():

@@ -21,16 +21,44 @@ from .domains import Domain
 PROFILE_RECORD_TYPE = "_profile"  # ObjectTypeName of records about the profile itself
 
 
-@dataclass
+Snapshot = tuple[Any, ...]
+
+
+def snapshot(document: dict[str, Any]) -> Snapshot:
+    """An immutable copy, flat (key, value, key, value, ...), sharing the (immutable)
+    strings with the document: far cheaper to take and to keep than its JSON, which is
+    rendered only when a record's Content is asked for."""
+    flat: list[Any] = []
+    for key, value in document.items():
+        flat += (key, snapshot(value) if isinstance(value, dict) else value)
+    return tuple(flat)
+
+
+def _thaw(frozen: Snapshot) -> dict[str, Any]:
+    pairs = zip(frozen[::2], frozen[1::2], strict=True)
+    return {k: _thaw(v) if isinstance(v, tuple) else v for k, v in pairs}
+
+
+@dataclass(slots=True)
 class HistoryRecord:
-    id: str
+    number: int  # the record's Id is this, as 32 hex digits
     profile_id: str
     action_type: str
     object_type_name: str
     created_at: datetime
-    content: str
+    content: Snapshot | str  # a profile snapshot, or an object's body
     performed_by: str
     profile_object_unique_key: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.number:032x}"
+
+    @property
+    def content_json(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return json.dumps(_thaw(self.content), sort_keys=True)
 
     def describe(self, with_content: bool) -> dict[str, Any]:
         described = {
@@ -44,7 +72,7 @@ class HistoryRecord:
         if self.profile_object_unique_key:
             described["ProfileObjectUniqueKey"] = self.profile_object_unique_key
         if with_content:
-            described["Content"] = self.content
+            described["Content"] = self.content_json
         return described
 
 
@@ -60,19 +88,17 @@ class HistoryOperations(BackendState):
         super().record_history(
             domain, profile_id, action_type, object_type_name, profile_object_unique_key
         )
-        content: Any = domain.profiles.get(profile_id, {})
+        content: Any = snapshot(domain.profiles.get(profile_id, {}))
         if object_type_name and profile_object_unique_key:
             stored = domain.objects.get(object_type_name, profile_object_unique_key)
-            content = json.loads(stored.body) if stored is not None else content
-        from moto.moto_api._internal import mock_random
-
+            content = stored.body if stored is not None else content
         record = HistoryRecord(
-            id=str(mock_random.uuid4().hex),
+            number=next(domain.history_ids),
             profile_id=profile_id,
             action_type=action_type,
             object_type_name=object_type_name or PROFILE_RECORD_TYPE,
             created_at=now(),
-            content=json.dumps(content, sort_keys=True),
+            content=content,
             performed_by=f"arn:{self.partition}:iam::{self.account_id}:root",
             profile_object_unique_key=profile_object_unique_key,
         )

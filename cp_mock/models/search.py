@@ -8,7 +8,6 @@ source contributed. Lookups never scan profiles.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,19 +41,47 @@ def standard_keys(profile: Mapping[str, Any]) -> dict[str, set[str]]:
     return keys
 
 
+# A posting's profiles, and a holding's sources, are nearly always one: such a member is
+# kept as the string itself, a set only once there are more (a set costs ~200 bytes).
+Members = str | set[str]
+
+
+def _with(members: Members | None, item: str) -> Members:
+    if members is None or members == item:
+        return item
+    if isinstance(members, str):
+        return {members, item}
+    members.add(item)
+    return members
+
+
+def _without(members: Members, item: str) -> Members | None:
+    if isinstance(members, str):
+        return None if members == item else members
+    members.discard(item)
+    if len(members) == 1:
+        return next(iter(members))
+    return members or None
+
+
+def _each(members: Members) -> tuple[str, ...]:
+    return (members,) if isinstance(members, str) else tuple(members)
+
+
 class KeyIndex:
     def __init__(self) -> None:
-        self._postings: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(
-            lambda: defaultdict(set)
-        )
-        # profile id -> (key name, value) -> sources holding that posting
-        self._held: dict[str, dict[tuple[str, str], set[str]]] = {}
+        # key name -> value -> profile id(s)
+        self._postings: dict[str, dict[str, Members]] = {}
+        # profile id -> (key name, value) -> source(s) holding that posting
+        self._held: dict[str, dict[tuple[str, str], Members]] = {}
 
     def add(self, profile_id: str, key_name: str, values: Iterable[str], source: str) -> None:
         held = self._held.setdefault(profile_id, {})
+        postings = self._postings.setdefault(key_name, {})
         for value in values:
-            held.setdefault((key_name, value), set()).add(source)
-            self._postings[key_name][value].add(profile_id)
+            posting = (key_name, value)
+            held[posting] = _with(held.get(posting), source)
+            postings[value] = _with(postings.get(value), profile_id)
 
     def replace_source(
         self, profile_id: str, source: str, keys: Mapping[str, Iterable[str]]
@@ -66,10 +93,14 @@ class KeyIndex:
 
     def remove_source(self, profile_id: str, source: str) -> None:
         held = self._held.get(profile_id, {})
-        for posting in [p for p, sources in held.items() if source in sources]:
-            held[posting].discard(source)
-            if not held[posting]:
+        for posting, sources in list(held.items()):
+            if source not in _each(sources):
+                continue
+            remaining = _without(sources, source)
+            if remaining is None:
                 self._drop(profile_id, posting)
+            else:
+                held[posting] = remaining
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""
@@ -89,7 +120,7 @@ class KeyIndex:
         profile's standard fields stay searchable as keys of their own: the main profile's
         standard keys follow its (merged) fields."""
         for (key_name, value), sources in list(self._held.get(from_id, {}).items()):
-            for source in sources:
+            for source in _each(sources):
                 moved = f"merged:{from_id}" if source == STANDARD_SOURCE else source
                 self.add(to_id, key_name, [value], moved)
         self.remove_profile(from_id)
@@ -100,7 +131,9 @@ class KeyIndex:
             return set()
         found: set[str] = set()
         for value in values:
-            found |= postings.get(value, set())
+            members = postings.get(value)
+            if members is not None:
+                found.update(_each(members))
         return found
 
     def matched_values(self, profile_id: str, key_name: str, values: Iterable[str]) -> list[str]:
@@ -113,12 +146,19 @@ class KeyIndex:
             keys.setdefault(key_name, set()).add(value)
         return keys
 
+    def holdings(self, profile_id: str) -> dict[tuple[str, str], set[str]]:
+        """(key name, value) -> the sources holding it, for one profile."""
+        return {p: set(_each(s)) for p, s in self._held.get(profile_id, {}).items()}
+
+    def profile_ids(self) -> list[str]:
+        return list(self._held)
+
     def postings(self) -> dict[str, dict[str, set[str]]]:
         """A copy of the whole index, for consistency checks."""
         return {
-            key: {value: set(ids) for value, ids in values.items() if ids}
+            key: {value: set(_each(ids)) for value, ids in values.items()}
             for key, values in self._postings.items()
-            if any(values.values())
+            if values
         }
 
     def _drop(self, profile_id: str, posting: tuple[str, str]) -> None:
@@ -129,8 +169,10 @@ class KeyIndex:
             return
         ids = values.get(value)
         if ids is not None:
-            ids.discard(profile_id)
-            if not ids:
+            remaining = _without(ids, profile_id)
+            if remaining is None:
                 del values[value]
+            else:
+                values[value] = remaining
         if not values:
             del self._postings[key_name]

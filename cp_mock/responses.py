@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -114,7 +115,10 @@ class CustomerProfilesResponse(BaseResponse):
         except ServiceException as error:
             result = ActionResult(error)
         status, headers, body = self.serialized(result)
-        return (status, *self._enrich_response(headers, body))
+        # A request id as AWS gives this service's callers (a UUID); moto's own draws 52
+        # random characters and searches the body for an XML RequestId, per request.
+        headers["x-amzn-requestid"] = str(uuid.uuid4())
+        return status, headers, body
 
     def parse_parameters(self, request: Any) -> None:
         # A body that is not JSON, or a value of the wrong type, is the caller's error.

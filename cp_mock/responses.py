@@ -33,17 +33,31 @@ from .validation import validate_request
 SERVICE_NAME = "customer-profiles"
 
 
+def _uri_pattern(request_uri: str) -> re.Pattern[str]:
+    """A requestUri of the model (``/domains/{DomainName}/tags/{arn+}``) as a regex."""
+    path = request_uri.split("?", 1)[0]
+    pattern = re.sub(r"\{[^}]+\+\}", ".+", re.sub(r"\{[^}+]+\}", "[^/]+", re.escape(path)
+                     .replace(r"\{", "{").replace(r"\}", "}")))  # fmt: skip
+    return re.compile(f"^{pattern}$")
+
+
 @cache
 def _routes(method: str) -> list[tuple[re.Pattern[str], str]]:
-    """(path pattern, operation) for one HTTP method, most specific (longest) first."""
     model = get_service_model(SERVICE_NAME)
-    routes = []
-    for name in model.operation_names:
-        http = model.operation_model(name).http
-        if http["method"] == method:
-            routes.append((BaseResponse.uri_to_regexp(http["requestUri"]), name))
-    routes.sort(key=lambda route: len(route[0]), reverse=True)
-    return [(re.compile(pattern), name) for pattern, name in routes]
+    routes = [
+        (_uri_pattern(model.operation_model(name).http["requestUri"]), name)
+        for name in model.operation_names
+        if model.operation_model(name).http["method"] == method
+    ]
+    return sorted(routes, key=lambda route: len(route[0].pattern), reverse=True)
+
+
+def operation_at(method: str, path: str) -> str | None:
+    """The operation a method and path name, by the path alone (most specific first)."""
+    for pattern, name in _routes(method):
+        if pattern.match(path):
+            return name
+    return None
 
 
 @cache
@@ -84,18 +98,19 @@ class CustomerProfilesResponse(BaseResponse):
         return "rest-json"
 
     def _get_action(self) -> str:
-        """The operation the method and path name ("" for none), routed once per request.
-
-        moto's router scans every pattern of the service, sorted afresh, on each of the
-        half-dozen times a request asks; this one does it once, over the patterns of the
-        request's method only, kept sorted."""
+        """The operation the method and path name ("" for none), routed once per request
+        (moto asks for it half a dozen times a request, and older moto routes each time
+        by scanning every pattern of the service)."""
         if self._operation is None:
-            self._operation = ""
-            for pattern, operation in _routes(self.method):
-                match = pattern.match(self.raw_path)
-                if match:
-                    self.uri_match, self._operation = match, operation
-                    break
+            self._operation = super()._get_action() or ""
+            if not self._operation:
+                # moto's newer router also wants an operation's required query members;
+                # without them the request names an operation still, and is a bad one.
+                self._operation = operation_at(self.method, self.raw_path) or ""
+                if self._operation:
+                    self.parse_error = BadRequestException(
+                        f"The request lacks members {self._operation} requires"
+                    )
         return self._operation
 
     def call_action(self) -> Any:
@@ -121,6 +136,9 @@ class CustomerProfilesResponse(BaseResponse):
         return status, headers, body
 
     def parse_parameters(self, request: Any) -> None:
+        if self.parse_error is not None:
+            self.params = {}
+            return
         # A body that is not JSON, or a value of the wrong type, is the caller's error.
         try:
             super().parse_parameters(request)

@@ -35,10 +35,13 @@ SERVICE_NAME = "customer-profiles"
 
 def _uri_pattern(request_uri: str) -> re.Pattern[str]:
     """A requestUri of the model (``/domains/{DomainName}/tags/{arn+}``) as a regex."""
-    path = request_uri.split("?", 1)[0]
-    pattern = re.sub(r"\{[^}]+\+\}", ".+", re.sub(r"\{[^}+]+\}", "[^/]+", re.escape(path)
-                     .replace(r"\{", "{").replace(r"\}", "}")))  # fmt: skip
-    return re.compile(f"^{pattern}$")
+    segments = []
+    for segment in request_uri.split("?", 1)[0].split("/"):
+        if segment.startswith("{"):
+            segments.append(".+" if segment.endswith("+}") else "[^/]+")
+        else:
+            segments.append(re.escape(segment))
+    return re.compile("^" + "/".join(segments) + "$")
 
 
 @cache

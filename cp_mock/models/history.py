@@ -9,9 +9,8 @@ Listings are newest first.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..exceptions import ResourceNotFoundException
 from .base import BackendState
@@ -39,8 +38,10 @@ def _thaw(frozen: Snapshot) -> dict[str, Any]:
     return {k: _thaw(v) if isinstance(v, tuple) else v for k, v in pairs}
 
 
-@dataclass(slots=True)
-class HistoryRecord:
+class HistoryRecord(NamedTuple):
+    """Plain values in a tuple: once the garbage collector has seen it holds nothing it
+    needs to follow, it stops visiting it, so history does not slow every collection."""
+
     number: int  # the record's Id is this, as 32 hex digits
     profile_id: str
     action_type: str
@@ -102,7 +103,8 @@ class HistoryOperations(BackendState):
             performed_by=f"arn:{self.partition}:iam::{self.account_id}:root",
             profile_object_unique_key=profile_object_unique_key,
         )
-        domain.history.setdefault(profile_id, []).append(record)
+        # a tuple of such tuples is left alone by the collector as well (a list never is)
+        domain.history[profile_id] = (*domain.history.get(profile_id, ()), record)
 
     def _records(self, domain: Domain, profile_id: str) -> list[HistoryRecord]:
         records = domain.history.get(profile_id)

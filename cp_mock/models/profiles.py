@@ -81,7 +81,9 @@ class ProfileOperations(BackendState):
     def new_profile_id(self) -> str:
         from moto.moto_api._internal import mock_random
 
-        return str(mock_random.uuid4().hex)
+        # 32 lowercase hex digits, as the model's pattern says; moto's random, so a test
+        # that seeds moto (mock_random.seed) gets the same ids every run
+        return f"{mock_random.getrandbits(128):032x}"
 
     # -- operations --------------------------------------------------------------------
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:

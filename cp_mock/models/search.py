@@ -68,51 +68,79 @@ def _each(members: Members) -> tuple[str, ...]:
     return (members,) if isinstance(members, str) else tuple(members)
 
 
+Posting = tuple[str, str]  # (key name, value)
+
+
+def _pairs(flat: tuple[str, ...]) -> set[Posting]:
+    return set(zip(flat[::2], flat[1::2], strict=True))
+
+
 class KeyIndex:
     def __init__(self) -> None:
         # key name -> value -> profile id(s)
         self._postings: dict[str, dict[str, Members]] = {}
-        # profile id -> (key name, value) -> source(s) holding that posting
-        self._held: dict[str, dict[tuple[str, str], Members]] = {}
+        # profile id -> its standard keys, flat (key, value, key, value, ...): every profile
+        # has them, and one tuple costs far less than a dict of pairs
+        self._standard: dict[str, tuple[str, ...]] = {}
+        # profile id -> (key name, value) -> the other source(s) holding that posting
+        self._held: dict[str, dict[Posting, Members]] = {}
 
+    # -- writing -----------------------------------------------------------------------------
     def add(self, profile_id: str, key_name: str, values: Iterable[str], source: str) -> None:
+        if source == STANDARD_SOURCE:
+            pairs = _pairs(self._standard.get(profile_id, ()))
+            pairs.update((key_name, value) for value in values)
+            self._set_standard(profile_id, pairs)
+            return
         held = self._held.setdefault(profile_id, {})
-        postings = self._postings.setdefault(key_name, {})
         for value in values:
             posting = (key_name, value)
             held[posting] = _with(held.get(posting), source)
-            postings[value] = _with(postings.get(value), profile_id)
+            self._post(profile_id, posting)
 
     def replace_source(
         self, profile_id: str, source: str, keys: Mapping[str, Iterable[str]]
     ) -> None:
         """Make ``keys`` exactly what ``source`` contributes to the profile."""
-        self.remove_source(profile_id, source)
-        for key_name, values in keys.items():
-            self.add(profile_id, key_name, values, source)
+        if source != STANDARD_SOURCE:
+            self.remove_source(profile_id, source)
+            for key_name, values in keys.items():
+                self.add(profile_id, key_name, values, source)
+            return
+        self._set_standard(profile_id, {(k, v) for k, values in keys.items() for v in values})
 
     def remove_source(self, profile_id: str, source: str) -> None:
+        if source == STANDARD_SOURCE:
+            self._set_standard(profile_id, set())
+            return
         held = self._held.get(profile_id, {})
         for posting, sources in list(held.items()):
             if source not in _each(sources):
                 continue
             remaining = _without(sources, source)
             if remaining is None:
-                self._drop(profile_id, posting)
+                del held[posting]
+                self._unpost_unless_held(profile_id, posting)
             else:
                 held[posting] = remaining
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""
+        gone = {(key_name, value) for value in values}
         held = self._held.get(profile_id, {})
-        for value in values:
-            if (key_name, value) in held:
-                self._drop(profile_id, (key_name, value))
+        for posting in gone & set(held):
+            del held[posting]
+        standard = _pairs(self._standard.get(profile_id, ()))
+        if standard & gone:
+            self._standard[profile_id] = _flat(standard - gone)
+        for posting in gone:
+            self._unpost(profile_id, posting)
 
     def remove_profile(self, profile_id: str) -> None:
-        for posting in list(self._held.get(profile_id, {})):
-            self._drop(profile_id, posting)
+        for posting in self._all(profile_id):
+            self._unpost(profile_id, posting)
         self._held.pop(profile_id, None)
+        self._standard.pop(profile_id, None)
 
     def move_profile(self, from_id: str, to_id: str) -> None:
         """Give every posting of ``from_id`` to ``to_id`` (MergeProfiles: "All the
@@ -121,10 +149,12 @@ class KeyIndex:
         standard keys follow its (merged) fields."""
         for (key_name, value), sources in list(self._held.get(from_id, {}).items()):
             for source in _each(sources):
-                moved = f"merged:{from_id}" if source == STANDARD_SOURCE else source
-                self.add(to_id, key_name, [value], moved)
+                self.add(to_id, key_name, [value], source)
+        for key_name, value in _pairs(self._standard.get(from_id, ())):
+            self.add(to_id, key_name, [value], f"merged:{from_id}")
         self.remove_profile(from_id)
 
+    # -- reading -----------------------------------------------------------------------------
     def find(self, key_name: str, values: Iterable[str]) -> set[str]:
         postings = self._postings.get(key_name)
         if not postings:
@@ -137,21 +167,24 @@ class KeyIndex:
         return found
 
     def matched_values(self, profile_id: str, key_name: str, values: Iterable[str]) -> list[str]:
-        held = self._held.get(profile_id, {})
+        held = self._all(profile_id)
         return [value for value in values if (key_name, value) in held]
 
     def keys_of(self, profile_id: str) -> dict[str, set[str]]:
         keys: dict[str, set[str]] = {}
-        for key_name, value in self._held.get(profile_id, {}):
+        for key_name, value in self._all(profile_id):
             keys.setdefault(key_name, set()).add(value)
         return keys
 
-    def holdings(self, profile_id: str) -> dict[tuple[str, str], set[str]]:
+    def holdings(self, profile_id: str) -> dict[Posting, set[str]]:
         """(key name, value) -> the sources holding it, for one profile."""
-        return {p: set(_each(s)) for p, s in self._held.get(profile_id, {}).items()}
+        holdings = {p: set(_each(s)) for p, s in self._held.get(profile_id, {}).items()}
+        for posting in _pairs(self._standard.get(profile_id, ())):
+            holdings.setdefault(posting, set()).add(STANDARD_SOURCE)
+        return holdings
 
     def profile_ids(self) -> list[str]:
-        return list(self._held)
+        return list(set(self._held) | set(self._standard))
 
     def postings(self) -> dict[str, dict[str, set[str]]]:
         """A copy of the whole index, for consistency checks."""
@@ -161,8 +194,33 @@ class KeyIndex:
             if values
         }
 
-    def _drop(self, profile_id: str, posting: tuple[str, str]) -> None:
-        self._held.get(profile_id, {}).pop(posting, None)
+    # -- inside ------------------------------------------------------------------------------
+    def _all(self, profile_id: str) -> set[Posting]:
+        return set(self._held.get(profile_id, {})) | _pairs(self._standard.get(profile_id, ()))
+
+    def _set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
+        old = _pairs(self._standard.get(profile_id, ()))
+        if pairs:
+            self._standard[profile_id] = _flat(pairs)
+        else:
+            self._standard.pop(profile_id, None)
+        held = self._held.get(profile_id, {})
+        for posting in old - pairs:
+            if posting not in held:
+                self._unpost(profile_id, posting)
+        for posting in pairs - old:
+            self._post(profile_id, posting)
+
+    def _unpost_unless_held(self, profile_id: str, posting: Posting) -> None:
+        if posting not in _pairs(self._standard.get(profile_id, ())):
+            self._unpost(profile_id, posting)
+
+    def _post(self, profile_id: str, posting: Posting) -> None:
+        key_name, value = posting
+        postings = self._postings.setdefault(key_name, {})
+        postings[value] = _with(postings.get(value), profile_id)
+
+    def _unpost(self, profile_id: str, posting: Posting) -> None:
         key_name, value = posting
         values = self._postings.get(key_name)
         if values is None:
@@ -176,3 +234,7 @@ class KeyIndex:
                 values[value] = remaining
         if not values:
             del self._postings[key_name]
+
+
+def _flat(pairs: Iterable[Posting]) -> tuple[str, ...]:
+    return tuple(part for pair in sorted(pairs) for part in pair)

@@ -73,14 +73,43 @@ def test_jobs_are_listed_and_described(client: Any, matching_domain: str) -> Non
     assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
 
 
-def test_results_are_kept_seven_days(client: Any, matching_domain: str) -> None:
-    make(client, matching_domain, EmailAddress="a@x.com")
-    make(client, matching_domain, EmailAddress="A@X.COM")
-    with freeze_time("2031-03-01") as clock:
-        run_identity_resolution(matching_domain)
-        assert len(client.get_matches(DomainName=matching_domain)["Matches"]) == 1
-        clock.tick(timedelta(days=8))
-        assert client.get_matches(DomainName=matching_domain)["Matches"] == []
+def test_jobs_run_on_their_schedule_by_the_mock_clock(client: Any) -> None:
+    with freeze_time("2031-03-05T12:00:00Z") as clock:  # a Wednesday
+        client.create_domain(
+            DomainName="weekly", DefaultExpirationDays=30,
+            Matching={"Enabled": True,
+                      "JobSchedule": {"DayOfTheWeek": "FRIDAY", "Time": "18:30"}},
+        )  # fmt: skip
+        make(client, "weekly", EmailAddress="a@x.com")
+        make(client, "weekly", EmailAddress="A@X.COM")
+        assert client.get_matches(DomainName="weekly")["Matches"] == []
+        clock.tick(timedelta(days=2, hours=6, minutes=31))  # Friday 18:31
+        jobs = client.list_identity_resolution_jobs(DomainName="weekly")[
+            "IdentityResolutionJobsList"
+        ]
+        assert len(jobs) == 1
+        assert jobs[0]["JobStartTime"].isoformat().startswith("2031-03-07T18:30")
+        assert len(client.get_matches(DomainName="weekly")["Matches"]) == 1
+        clock.tick(timedelta(days=1))
+        assert len(client.list_identity_resolution_jobs(DomainName="weekly")[
+            "IdentityResolutionJobsList"]) == 1  # fmt: skip
+        clock.tick(timedelta(days=6))  # the next Friday, past 18:30
+        assert len(client.list_identity_resolution_jobs(DomainName="weekly")[
+            "IdentityResolutionJobsList"]) == 2  # fmt: skip
+
+
+def test_default_schedule_is_saturday_midnight_utc(client: Any) -> None:
+    # GetMatches: "Amazon Connect starts a batch process every Saturday at 12AM UTC".
+    with freeze_time("2031-03-06T09:00:00Z") as clock:  # a Thursday
+        client.create_domain(DomainName="sat", DefaultExpirationDays=30,
+                             Matching={"Enabled": True})  # fmt: skip
+        clock.tick(timedelta(days=1, hours=14, minutes=59))  # Friday 23:59
+        assert client.list_identity_resolution_jobs(DomainName="sat")[
+            "IdentityResolutionJobsList"] == []  # fmt: skip
+        clock.tick(timedelta(minutes=2))  # Saturday 00:01
+        [job] = client.list_identity_resolution_jobs(DomainName="sat")[
+            "IdentityResolutionJobsList"]  # fmt: skip
+        assert job["JobStartTime"].isoformat().startswith("2031-03-08T00:00")
 
 
 def test_auto_merging_merges_what_consolidates(client: Any, customerprofiles_backend: Any) -> None:

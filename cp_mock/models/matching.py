@@ -23,6 +23,19 @@ from .matcher import find_matches, rule_groups, rule_values
 from .merge import MergeOperations
 
 RESULTS_KEPT = timedelta(days=7)  # GetMatches: "results are returned up to seven days after"
+DEFAULT_SCHEDULE = {"DayOfTheWeek": "SATURDAY", "Time": "00:00"}  # GetMatches: weekly batch
+DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def latest_scheduled(schedule: dict[str, Any], moment: datetime) -> datetime:
+    """The latest time at or before ``moment`` that a weekly JobSchedule (UTC) names."""
+    hours, minutes = (int(part) for part in str(schedule["Time"]).split(":"))
+    day = DAYS.index(schedule["DayOfTheWeek"])
+    candidate = moment.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    candidate -= timedelta(days=(moment.weekday() - day) % 7)
+    if candidate > moment:
+        candidate -= timedelta(days=7)
+    return candidate
 
 
 def match_id(profile_ids: list[str]) -> str:
@@ -115,10 +128,27 @@ class MatchingOperations(MergeOperations):
         """Run an identity resolution job now (AWS runs it weekly), auto-merging as
         configured; the job is then visible to GetIdentityResolutionJob."""
         domain = self.get_domain_state(domain_name)
+        return self._run_job(domain, now()).describe(domain_name, full=True)
+
+    def _run_scheduled(self, domain: Domain) -> None:
+        """Run the job the schedule says is due, judged by the mock's clock: once for the
+        latest scheduled moment since the domain changed or a job last ran (GetMatches:
+        "every Saturday at 12AM UTC" unless Matching.JobSchedule says otherwise). It works
+        on the profiles as they are when it is noticed."""
+        matching = domain.settings.get("Matching") or {}
+        if not matching.get("Enabled"):
+            return
+        due = latest_scheduled(matching.get("JobSchedule") or DEFAULT_SCHEDULE, now())
+        last_job = domain.identity_jobs[-1].started_at if domain.identity_jobs else None
+        if due > max(filter(None, (domain.last_updated_at, last_job))):
+            self._run_job(domain, due, scheduled=True)
+
+    def _run_job(
+        self, domain: Domain, started: datetime, scheduled: bool = False
+    ) -> IdentityResolutionJob:
         matching = self._matching(domain)
         from moto.moto_api._internal import mock_random
 
-        started = now()
         matches = find_matches(domain.profiles)
         auto_merging = matching.get("AutoMerging") or None
         job = IdentityResolutionJob(
@@ -132,9 +162,9 @@ class MatchingOperations(MergeOperations):
                 others = [domain.profiles[pid] for pid in group if pid != main]
                 self._merge(domain, domain.profiles[main], others, {})
                 job.merges_done += len(others)
-        job.ended_at = now()
+        job.ended_at = started if scheduled else now()
         domain.identity_jobs.append(job)
-        return job.describe(domain_name, full=True)
+        return job
 
     def _job(self, domain: Domain, job_id: str) -> IdentityResolutionJob:
         for job in domain.identity_jobs:
@@ -145,10 +175,12 @@ class MatchingOperations(MergeOperations):
 
     def get_identity_resolution_job(self, domain_name: str, job_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
+        self._run_scheduled(domain)
         return self._job(domain, job_id).describe(domain_name, full=True)
 
     def list_identity_resolution_jobs(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
+        self._run_scheduled(domain)
         return {
             "IdentityResolutionJobsList": [
                 job.describe(domain_name, full=False) for job in reversed(domain.identity_jobs)
@@ -156,6 +188,7 @@ class MatchingOperations(MergeOperations):
         }
 
     def _current_matches(self, domain: Domain) -> tuple[IdentityResolutionJob | None, list[Any]]:
+        self._run_scheduled(domain)
         if not domain.identity_jobs:
             return None, []
         job: IdentityResolutionJob = domain.identity_jobs[-1]

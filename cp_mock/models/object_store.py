@@ -17,7 +17,6 @@ class StoredObject:
     profile_id: str
     body: str  # the Object as it was put
     keys: dict[str, set[str]]  # every key value the type's Keys read from it
-    indexed: list[tuple[str, str]]  # the (key, value) pairs it put in the search index
     expires_at: datetime
     put_at: datetime
     size: int = 0

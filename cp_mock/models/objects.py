@@ -142,7 +142,6 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             profile_id=profile_id,
             body=body,
             keys={},
-            indexed=kept,
             expires_at=now() + timedelta(days=object_type.expiration_days(domain)),
             put_at=now(),
             size=len(body.encode()),

@@ -170,12 +170,6 @@ class KeyIndex:
         held = self._all(profile_id)
         return [value for value in values if (key_name, value) in held]
 
-    def keys_of(self, profile_id: str) -> dict[str, set[str]]:
-        keys: dict[str, set[str]] = {}
-        for key_name, value in self._all(profile_id):
-            keys.setdefault(key_name, set()).add(value)
-        return keys
-
     def holdings(self, profile_id: str) -> dict[Posting, set[str]]:
         """(key name, value) -> the sources holding it, for one profile."""
         holdings = {p: set(_each(s)) for p, s in self._held.get(profile_id, {}).items()}

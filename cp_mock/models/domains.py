@@ -46,7 +46,7 @@ class Domain:
     identity_jobs: list[Any] = field(default_factory=list)
     # workflow id -> integration workflow (models/integrations.py)
     workflows: dict[str, Any] = field(default_factory=dict)
-    # profile id -> its history records, oldest first (models/history.py)
+    # profile id -> its history records, newest first, as a chain (models/history.py)
     history: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # domain object type name -> its definition (models/domain_object_types.py)

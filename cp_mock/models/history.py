@@ -89,10 +89,12 @@ class HistoryOperations(BackendState):
         super().record_history(
             domain, profile_id, action_type, object_type_name, profile_object_unique_key
         )
-        content: Any = snapshot(domain.profiles.get(profile_id, {}))
+        stored = None
         if object_type_name and profile_object_unique_key:
             stored = domain.objects.get(object_type_name, profile_object_unique_key)
-            content = stored.body if stored is not None else content
+        content = (
+            stored.body if stored is not None else snapshot(domain.profiles.get(profile_id, {}))
+        )
         record = HistoryRecord(
             number=next(domain.history_ids),
             profile_id=profile_id,
@@ -103,16 +105,24 @@ class HistoryOperations(BackendState):
             performed_by=f"arn:{self.partition}:iam::{self.account_id}:root",
             profile_object_unique_key=profile_object_unique_key,
         )
-        # a tuple of such tuples is left alone by the collector as well (a list never is)
-        domain.history[profile_id] = (*domain.history.get(profile_id, ()), record)
+        # A profile's records are a chain, newest first: (record, (older, (..., ()))).
+        # Recording adds one link however long the history is (a profile with thousands of
+        # objects ingested stays cheap to write), and tuples of plain values are left alone
+        # by the garbage collector once it has seen them (a list never is).
+        domain.history[profile_id] = (record, domain.history.get(profile_id, ()))
 
     def _records(self, domain: Domain, profile_id: str) -> list[HistoryRecord]:
-        records = domain.history.get(profile_id)
-        if records is None:
+        """The profile's records, newest first."""
+        chain = domain.history.get(profile_id)
+        if chain is None:
             if profile_id not in domain.profiles:
                 raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
             return []
-        return list(records)
+        records = []
+        while chain:
+            record, chain = chain
+            records.append(record)
+        return records
 
     def list_profile_history_records(
         self,
@@ -125,7 +135,7 @@ class HistoryOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         records = [
             r
-            for r in reversed(self._records(domain, profile_id))
+            for r in self._records(domain, profile_id)
             if (object_type_name is None or r.object_type_name == object_type_name)
             and (action_type is None or r.action_type == action_type)
             and (performed_by is None or r.performed_by == performed_by)

@@ -56,7 +56,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
 
     def forget_object(self, domain: Domain, stored: StoredObject) -> None:
         domain.objects.remove(stored.type_name, stored.unique_key)
-        domain.index.remove_source(stored.profile_id, stored.index_source)
+        domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys)
 
     def remove_profile(self, domain: Domain, profile_id: str) -> None:
         super().remove_profile(domain, profile_id)
@@ -128,22 +128,24 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             self.record_history(domain, profile_id, "CREATED")
         profile = domain.profiles[profile_id]
         changes = profile_changes(object_type.fields, values)
-        self._remember_population(domain, profile, object_type.name, changes)
-        apply_update(profile, changes)
-        self.reindex_profile(domain, profile)
+        if changes:  # the standard keys follow the profile's fields, so only a change moves them
+            self._remember_population(domain, profile, object_type.name, changes)
+            apply_update(profile, changes)
+            self.reindex_profile(domain, profile)
         kept = [
             (name, value)
             for name, value, ids in keys
             if "LOOKUP_ONLY" not in ids and ("NEW_ONLY" not in ids or created)
         ]
+        put_at = now()
         stored = StoredObject(
             type_name=object_type.name,
             unique_key=unique_key,
             profile_id=profile_id,
             body=body,
             keys={},
-            expires_at=now() + timedelta(days=object_type.expiration_days(domain)),
-            put_at=now(),
+            expires_at=put_at + timedelta(days=object_type.expiration_days(domain)),
+            put_at=put_at,
             size=len(body.encode()),
         )
         for name, value, ids in keys:

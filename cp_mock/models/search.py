@@ -109,12 +109,26 @@ class KeyIndex:
             return
         self._set_standard(profile_id, {(k, v) for k, values in keys.items() for v in values})
 
-    def remove_source(self, profile_id: str, source: str) -> None:
+    def remove_source(
+        self, profile_id: str, source: str, keys: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
+        """Take away what ``source`` contributes to the profile. ``keys``, when the caller
+        knows them (an object's), are all the postings the source can hold: only those are
+        visited, not every key of a profile that may hold thousands of objects."""
         if source == STANDARD_SOURCE:
             self._set_standard(profile_id, set())
             return
         held = self._held.get(profile_id, {})
-        for posting, sources in list(held.items()):
+        if keys is None:
+            candidates = list(held.items())
+        else:
+            candidates = [
+                (posting, held[posting])
+                for key_name, values in keys.items()
+                for posting in ((key_name, value) for value in values)
+                if posting in held
+            ]
+        for posting, sources in candidates:
             if source not in _each(sources):
                 continue
             remaining = _without(sources, source)

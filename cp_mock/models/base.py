@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from threading import RLock
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ResourceNotFoundException
 
 if TYPE_CHECKING:
     from .domains import Domain
     from .tags import TagStore
+
+
+def copy_plain(value: Any) -> Any:
+    """A copy of plain data (dicts and lists of scalars): what a backend hands out of its
+    state, so a caller can change it freely. ``copy.deepcopy`` does the same at several
+    times the cost, keeping a memo that plain data never needs."""
+    if isinstance(value, dict):
+        return {key: copy_plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_plain(item) for item in value]
+    return value
 
 
 class BackendState:

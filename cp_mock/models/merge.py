@@ -12,11 +12,10 @@ order of ProfileIdsToBeMerged. Addresses merge as whole fields; Attributes key b
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from ..exceptions import BadRequestException
-from .base import BackendState
+from .base import BackendState, copy_plain
 from .domains import Domain
 from .profiles import PROFILE_FIELDS, ProfileOperations
 
@@ -41,7 +40,7 @@ def merged_fields(
                 _MISSING,
             )
         if value is not _MISSING:
-            result[field] = copy.deepcopy(value)
+            result[field] = copy_plain(value)
     attributes: dict[str, str] = {}
     for profile in reversed([main, *others]):  # earlier profiles (the main one last) win
         attributes.update(profile.get("Attributes") or {})

@@ -6,12 +6,11 @@ value is kept; Address sub-fields and Attributes follow the same rule member by 
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from ..exceptions import ResourceNotFoundException
 from .arguments import by_member
-from .base import BackendState
+from .base import BackendState, copy_plain
 from .domains import Domain
 from .search import ADDED_SOURCE, STANDARD_SOURCE, standard_keys
 
@@ -121,7 +120,7 @@ class ProfileOperations(BackendState):
                     }
                 )
             else:
-                profiles.append(copy.deepcopy(profile))
+                profiles.append(copy_plain(profile))
         return {"Profiles": profiles, "Errors": errors}
 
     def add_profile_key(
@@ -164,7 +163,7 @@ class ProfileOperations(BackendState):
             found = set.union(*matches)
         items = []
         for profile_id in sorted(found, key=domain.profile_rank.__getitem__):
-            item = copy.deepcopy(domain.profiles[profile_id])
+            item = copy_plain(domain.profiles[profile_id])
             if additional_search_keys:
                 item["FoundByItems"] = self._found_by(
                     domain, profile_id, search_keys, logical_operator

@@ -89,6 +89,11 @@ def paginate(
     if spec is None:
         return result
     items = list(result.get(spec.result_key) or [])
+    if params.get("NextToken") is None and len(items) <= (
+        params.get("MaxResults") or spec.default_size
+    ):
+        # One page holds it all: what the paginator would answer, without building it.
+        return {**result, spec.result_key: items, "NextToken": None}
     keyed = [{"key": _identity(item), "item": item} for item in items]
     other_params = {k: v for k, v in params.items() if k not in ("NextToken", "MaxResults")}
     try:

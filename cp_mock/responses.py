@@ -1,66 +1,111 @@
-"""The response layer: parsed request -> validated -> backend method -> serialized result.
+"""The response layer: an HTTP request -> the operation -> the backend method -> the answer.
 
-moto routes the request to an operation and parses it from the botocore model
-(``automated_parameter_parsing``); moto's serializer renders the result and any
-``ServiceException`` against the same model. What is left is one handler for every
-operation: validate what the client does not, call the backend method boto3 would name
-the operation by (top-level members passed in snake_case), and page the result. An
-operation is served as soon as the backend has a method for it.
+``serve`` is the one handler of every operation: route and parse the request from the
+model (``protocol``), check what the client leaves to the server (``validation``), call the
+backend method boto3 would name the operation by (top-level members passed in
+snake_case), page the result, and render it. An operation is served as soon as the
+backend has a method for it.
+
+Requests reach ``serve`` through one of two doors:
+- ``serve_botocore_request``: a boto3 call under the mock, to the service's own endpoint,
+  with moto configured as it is by default. It reads what it needs straight from botocore's
+  request, which is what keeps a mocked call close to the cost of botocore's own work.
+- ``CustomerProfilesResponse``: moto's ``BaseResponse`` for everything else (server mode,
+  custom endpoints, gzip bodies, moto's IAM authorization, passthrough, allow-lists).
 """
 
 from __future__ import annotations
 
 import inspect
-import json
+import os
 import re
+import time
 import uuid
 from collections.abc import Callable, Mapping
-from functools import cache
+from dataclasses import dataclass
+from email.utils import formatdate
+from functools import cache, lru_cache
 from typing import Any
 
 from botocore import xform_name
+from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import OperationModel
+from moto import settings
+from moto.core.common_types import TYPE_RESPONSE
+from moto.core.config import default_user_config
 from moto.core.exceptions import ServiceException
-from moto.core.responses import ActionResult, BaseResponse
-from moto.core.utils import get_service_model
+from moto.core.responses import BaseResponse
+from moto.iam.models import get_account_id_from, mark_account_as_visited
+from moto.moto_api import recorder
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import AccessDeniedException, BadRequestException
 from .models import CustomerProfilesBackend, customerprofiles_backends
 from .pagination import paginate
+from .protocol import (
+    SERVICE_NAME,
+    Route,
+    parse_request,
+    render_error,
+    render_result,
+    route,
+    service_model,
+    unknown_operation,
+)
 from .validation import validate_request
 
-SERVICE_NAME = "customer-profiles"
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """What the service reads of an HTTP request, whichever door it came through."""
+
+    method: str
+    path: str  # as sent: percent-encoded
+    query: str
+    headers: Mapping[str, Any]
+    body: bytes | str
+    account_id: str
+    region: str
 
 
-def _uri_pattern(request_uri: str) -> re.Pattern[str]:
-    """A requestUri of the model (``/domains/{DomainName}/tags/{arn+}``) as a regex."""
-    segments = []
-    for segment in request_uri.split("?", 1)[0].split("/"):
-        if segment.startswith("{"):
-            segments.append(".+" if segment.endswith("+}") else "[^/]+")
-        else:
-            segments.append(re.escape(segment))
-    return re.compile("^" + "/".join(segments) + "$")
+def serve(request: ServiceRequest) -> TYPE_RESPONSE:
+    """Status, headers and body of the service's answer to ``request``."""
+    found = route(request.method, request.path)
+    if found is None:
+        status, headers, body = unknown_operation(request.method, request.path)
+    else:
+        try:
+            status, headers, body = serve_operation(found, request)
+        except ServiceException as error:
+            status, headers, body = render_error(found.operation, error)
+    # A request id as AWS gives this service's callers (a UUID).
+    headers["x-amzn-requestid"] = str(uuid.uuid4())
+    return status, headers, body
+
+
+def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
+    operation = found.operation
+    if "Authorization" not in request.headers:
+        raise unsigned_request_error(operation)
+    try:
+        params = parse_request(found, request.query, request.body)
+    except Exception as error:  # noqa: BLE001 - any parser failure is a bad request
+        raise BadRequestException(f"Could not parse the request: {error}") from error
+    validate_request(operation, params)
+    backend = customerprofiles_backends[request.account_id][request.region]
+    method = getattr(backend, _backend_method_name(operation), None)
+    if method is None:
+        raise NotImplementedError(f"The {operation.name} action has not been implemented")
+    arguments = backend_arguments(method, params)
+    # Rendered under the lock too: a result may hold the backend's own dicts, which
+    # another thread's write must not change while they are read.
+    with backend.lock:
+        return render_result(operation, paginate(operation, params, method(**arguments)))
 
 
 @cache
-def _routes(method: str) -> list[tuple[re.Pattern[str], str]]:
-    model = get_service_model(SERVICE_NAME)
-    routes = [
-        (_uri_pattern(model.operation_model(name).http["requestUri"]), name)
-        for name in model.operation_names
-        if model.operation_model(name).http["method"] == method
-    ]
-    return sorted(routes, key=lambda route: len(route[0].pattern), reverse=True)
-
-
-def operation_at(method: str, path: str) -> str | None:
-    """The operation a method and path name, by the path alone (most specific first)."""
-    for pattern, name in _routes(method):
-        if pattern.match(path):
-            return name
-    return None
+def _backend_method_name(operation: OperationModel) -> str:
+    return str(xform_name(operation.name))
 
 
 @cache
@@ -81,90 +126,6 @@ def backend_arguments(method: Callable[..., Any], params: Mapping[str, Any]) -> 
     return {name: value for name, value in arguments.items() if name in accepted}
 
 
-class CustomerProfilesResponse(BaseResponse):
-    def __init__(self) -> None:
-        super().__init__(service_name=SERVICE_NAME)
-        self.automated_parameter_parsing = True
-        self.parse_error: BadRequestException | None = None
-        self._operation: str | None = None
-
-    @property
-    def backend(self) -> CustomerProfilesBackend:
-        return customerprofiles_backends[self.current_account][self.region]
-
-    @property
-    def operation_model(self) -> OperationModel:
-        return get_service_model(SERVICE_NAME).operation_model(self._get_action())
-
-    def determine_response_protocol(self, service_model: Any) -> str:
-        # The service speaks rest-json whatever Content-Type a caller sent.
-        return "rest-json"
-
-    def _get_action(self) -> str:
-        """The operation the method and path name ("" for none), routed once per request
-        (moto asks for it half a dozen times a request, and older moto routes each time
-        by scanning every pattern of the service)."""
-        if self._operation is None:
-            self._operation = super()._get_action() or ""
-            if not self._operation:
-                # moto's newer router also wants an operation's required query members;
-                # without them the request names an operation still, and is a bad one.
-                self._operation = operation_at(self.method, self.raw_path) or ""
-                if self._operation:
-                    self.parse_error = BadRequestException(
-                        f"The request lacks members {self._operation} requires"
-                    )
-        return self._operation
-
-    def call_action(self) -> Any:
-        if not self._get_action():
-            # No operation has this method and path: what AWS answers for an unknown route.
-            unknown = json.dumps({"message": f"No operation matches {self.method} {self.raw_path}"})
-            return 404, {**self.response_headers, "Content-Type": "application/json",
-                         "x-amzn-errortype": "UnknownOperationException"}, unknown  # fmt: skip
-        try:
-            self._authenticate_and_authorize_normal_action("*")
-        except HTTPException as denied:
-            return denied.code, dict(self.response_headers), denied.description
-        # One handler serves every operation, so moto's search of this class's methods
-        # for one named after the operation (an inspect.getmembers per request) is skipped.
-        try:
-            result = self.serve_operation()
-        except ServiceException as error:
-            result = ActionResult(error)
-        status, headers, body = self.serialized(result)
-        # A request id as AWS gives this service's callers (a UUID); moto's own draws 52
-        # random characters and searches the body for an XML RequestId, per request.
-        headers["x-amzn-requestid"] = str(uuid.uuid4())
-        return status, headers, body
-
-    def parse_parameters(self, request: Any) -> None:
-        if self.parse_error is not None:
-            self.params = {}
-            return
-        # A body that is not JSON, or a value of the wrong type, is the caller's error.
-        try:
-            super().parse_parameters(request)
-        except Exception as error:  # noqa: BLE001 - any parser failure is a bad request
-            self.params = {}
-            self.parse_error = BadRequestException(f"Could not parse the request: {error}")
-
-    def serve_operation(self) -> ActionResult:
-        operation_model = self.operation_model
-        if "Authorization" not in self.headers:
-            raise unsigned_request_error(operation_model)
-        if self.parse_error is not None:
-            raise self.parse_error
-        params = dict(self.params)
-        validate_request(operation_model, params)
-        method = getattr(self.backend, xform_name(operation_model.name), None)
-        if method is None:
-            raise NotImplementedError(f"The {operation_model.name} action has not been implemented")
-        with self.backend.lock:
-            result = method(**backend_arguments(method, params))
-        return ActionResult(paginate(operation_model, params, result))
-
-
 def unsigned_request_error(operation_model: OperationModel) -> Exception:
     """AWS refuses a request without a signature; the operation's own modeled error for it."""
     message = "Missing Authentication Token: the request is not signed"
@@ -176,9 +137,113 @@ def unsigned_request_error(operation_model: OperationModel) -> Exception:
 
 def implemented_operations() -> list[str]:
     """Operations of the model the backend has a method for."""
-    model = get_service_model(SERVICE_NAME)
+    model = service_model()
     return [
         name
         for name in model.operation_names
         if callable(getattr(CustomerProfilesBackend, xform_name(name), None))
     ]
+
+
+# -- the door for boto3 calls under the mock -------------------------------------------
+_SERVICE_URL = re.compile(r"https?://profile\.([a-z0-9-]+)\.amazonaws\.com(/[^?#]*)\??([^#]*)$")
+
+
+def _moto_is_plain() -> bool:
+    """moto as configured by default: no passthrough, no service allow-list, no IAM checks,
+    no request recording. Anything else is moto's to do, on its own path."""
+    core = default_user_config.get("core", {})
+    passthrough = core.get("passthrough", {})
+    return (
+        core.get("service_whitelist") is None
+        and not passthrough.get("urls")
+        and not passthrough.get("services")
+        and settings.INITIAL_NO_AUTH_ACTION_COUNT == float("inf")
+        and not getattr(recorder, "_user_enabled", True)
+    )
+
+
+_SIGV4_CREDENTIAL = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/,]*)/")
+_ACCESS_KEY = re.compile(r"[A-Z0-9]{20}")
+
+
+def _access_key(authorization: str) -> str:
+    """The access key moto's ``access_key_regex`` finds in ``authorization``. For a SigV4
+    header (botocore's) that is the Credential's key when it has an access key's form, read
+    directly: the general regex backtracks over the whole header to find it."""
+    sigv4 = _SIGV4_CREDENTIAL.match(authorization)
+    if sigv4 is not None:
+        key = sigv4.group(1)
+        return key if _ACCESS_KEY.fullmatch(key) else "AKIAEXAMPLE"
+    match = BaseResponse.access_key_regex.search(authorization)
+    return match.group(1) if match else "AKIAEXAMPLE"
+
+
+def current_account(headers: Mapping[str, Any]) -> tuple[str, str]:
+    """The account a request acts in, and its access key, by moto's rules
+    (``BaseResponse.get_current_account``): MOTO_ACCOUNT_ID, then the x-moto-account-id
+    header, then the account IAM knows the access key by (an assumed role's, say)."""
+    access_key = _access_key(headers.get("Authorization", ""))
+    if "MOTO_ACCOUNT_ID" in os.environ:
+        return os.environ["MOTO_ACCOUNT_ID"], access_key
+    if "x-moto-account-id" in headers:
+        return headers["x-moto-account-id"], access_key
+    return get_account_id_from(access_key), access_key
+
+
+@lru_cache(maxsize=1)
+def _http_date(second: int) -> str:
+    return formatdate(second, usegmt=True)
+
+
+def serve_botocore_request(request: Any) -> TYPE_RESPONSE | None:
+    """Serve a botocore request to the service's endpoint; None for moto's general path."""
+    if not isinstance(request, AWSPreparedRequest):
+        return None
+    match = _SERVICE_URL.match(request.url)
+    headers = request.headers
+    if match is None or "Content-Encoding" in headers or not _moto_is_plain():
+        return None
+    region, path, query = match.groups()
+    for header, value in headers.items():  # as moto's stubber does, for every reader after
+        if isinstance(value, bytes):
+            headers[header] = value.decode("utf-8")
+    account_id, access_key = current_account(headers)
+    mark_account_as_visited(account_id, access_key, SERVICE_NAME, region)
+    body = request.body
+    if hasattr(body, "read"):
+        body = body.read()
+    status, response_headers, response_body = serve(
+        ServiceRequest(request.method, path, query, headers, body or b"", account_id, region)
+    )
+    response_headers["date"] = _http_date(int(time.time()))
+    return status, response_headers, response_body
+
+
+# -- the door for everything else: moto's BaseResponse ---------------------------------
+class CustomerProfilesResponse(BaseResponse):
+    def __init__(self) -> None:
+        super().__init__(service_name=SERVICE_NAME)
+
+    def _get_action(self) -> str:
+        """The operation's name, for moto's IAM authorization ("" for none)."""
+        found = route(self.method, self.raw_path)
+        return found.operation.name if found else ""
+
+    def call_action(self) -> TYPE_RESPONSE:
+        try:
+            self._authenticate_and_authorize_normal_action("*")
+        except HTTPException as denied:
+            return denied.code or 403, dict(self.response_headers), denied.description or ""
+        status, headers, body = serve(
+            ServiceRequest(
+                self.method,
+                self.raw_path,
+                self.parsed_url.query,
+                self.headers,
+                self.body or b"",
+                self.current_account,
+                self.region,
+            )
+        )
+        return status, {**self.response_headers, **headers}, body

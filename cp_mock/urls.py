@@ -1,8 +1,8 @@
 """URLs moto hands to the Customer Profiles response class.
 
 The service lives at ``https://profile.<region>.amazonaws.com``; the operation is chosen
-from the path and method by moto's router, from the botocore model, so one catch-all path
-serves every operation.
+from the method and path by ``protocol.route``, from the botocore model, so one catch-all
+path serves every operation.
 """
 
 from .responses import CustomerProfilesResponse

@@ -5,23 +5,38 @@ from typing import Any
 
 import pytest
 
-from cp_mock.responses import CustomerProfilesResponse
-from tests.contract import violations
+from cp_mock import protocol, responses
+from tests.contract import request_differences, result_differences, violations
 
 
 @pytest.fixture(autouse=True)
 def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Check every response of every test against the model (see tests/contract.py)."""
+    """Check every response of every test against the model, and every request read and
+    result written against what moto's own parser and serializer make of them (see
+    tests/contract.py)."""
     found: list[str] = []
-    serve = CustomerProfilesResponse.call_action
+    serve, parse, render = responses.serve, responses.parse_request, responses.render_result
 
-    def checked(self: CustomerProfilesResponse) -> Any:
-        status, headers, body = serve(self)
-        operation = self._get_action() if getattr(self, "method", None) else None
+    def checked_serve(request: responses.ServiceRequest) -> Any:
+        status, headers, body = serve(request)
+        route = protocol.route(request.method, request.path)
+        operation = route.operation.name if route else None
         found.extend(violations(operation, int(status), headers, body))
         return status, headers, body
 
-    monkeypatch.setattr(CustomerProfilesResponse, "call_action", checked)
+    def checked_parse(route: protocol.Route, query: str, body: Any) -> Any:
+        params = parse(route, query, body)
+        found.extend(request_differences(route, query, body, params))
+        return params
+
+    def checked_render(operation: Any, result: Any) -> Any:
+        rendered = render(operation, result)
+        found.extend(result_differences(operation, result, rendered))
+        return rendered
+
+    monkeypatch.setattr(responses, "serve", checked_serve)
+    monkeypatch.setattr(responses, "parse_request", checked_parse)
+    monkeypatch.setattr(responses, "render_result", checked_render)
     yield found
     assert not found, "responses that break the model:\n" + "\n".join(found)
 

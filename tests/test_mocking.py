@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import unittest
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.core import set_initial_no_auth_action_count
+from moto.core.exceptions import ServiceNotWhitelisted
+from moto.moto_api import recorder
 
 import cp_mock
 from cp_mock import get_backend, mock_customerprofiles
@@ -129,3 +134,81 @@ def test_fixtures(customerprofiles_client: Any, customerprofiles_backend: Any) -
 def test_public_api() -> None:
     assert set(cp_mock.__all__) >= {"mock_customerprofiles", "get_backend", "__version__"}
     assert cp_mock.__version__
+
+
+# -- moto's own features, whichever way a request is served ------------------------------
+def test_an_assumed_role_acts_in_its_own_account() -> None:
+    with mock_customerprofiles():
+        sts = boto3.client("sts", region_name="us-east-1")
+        credentials = sts.assume_role(
+            RoleArn="arn:aws:iam::111111111111:role/crm-sync", RoleSessionName="sync"
+        )["Credentials"]
+        client = boto3.client(
+            "customer-profiles", region_name="us-east-1",
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )  # fmt: skip
+        client.create_domain(DomainName="partner", DefaultExpirationDays=1)
+        assert list(get_backend("111111111111").domains) == ["partner"]
+        assert list(get_backend().domains) == []
+
+
+def test_the_account_header_chooses_the_account() -> None:
+    with mock_customerprofiles():
+        client = new_client()
+        client.meta.events.register(
+            "before-sign.customer-profiles.*",
+            lambda request, **_: request.headers.add_header("x-moto-account-id", "222222222222"),
+        )
+        client.create_domain(DomainName="by-header", DefaultExpirationDays=1)
+        assert list(get_backend("222222222222").domains) == ["by-header"]
+
+
+def test_moto_iam_authorization_applies() -> None:
+    @set_initial_no_auth_action_count(0)
+    def unknown_credentials_are_refused() -> None:
+        with pytest.raises(ClientError) as refused:
+            new_client().list_domains()
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+    with mock_customerprofiles():
+        unknown_credentials_are_refused()
+        assert domain_names(new_client()) == []  # and served again once it is off
+
+
+def test_moto_service_allow_list_applies() -> None:
+    with mock_aws(config={"core": {"service_whitelist": ["s3"]}}):
+        with pytest.raises(ServiceNotWhitelisted):
+            new_client().list_domains()
+    with mock_aws(config={"core": {"service_whitelist": ["customerprofiles"]}}):
+        assert domain_names(new_client()) == []
+
+
+def test_moto_request_recorder_records_calls(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # moto reads MOTO_RECORDER_FILEPATH once, at import; the recording goes to tmp_path
+    monkeypatch.setattr(recorder, "_location", str(tmp_path / "recording"))
+    with mock_customerprofiles():
+        recorder.reset_recording()
+        recorder.start_recording()
+        try:
+            new_client().create_domain(DomainName="recorded", DefaultExpirationDays=1)
+        finally:
+            recorder.stop_recording()
+        recorded = [json.loads(line) for line in recorder.download_recording().splitlines()]
+        recorder.reset_recording()
+    assert [(r["method"], r["url"]) for r in recorded] == [
+        ("POST", "https://profile.us-east-1.amazonaws.com/domains/recorded")
+    ]
+
+
+def test_an_iso_partition_endpoint_is_served_too() -> None:
+    # moto maps the partition's own domain to amazonaws.com before matching services
+    with mock_customerprofiles():
+        client = new_client("us-iso-east-1")
+        assert client.meta.endpoint_url == "https://profile.us-iso-east-1.c2s.ic.gov"
+        client.create_domain(DomainName="iso", DefaultExpirationDays=1)
+        assert domain_names(client) == ["iso"]
+        assert list(get_backend(region="us-iso-east-1").domains) == ["iso"]

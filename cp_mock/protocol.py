@@ -1,0 +1,405 @@
+"""The service's wire format (rest-json), read from the botocore model: which operation a
+method and path name, the request's members, and the response's status and body.
+
+- Routing: each operation's ``requestUri`` becomes a pattern. A request is tried against
+  the patterns of its own number of segments, most specific first; then, for labels that
+  hold slashes, against all of them with moto's rule that a URI's last label is greedy
+  (so an ARN sent unencoded still reaches ``/tags/{resourceArn}``).
+- Requests and results are converted by functions compiled once per shape from the model.
+  moto's parser and serializer walk the model for every value (its serializer asks a value
+  picker for every member a shape has, present or not: 80 to 150 us a response); the
+  compiled ones visit only the members a message holds. Scalars go through moto's own
+  conversions (its parser's methods, its timestamp serializer), resolved once per shape.
+  An operation whose shapes use a binding they do not cover (headers, a payload) goes
+  through moto's parser or serializer whole, so the choice never changes a message.
+- Errors: moto's serializer, from the model's error shapes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, unquote
+
+from botocore.model import OperationModel, Shape, StructureShape
+from botocore.utils import is_json_value_header
+from moto import settings
+from moto.core.common_types import TYPE_RESPONSE
+from moto.core.parse import RestJSONParser
+from moto.core.responses import ActionContext, ActionResult
+from moto.core.serialize import RestJSONSerializer, TimestampSerializer
+from moto.core.utils import get_service_model
+from werkzeug.datastructures import MultiDict
+
+SERVICE_NAME = "customer-profiles"
+CONTENT_TYPE = "application/json"
+
+Convert = Callable[[Any], Any]
+
+
+@cache
+def service_model() -> Any:
+    return get_service_model(SERVICE_NAME)
+
+
+# -- routing ---------------------------------------------------------------------------
+class Route(NamedTuple):
+    operation: OperationModel
+    uri_params: dict[str, str]
+
+
+Patterns = tuple[tuple[re.Pattern[str], OperationModel], ...]
+
+
+class _Routes(NamedTuple):
+    by_segments: dict[int, Patterns]
+    greedy: Patterns
+
+
+def _uri_pattern(request_uri: str, greedy_last_label: bool = True) -> str:
+    """``/domains/{DomainName}/tags/{arn+}`` as a regex with a group per label."""
+    path = request_uri.split("?", 1)[0]
+    parts = []
+    for segment in path.split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            label = segment[1:-1].rstrip("+")
+            greedy = segment.endswith("+}") or (greedy_last_label and path.endswith(segment))
+            parts.append(f"(?P<{label}>{'.+' if greedy else '[^/]+'})")
+        else:
+            parts.append(re.escape(segment))
+    return "^" + "/".join(parts) + "$"
+
+
+def _most_specific_first(patterns: list[tuple[str, OperationModel]]) -> Patterns:
+    # Longest first, so /domains/{DomainName}/profiles wins over /domains/{DomainName}.
+    ordered = sorted(patterns, key=lambda route: len(route[0]), reverse=True)
+    return tuple((re.compile(pattern), op) for pattern, op in ordered)
+
+
+@cache
+def _routes(method: str) -> _Routes:
+    model = service_model()
+    operations = [model.operation_model(name) for name in model.operation_names]
+    paths = [
+        (op.http["requestUri"].split("?", 1)[0], op)
+        for op in operations
+        if op.http["method"] == method
+    ]
+    by_segments: dict[int, list[tuple[str, OperationModel]]] = {}
+    for path, op in paths:
+        exact = _uri_pattern(path, greedy_last_label=False)
+        by_segments.setdefault(path.count("/"), []).append((exact, op))
+    return _Routes(
+        {count: _most_specific_first(patterns) for count, patterns in by_segments.items()},
+        _most_specific_first([(_uri_pattern(path), op) for path, op in paths]),
+    )
+
+
+def route(method: str, path: str) -> Route | None:
+    """The operation ``method`` and the raw (percent-encoded) ``path`` name, if any."""
+    routes = _routes(method)
+    for candidates in (routes.by_segments.get(path.count("/"), ()), routes.greedy):
+        for pattern, operation in candidates:
+            match = pattern.match(path)
+            if match:
+                return Route(operation, match.groupdict())
+    return None
+
+
+# -- converting a shape's values -------------------------------------------------------
+class Unsupported(Exception):
+    """A shape uses a binding the compiled converters do not cover."""
+
+
+@dataclass
+class _Structure:
+    """A structure's members as they are read: name read -> (name written, converter).
+    Reading a request, the names read are the wire's; writing a result, the model's."""
+
+    members: dict[str, tuple[str, Convert | None]]
+
+    def __call__(self, value: Mapping[str, Any]) -> dict[str, Any]:
+        converted = {}
+        members = self.members
+        for key, item in value.items():
+            spec = members.get(key)
+            if spec is None or item is None:
+                continue  # not a member of the shape, or absent: neither is passed on
+            name, convert = spec
+            converted[name] = item if convert is None else convert(item)
+        return converted
+
+
+def _list(item: Convert | None) -> Convert:
+    if item is None:
+        return list
+    return lambda values: [None if v is None else item(v) for v in values]
+
+
+def _map(entry: Convert | None) -> Convert:
+    if entry is None:
+        return dict
+    return lambda values: {k: None if v is None else entry(v) for k, v in values.items()}
+
+
+class _Compiler:
+    """Compiles converters for one direction; ``scalar`` says how a scalar shape's value
+    is converted (None: as it is)."""
+
+    def __init__(self, scalar: Callable[[Shape], Convert | None], reading_wire: bool) -> None:
+        self.scalar = scalar
+        self.reading_wire = reading_wire
+        self.structures: dict[str, _Structure] = {}
+
+    def body_members(self, shape: StructureShape) -> _Structure:
+        """The members of ``shape`` carried in the JSON body (those with no location)."""
+        members = {}
+        for name, member in shape.members.items():
+            if "location" in member.serialization:
+                continue
+            wire = member.serialization.get("name", name)
+            read, written = (wire, name) if self.reading_wire else (name, wire)
+            members[read] = (written, self.convert(member))
+        return _Structure(members)
+
+    def convert(self, shape: Shape) -> Convert | None:
+        kind = shape.type_name
+        if kind == "structure":
+            assert isinstance(shape, StructureShape)
+            if shape.is_document_type:
+                return None
+            if shape.name not in self.structures:  # shapes may refer to themselves
+                if any("location" in m.serialization for m in shape.members.values()):
+                    raise Unsupported(f"{shape.name} nests members bound to the HTTP message")
+                self.structures[shape.name] = _Structure({})
+                self.structures[shape.name].members.update(self.body_members(shape).members)
+            return self.structures[shape.name]
+        if kind == "list":
+            return _list(self.convert(shape.member))
+        if kind == "map":
+            return _map(self.convert(shape.value))
+        return self.scalar(shape)
+
+
+# -- requests --------------------------------------------------------------------------
+@cache
+def _parser(operation: OperationModel) -> RestJSONParser:
+    return RestJSONParser(operation)
+
+
+def _reading(parser: RestJSONParser) -> Callable[[Shape], Convert | None]:
+    """moto's parser's conversion of a scalar shape, looked up once."""
+
+    def scalar(shape: Shape) -> Convert | None:
+        kind = shape.type_name
+        if kind == "string" and not is_json_value_header(shape):
+            return None
+        handler = getattr(parser, f"_parse_{kind}", None)
+        if handler is None:
+            return None  # moto's parser passes such values on as they are
+        return lambda value: handler(shape, value)
+
+    return scalar
+
+
+class _Located(NamedTuple):
+    member: str
+    wire: str
+    kind: str
+    convert: Convert | None
+
+
+@dataclass(frozen=True)
+class RequestReader:
+    uri: tuple[_Located, ...]
+    query: tuple[_Located, ...]
+    body: _Structure | None
+    parser: RestJSONParser
+
+    def __call__(
+        self, uri_params: Mapping[str, str], query: str, body: bytes | str
+    ) -> dict[str, Any]:
+        # The same result as moto's RestJSONParser.parse (tests/test_protocol.py holds it
+        # to that), except that body members cannot override URI or query members.
+        parsed: dict[str, Any] = {}
+        for member, wire, _, convert in self.uri:
+            value = unquote(uri_params[wire])
+            parsed[member] = value if convert is None else convert(value)
+        if self.query:
+            values: MultiDict[str, str] = MultiDict(parse_qsl(query, keep_blank_values=True))
+            for member, wire, kind, convert in self.query:
+                raw: Any
+                if kind == "list":
+                    raw = values.getlist(wire)
+                elif kind == "map":
+                    raw = {
+                        k: v if len(v) > 1 else v[0] for k, v in values.to_dict(flat=False).items()
+                    }
+                else:
+                    raw = values.get(wire)
+                    if raw is None:
+                        continue
+                parsed[member] = raw if convert is None else convert(raw)
+        if self.body is not None:
+            document = self.parser._parse_body_as_json(body)  # type: ignore[no-untyped-call]
+            parsed.update(self.body(document))
+        return parsed
+
+
+@cache
+def _request_reader(operation: OperationModel) -> RequestReader | None:
+    parser = _parser(operation)
+    shape = operation.input_shape
+    if shape is None:
+        return RequestReader((), (), None, parser)
+    assert isinstance(shape, StructureShape)
+    if "payload" in shape.serialization:
+        return None
+    compiler = _Compiler(_reading(parser), reading_wire=True)
+    located: dict[str, list[_Located]] = {"uri": [], "querystring": []}
+    try:
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            if location is None:
+                continue
+            if location not in located:
+                return None
+            wire = member.serialization.get("name", name)
+            convert = compiler.convert(member)
+            located[location].append(_Located(name, wire, member.type_name, convert))
+        body = compiler.body_members(shape)
+    except Unsupported:
+        return None
+    return RequestReader(
+        tuple(located["uri"]), tuple(located["querystring"]), body if body.members else None, parser
+    )
+
+
+def parse_request(found: Route, query: str, body: bytes | str) -> dict[str, Any]:
+    """The request's members, named and typed as the operation's input shape says."""
+    reader = _request_reader(found.operation)
+    if reader is None:
+        return _parser(found.operation).parse(
+            {
+                "method": found.operation.http["method"],
+                "url_path": "",
+                "url_params": found.uri_params,
+                "values": MultiDict(parse_qsl(query, keep_blank_values=True)),
+                "headers": {},  # type: ignore[typeddict-item]
+                "body": body,
+            }
+        )
+    return reader(found.uri_params, query, body)
+
+
+# -- results ---------------------------------------------------------------------------
+_TIMESTAMPS = TimestampSerializer(TimestampSerializer.TIMESTAMP_FORMAT_UNIX)
+_UNIX = TimestampSerializer.TIMESTAMP_FORMAT_UNIX
+
+
+def _timestamp(shape: Shape) -> Convert:
+    fmt = shape.serialization.get("timestampFormat", _UNIX)
+    if fmt.lower() != _UNIX:
+        return lambda value: _TIMESTAMPS._convert_timestamp_to_str(value, fmt)
+
+    def unix(value: Any) -> Any:
+        # A datetime (what the backend keeps) goes straight to moto's conversion; the
+        # general path first re-reads it as one, at twice the cost.
+        if isinstance(value, datetime):
+            return TimestampSerializer._timestamp_unixtimestamp(value)
+        return _TIMESTAMPS._convert_timestamp_to_str(value, fmt)
+
+    return unix
+
+
+def _blob(value: Any) -> str:
+    return base64.b64encode(value.encode() if isinstance(value, str) else value).decode()
+
+
+def _writing(shape: Shape) -> Convert | None:
+    """moto's serializer's conversion of a scalar value of ``shape``."""
+    kind = shape.type_name
+    if kind == "timestamp":
+        return _timestamp(shape)
+    if kind in ("integer", "long", "byte", "short"):
+        return int
+    if kind in ("float", "double"):
+        return float
+    if kind == "blob":
+        return _blob
+    if kind in ("string", "boolean"):
+        return None
+    raise Unsupported(f"{shape.name} is of type {kind}")
+
+
+@dataclass(frozen=True)
+class ResultWriter:
+    body: _Structure
+    status_member: str | None
+    status: int
+
+    def __call__(self, result: Mapping[str, Any]) -> TYPE_RESPONSE:
+        status = self.status
+        if self.status_member is not None and result.get(self.status_member) is not None:
+            status = int(result[self.status_member])
+        indent = 4 if settings.PRETTIFY_RESPONSES else None
+        return status, {"Content-Type": CONTENT_TYPE}, json.dumps(self.body(result), indent=indent)
+
+
+@cache
+def _result_writer(operation: OperationModel) -> ResultWriter | None:
+    status = int(operation.http.get("responseCode", 200))
+    shape = operation.output_shape
+    if shape is None:
+        return ResultWriter(_Structure({}), None, status)
+    assert isinstance(shape, StructureShape)
+    if "payload" in shape.serialization:
+        return None
+    located = {
+        name: member.serialization["location"]
+        for name, member in shape.members.items()
+        if "location" in member.serialization
+    }
+    if any(location != "statusCode" for location in located.values()):
+        return None
+    try:
+        body = _Compiler(_writing, reading_wire=False).body_members(shape)
+    except Unsupported:
+        return None
+    return ResultWriter(body, next(iter(located), None), status)
+
+
+def render_result(operation: OperationModel, result: Mapping[str, Any]) -> TYPE_RESPONSE:
+    """A successful response: status, headers and JSON body, as the output shape says.
+
+    ``result`` is plain data keyed by the model's member names; members the shape does not
+    have, and members whose value is None, are left out."""
+    writer = _result_writer(operation)
+    if writer is None:
+        return render_with_moto(operation, result)
+    return writer(result)
+
+
+# -- errors, and the general path ------------------------------------------------------
+def render_with_moto(operation: OperationModel, result: object) -> TYPE_RESPONSE:
+    """A result or a ``ServiceException`` through moto's serializer, as moto renders it."""
+    context = ActionContext(service_model(), operation, RestJSONSerializer, None)  # type: ignore[arg-type]
+    return ActionResult(result).execute_result(context)
+
+
+def render_error(operation: OperationModel, error: Exception) -> TYPE_RESPONSE:
+    """A modeled error: the error shape's HTTP status code, X-Amzn-Errortype and message."""
+    return render_with_moto(operation, error)
+
+
+def unknown_operation(method: str, path: str) -> TYPE_RESPONSE:
+    """What the service answers for a method and path no operation has."""
+    body = json.dumps({"message": f"No operation matches {method} {path}"})
+    headers = {"Content-Type": CONTENT_TYPE, "x-amzn-errortype": "UnknownOperationException"}
+    return 404, headers, body

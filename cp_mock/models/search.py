@@ -64,6 +64,10 @@ def _without(members: Members, item: str) -> Members | None:
     return members or None
 
 
+def _holds(members: Members, item: str) -> bool:
+    return members == item if isinstance(members, str) else item in members
+
+
 def _each(members: Members) -> tuple[str, ...]:
     return (members,) if isinstance(members, str) else tuple(members)
 
@@ -129,7 +133,7 @@ class KeyIndex:
                 if posting in held
             ]
         for posting, sources in candidates:
-            if source not in _each(sources):
+            if not _holds(sources, source):
                 continue
             remaining = _without(sources, source)
             if remaining is None:

@@ -1,117 +1,203 @@
 """Checks a value against a botocore shape: the constraints the client leaves to the server.
 
 botocore's client checks required members, types and minimums; AWS also enforces the
-model's maximums, patterns and enums. One walker serves both directions: requests are
+model's maximums, patterns and enums. One checker serves both directions: requests are
 validated before the backend sees them (the first problem becomes a
 ``BadRequestException`` naming the field), and the test suite's contract check runs the
-same walker over every response body.
+same checker over every response body.
 
-Smithy patterns are not implicitly anchored, so a pattern is tested with ``re.search``
-(patterns that must match whole strings carry their own ``^...$``).
+A shape's checker is compiled once from the model (its bounds, enum and pattern looked up
+and its pattern compiled then, not on every value). Smithy patterns are not implicitly
+anchored, so a pattern is tested with ``re.search`` (patterns that must match whole
+strings carry their own ``^...$``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.model import OperationModel, Shape
 
 from .exceptions import BadRequestException
 
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+# value, its path ("" at the top) -> one readable message per constraint it breaks
+Check = Callable[[Any, str], list[str]]
 
 
 def _join(path: str, member: str) -> str:
     return f"{path}.{member}" if path else member
 
 
-def problems(shape: Shape, value: Any, path: str = "") -> Iterator[str]:
-    """Yield one readable message per constraint of ``shape`` that ``value`` breaks."""
-    name = path or shape.name
-    type_name = shape.type_name
-    meta = shape.metadata
-    if type_name == "structure":
-        assert isinstance(shape, StructureShape)
-        if shape.is_document_type:
-            return
-        if not isinstance(value, Mapping):
-            yield f"{name} must be an object"
-            return
-        for member in shape.required_members:
-            if value.get(member) is None:
-                yield f"{_join(path, member)} is required"
-        for member, member_value in value.items():
-            member_shape = shape.members.get(member)
-            if member_shape is not None and member_value is not None:
-                yield from problems(member_shape, member_value, _join(path, member))
-    elif type_name == "list":
-        assert isinstance(shape, ListShape)
-        if not isinstance(value, list):
-            yield f"{name} must be a list"
-            return
-        yield from _size_problems(meta, len(value), name, "items")
-        for index, item in enumerate(value):
-            yield from problems(shape.member, item, f"{name}[{index}]")
-    elif type_name == "map":
-        assert isinstance(shape, MapShape)
-        if not isinstance(value, Mapping):
-            yield f"{name} must be a map"
-            return
-        yield from _size_problems(meta, len(value), name, "entries")
-        for key, item in value.items():
-            yield from problems(shape.key, key, f"{name} key {key!r}")
-            yield from problems(shape.value, item, f"{name}.{key}")
-    elif type_name == "string":
-        if not isinstance(value, str):
-            yield f"{name} must be a string"
-            return
-        yield from _size_problems(meta, len(value), name, "characters")
-        enum = meta.get("enum")
-        if enum and value not in enum:
-            yield f"{name} must be one of {', '.join(enum)}"
-        pattern = meta.get("pattern")
-        if pattern and not _compiled(pattern).search(value):
-            yield f"{name} must match the pattern {pattern}"
-    elif type_name in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            yield f"{name} must be an integer"
-            return
-        yield from _range_problems(meta, value, name)
-    elif type_name in ("double", "float"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            yield f"{name} must be a number"
-            return
-        yield from _range_problems(meta, value, name)
-    elif type_name == "boolean":
-        if not isinstance(value, bool):
-            yield f"{name} must be a boolean"
-    elif type_name == "timestamp":
-        if isinstance(value, bool) or not isinstance(value, (datetime, int, float, str)):
-            yield f"{name} must be a timestamp"
-    elif type_name == "blob":
-        if not isinstance(value, (bytes, bytearray, str)):
-            yield f"{name} must be binary data"
+def _size_problems(meta: Mapping[str, Any], unit: str) -> Callable[[int, str], list[str]]:
+    low, high = meta.get("min"), meta.get("max")
+
+    def check(size: int, name: str) -> list[str]:
+        found = []
+        if low is not None and size < low:
+            found.append(f"{name} must have at least {low} {unit}")
+        if high is not None and size > high:
+            found.append(f"{name} must have at most {high} {unit}")
+        return found
+
+    return check
 
 
-def _size_problems(meta: Mapping[str, Any], size: int, name: str, unit: str) -> Iterator[str]:
-    if "min" in meta and size < meta["min"]:
-        yield f"{name} must have at least {meta['min']} {unit}"
-    if "max" in meta and size > meta["max"]:
-        yield f"{name} must have at most {meta['max']} {unit}"
-
-
-def _range_problems(meta: Mapping[str, Any], number: float, name: str) -> Iterator[str]:
+def _range_problems(meta: Mapping[str, Any], number: Any, name: str) -> list[str]:
+    found = []
     if "min" in meta and number < meta["min"]:
-        yield f"{name} must be at least {meta['min']}"
+        found.append(f"{name} must be at least {meta['min']}")
     if "max" in meta and number > meta["max"]:
-        yield f"{name} must be at most {meta['max']}"
+        found.append(f"{name} must be at most {meta['max']}")
+    return found
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.structures: dict[str, Check] = {}
+
+    def check(self, shape: Shape) -> Check:
+        kind = shape.type_name
+        builder = getattr(self, f"_{kind}", None)
+        if builder is None:
+            return lambda value, path: []
+        check: Check = builder(shape)
+        return check
+
+    def _structure(self, shape: Any) -> Check:
+        if shape.is_document_type:
+            return lambda value, path: []
+        if shape.name in self.structures:  # shapes may refer to themselves
+            return self.structures[shape.name]
+        members: dict[str, Check] = {}
+        required = tuple(shape.required_members)
+        shape_name = shape.name
+
+        def check(value: Any, path: str) -> list[str]:
+            if not isinstance(value, Mapping):
+                return [f"{path or shape_name} must be an object"]
+            found = [f"{_join(path, m)} is required" for m in required if value.get(m) is None]
+            for member, member_value in value.items():
+                member_check = members.get(member)
+                if member_check is not None and member_value is not None:
+                    found += member_check(member_value, _join(path, member))
+            return found
+
+        self.structures[shape.name] = check
+        members.update({name: self.check(member) for name, member in shape.members.items()})
+        return check
+
+    def _list(self, shape: Any) -> Check:
+        size = _size_problems(shape.metadata, "items")
+        item_check = self.check(shape.member)
+        shape_name = shape.name
+
+        def check(value: Any, path: str) -> list[str]:
+            name = path or shape_name
+            if not isinstance(value, list):
+                return [f"{name} must be a list"]
+            found = size(len(value), name)
+            for index, item in enumerate(value):
+                found += item_check(item, f"{name}[{index}]")
+            return found
+
+        return check
+
+    def _map(self, shape: Any) -> Check:
+        size = _size_problems(shape.metadata, "entries")
+        key_check, value_check = self.check(shape.key), self.check(shape.value)
+        shape_name = shape.name
+
+        def check(value: Any, path: str) -> list[str]:
+            name = path or shape_name
+            if not isinstance(value, Mapping):
+                return [f"{name} must be a map"]
+            found = size(len(value), name)
+            for key, item in value.items():
+                found += key_check(key, f"{name} key {key!r}")
+                found += value_check(item, f"{name}.{key}")
+            return found
+
+        return check
+
+    def _string(self, shape: Shape) -> Check:
+        meta = shape.metadata
+        size = _size_problems(meta, "characters")
+        enum = meta.get("enum")
+        pattern = meta.get("pattern")
+        matches = re.compile(pattern).search if pattern else None
+        shape_name = shape.name
+
+        def check(value: Any, path: str) -> list[str]:
+            name = path or shape_name
+            if not isinstance(value, str):
+                return [f"{name} must be a string"]
+            found = size(len(value), name)
+            if enum and value not in enum:
+                found.append(f"{name} must be one of {', '.join(enum)}")
+            if matches is not None and not matches(value):
+                found.append(f"{name} must match the pattern {pattern}")
+            return found
+
+        return check
+
+    def _number(self, shape: Shape, types: tuple[type, ...], kind: str) -> Check:
+        meta = shape.metadata
+        shape_name = shape.name
+
+        def check(value: Any, path: str) -> list[str]:
+            name = path or shape_name
+            if isinstance(value, bool) or not isinstance(value, types):
+                return [f"{name} must be {kind}"]
+            return _range_problems(meta, value, name)
+
+        return check
+
+    def _integer(self, shape: Shape) -> Check:
+        return self._number(shape, (int,), "an integer")
+
+    _long = _integer
+
+    def _double(self, shape: Shape) -> Check:
+        return self._number(shape, (int, float), "a number")
+
+    _float = _double
+
+    def _kind_check(self, shape: Shape, accepts: Callable[[Any], bool], what: str) -> Check:
+        shape_name = shape.name
+
+        def check(value: Any, path: str) -> list[str]:
+            return [] if accepts(value) else [f"{path or shape_name} must be {what}"]
+
+        return check
+
+    def _boolean(self, shape: Shape) -> Check:
+        return self._kind_check(shape, lambda v: isinstance(v, bool), "a boolean")
+
+    def _timestamp(self, shape: Shape) -> Check:
+        def accepts(value: Any) -> bool:
+            return not isinstance(value, bool) and isinstance(value, (datetime, int, float, str))
+
+        return self._kind_check(shape, accepts, "a timestamp")
+
+    def _blob(self, shape: Shape) -> Check:
+        return self._kind_check(
+            shape, lambda v: isinstance(v, (bytes, bytearray, str)), "binary data"
+        )
+
+
+@cache
+def checker(shape: Shape) -> Check:
+    """The compiled check of ``shape`` (shapes come from the cached service model)."""
+    return _Compiler().check(shape)
+
+
+def problems(shape: Shape, value: Any, path: str = "") -> list[str]:
+    """One readable message per constraint of ``shape`` that ``value`` breaks."""
+    return checker(shape)(value, path)
 
 
 def validate_request(operation_model: OperationModel, params: Mapping[str, Any]) -> None:
@@ -119,5 +205,6 @@ def validate_request(operation_model: OperationModel, params: Mapping[str, Any])
     shape = operation_model.input_shape
     if shape is None:
         return
-    for problem in problems(shape, params):
-        raise BadRequestException(f"1 validation error detected: {problem}")
+    found = problems(shape, params)
+    if found:
+        raise BadRequestException(f"1 validation error detected: {found[0]}")

@@ -7,6 +7,7 @@ object whose ObjectTypeName is a template id defines that type from the template
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,12 +40,12 @@ class ObjectType:
     last_updated_at: datetime = field(default_factory=now)
 
     @property
-    def fields(self) -> dict[str, Any]:
-        return dict(self.settings.get("Fields") or {})
+    def fields(self) -> Mapping[str, Any]:
+        return self.settings.get("Fields") or {}
 
     @property
-    def keys(self) -> dict[str, Any]:
-        return dict(self.settings.get("Keys") or {})
+    def keys(self) -> Mapping[str, Any]:
+        return self.settings.get("Keys") or {}
 
     @property
     def allow_profile_creation(self) -> bool:

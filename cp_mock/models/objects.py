@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from .mapping import field_values, key_values, profile_changes
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
+from .search import Posting
 
 KeyValue = tuple[str, str, set[str]]
 
@@ -54,9 +56,12 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             )
         return domain
 
-    def forget_object(self, domain: Domain, stored: StoredObject) -> None:
+    def forget_object(
+        self, domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()
+    ) -> None:
+        """Drop the object and the keys it gave its profile (but for ``keeping``)."""
         domain.objects.remove(stored.type_name, stored.unique_key)
-        domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys)
+        domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys, keeping)
 
     def remove_profile(self, domain: Domain, profile_id: str) -> None:
         super().remove_profile(domain, profile_id)
@@ -119,10 +124,19 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         unique_key = unique_key_for(object_type.name, *unique[0])
         previous = domain.objects.get(object_type.name, unique_key)
         profile_id = self.match_profile(domain, object_type, keys, previous)
+        created = profile_id is None
+        kept = [
+            (name, value)
+            for name, value, ids in keys
+            if "LOOKUP_ONLY" not in ids and ("NEW_ONLY" not in ids or created)
+        ]
         # Everything that can reject the object has run: from here on, write.
         if previous is not None:
-            self.forget_object(domain, previous)
-        created = profile_id is None
+            # A new version of an object keeps the keys it shares with the old one (the
+            # index source is the same: type and unique key), so re-putting an unchanged
+            # record leaves the index as it is.
+            same_profile = previous.profile_id == profile_id
+            self.forget_object(domain, previous, set(kept) if same_profile else ())
         if profile_id is None:
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
             self.record_history(domain, profile_id, "CREATED")
@@ -132,11 +146,6 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             self._remember_population(domain, profile, object_type.name, changes)
             apply_update(profile, changes)
             self.reindex_profile(domain, profile)
-        kept = [
-            (name, value)
-            for name, value, ids in keys
-            if "LOOKUP_ONLY" not in ids and ("NEW_ONLY" not in ids or created)
-        ]
         put_at = now()
         stored = StoredObject(
             type_name=object_type.name,

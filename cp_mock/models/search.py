@@ -8,7 +8,7 @@ source contributed. Lookups never scan profiles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 STANDARD_SOURCE = "standard"
@@ -114,9 +114,14 @@ class KeyIndex:
         self._set_standard(profile_id, {(k, v) for k, values in keys.items() for v in values})
 
     def remove_source(
-        self, profile_id: str, source: str, keys: Mapping[str, Iterable[str]] | None = None
+        self,
+        profile_id: str,
+        source: str,
+        keys: Mapping[str, Iterable[str]] | None = None,
+        keeping: Collection[Posting] = (),
     ) -> None:
-        """Take away what ``source`` contributes to the profile. ``keys``, when the caller
+        """Take away what ``source`` contributes to the profile, but for the postings in
+        ``keeping`` (those it is about to contribute again). ``keys``, when the caller
         knows them (an object's), are all the postings the source can hold: only those are
         visited, not every key of a profile that may hold thousands of objects."""
         if source == STANDARD_SOURCE:
@@ -133,7 +138,7 @@ class KeyIndex:
                 if posting in held
             ]
         for posting, sources in candidates:
-            if not _holds(sources, source):
+            if posting in keeping or not _holds(sources, source):
                 continue
             remaining = _without(sources, source)
             if remaining is None:

@@ -58,7 +58,7 @@ Patterns = tuple[tuple[re.Pattern[str], OperationModel], ...]
 
 
 class _Routes(NamedTuple):
-    by_segments: dict[int, Patterns]
+    by_segments: dict[int, Patterns]  # number of segments -> patterns, labels not greedy
     greedy: Patterns
 
 
@@ -77,8 +77,13 @@ def _uri_pattern(request_uri: str, greedy_last_label: bool = True) -> str:
 
 
 def _most_specific_first(patterns: list[tuple[str, OperationModel]]) -> Patterns:
-    # Longest first, so /domains/{DomainName}/profiles wins over /domains/{DomainName}.
-    ordered = sorted(patterns, key=lambda route: len(route[0]), reverse=True)
+    # Most literal segments first (/domains/{D}/profiles/search before
+    # /domains/{D}/calculated-attributes/{Name}), then longest first, as moto orders them.
+    def specificity(route: tuple[str, OperationModel]) -> tuple[int, int]:
+        pattern = route[0]
+        return (pattern.count("/") - pattern.count("(?P<"), len(pattern))
+
+    ordered = sorted(patterns, key=specificity, reverse=True)
     return tuple((re.compile(pattern), op) for pattern, op in ordered)
 
 

@@ -20,12 +20,10 @@ import inspect
 import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from email.utils import formatdate
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
@@ -34,9 +32,11 @@ from moto import settings
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.config import default_user_config
 from moto.core.exceptions import ServiceException
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import BaseResponse
 from moto.iam.models import get_account_id_from, mark_account_as_visited
 from moto.moto_api import recorder
+from moto.moto_api._internal import mock_random
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import AccessDeniedException, BadRequestException
@@ -55,15 +55,14 @@ from .protocol import (
 from .validation import validate_request
 
 
-@dataclass(frozen=True)
-class ServiceRequest:
+class ServiceRequest(NamedTuple):
     """What the service reads of an HTTP request, whichever door it came through."""
 
     method: str
     path: str  # as sent: percent-encoded
     query: str
-    headers: Mapping[str, Any]
     body: bytes | str
+    signed: bool  # it has an Authorization header
     account_id: str
     region: str
 
@@ -78,14 +77,13 @@ def serve(request: ServiceRequest) -> TYPE_RESPONSE:
             status, headers, body = serve_operation(found, request)
         except ServiceException as error:
             status, headers, body = render_error(found.operation, error)
-    # A request id as AWS gives this service's callers (a UUID).
-    headers["x-amzn-requestid"] = str(uuid.uuid4())
+    headers["x-amzn-requestid"] = new_request_id()
     return status, headers, body
 
 
 def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
     operation = found.operation
-    if "Authorization" not in request.headers:
+    if not request.signed:
         raise unsigned_request_error(operation)
     try:
         params = parse_request(found, request.query, request.body)
@@ -93,7 +91,7 @@ def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
         raise BadRequestException(f"Could not parse the request: {error}") from error
     validate_request(operation, params)
     backend = customerprofiles_backends[request.account_id][request.region]
-    method = getattr(backend, _backend_method_name(operation), None)
+    method = getattr(backend, _snake_case(operation.name), None)
     if method is None:
         raise NotImplementedError(f"The {operation.name} action has not been implemented")
     arguments = backend_arguments(method, params)
@@ -104,8 +102,8 @@ def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
 
 
 @cache
-def _backend_method_name(operation: OperationModel) -> str:
-    return str(xform_name(operation.name))
+def _snake_case(member: str) -> str:
+    return str(xform_name(member))
 
 
 @cache
@@ -120,7 +118,7 @@ def _accepted_arguments(method: Callable[..., Any]) -> frozenset[str] | None:
 def backend_arguments(method: Callable[..., Any], params: Mapping[str, Any]) -> dict[str, Any]:
     """Top-level request members as keyword arguments; members the method predates are left out."""
     accepted = _accepted_arguments(getattr(method, "__func__", method))
-    arguments = {xform_name(name): value for name, value in params.items()}
+    arguments = {_snake_case(name): value for name, value in params.items()}
     if accepted is None:
         return arguments
     return {name: value for name, value in arguments.items() if name in accepted}
@@ -165,6 +163,7 @@ def _moto_is_plain() -> bool:
 
 _SIGV4_CREDENTIAL = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/,]*)/")
 _ACCESS_KEY = re.compile(r"[A-Z0-9]{20}")
+NO_ACCESS_KEY = "AKIAEXAMPLE"  # moto's stand-in where a request names no access key
 
 
 def _access_key(authorization: str) -> str:
@@ -174,21 +173,41 @@ def _access_key(authorization: str) -> str:
     sigv4 = _SIGV4_CREDENTIAL.match(authorization)
     if sigv4 is not None:
         key = sigv4.group(1)
-        return key if _ACCESS_KEY.fullmatch(key) else "AKIAEXAMPLE"
+        return key if _ACCESS_KEY.fullmatch(key) else NO_ACCESS_KEY
     match = BaseResponse.access_key_regex.search(authorization)
-    return match.group(1) if match else "AKIAEXAMPLE"
+    return match.group(1) if match else NO_ACCESS_KEY
 
 
-def current_account(headers: Mapping[str, Any]) -> tuple[str, str]:
-    """The account a request acts in, and its access key, by moto's rules
-    (``BaseResponse.get_current_account``): MOTO_ACCOUNT_ID, then the x-moto-account-id
-    header, then the account IAM knows the access key by (an assumed role's, say)."""
-    access_key = _access_key(headers.get("Authorization", ""))
+def current_account(headers: Mapping[str, str], region: str) -> str:
+    """The account a request acts in, by moto's rules (``BaseResponse.setup_class``):
+    MOTO_ACCOUNT_ID, then the x-moto-account-id header, then the account IAM knows the
+    access key by (an assumed role's, say), whose last use IAM then records. ``headers``
+    are keyed in lower case."""
+    access_key = _access_key(headers.get("authorization", ""))
     if "MOTO_ACCOUNT_ID" in os.environ:
-        return os.environ["MOTO_ACCOUNT_ID"], access_key
-    if "x-moto-account-id" in headers:
-        return headers["x-moto-account-id"], access_key
-    return get_account_id_from(access_key), access_key
+        account_id = os.environ["MOTO_ACCOUNT_ID"]
+    elif "x-moto-account-id" in headers:
+        account_id = headers["x-moto-account-id"]
+    elif access_key == NO_ACCESS_KEY:
+        # The mock's own credentials ("testing", "FOOBARKEY"): IAM holds no such key (its
+        # keys have the 20-character form), so the answer is moto's default account.
+        return DEFAULT_ACCOUNT_ID
+    else:
+        account_id = get_account_id_from(access_key)
+    mark_account_as_visited(account_id, access_key, SERVICE_NAME, region)
+    return account_id
+
+
+def new_request_id() -> str:
+    """A UUID (version 4), as AWS gives this service's callers, from moto's random source
+    so that a test which seeds moto (``mock_random.seed``) gets the same ids every run."""
+    digits = f"{(mock_random.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+# the version (4) and variant (RFC 4122) bits of a UUID, as uuid.UUID(version=4) sets them
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
 @lru_cache(maxsize=1)
@@ -201,20 +220,24 @@ def serve_botocore_request(request: Any) -> TYPE_RESPONSE | None:
     if not isinstance(request, AWSPreparedRequest):
         return None
     match = _SERVICE_URL.match(request.url)
-    headers = request.headers
-    if match is None or "Content-Encoding" in headers or not _moto_is_plain():
+    if match is None or not _moto_is_plain():
         return None
+    # botocore's headers are an email.message, whose every lookup scans them all
+    headers = {
+        name.lower(): value.decode("utf-8") if isinstance(value, bytes) else value
+        for name, value in request.headers.items()
+    }
+    if "content-encoding" in headers:
+        return None  # a compressed body: moto's general path unpacks it
     region, path, query = match.groups()
-    for header, value in headers.items():  # as moto's stubber does, for every reader after
-        if isinstance(value, bytes):
-            headers[header] = value.decode("utf-8")
-    account_id, access_key = current_account(headers)
-    mark_account_as_visited(account_id, access_key, SERVICE_NAME, region)
+    account_id = current_account(headers, region)
     body = request.body
     if hasattr(body, "read"):
         body = body.read()
     status, response_headers, response_body = serve(
-        ServiceRequest(request.method, path, query, headers, body or b"", account_id, region)
+        ServiceRequest(
+            request.method, path, query, body or b"", "authorization" in headers, account_id, region
+        )
     )
     response_headers["date"] = _http_date(int(time.time()))
     return status, response_headers, response_body
@@ -240,8 +263,8 @@ class CustomerProfilesResponse(BaseResponse):
                 self.method,
                 self.raw_path,
                 self.parsed_url.query,
-                self.headers,
                 self.body or b"",
+                "Authorization" in self.headers,
                 self.current_account,
                 self.region,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import unittest
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 from moto.core.exceptions import ServiceNotWhitelisted
 from moto.moto_api import recorder
+from moto.moto_api._internal import mock_random
 
 import cp_mock
 from cp_mock import get_backend, mock_customerprofiles
@@ -183,6 +185,18 @@ def test_moto_service_allow_list_applies() -> None:
             new_client().list_domains()
     with mock_aws(config={"core": {"service_whitelist": ["customerprofiles"]}}):
         assert domain_names(new_client()) == []
+
+
+def test_seeding_moto_repeats_request_ids() -> None:
+    def request_ids() -> list[str]:
+        mock_random.seed(7)
+        client = new_client()
+        return [client.list_domains()["ResponseMetadata"]["RequestId"] for _ in range(2)]
+
+    with mock_customerprofiles():
+        first = request_ids()
+        assert request_ids() == first and first[0] != first[1]
+        assert uuid.UUID(first[0]).version == 4
 
 
 def test_moto_request_recorder_records_calls(

@@ -169,6 +169,34 @@ def test_same_unique_value_replaces_the_object(client: Any, domain: str, orders:
     assert client.get_domain(DomainName=domain)["Stats"]["ObjectCount"] == 1
 
 
+def test_a_new_version_of_an_object_moves_only_the_keys_that_changed(
+    client: Any, domain: str, customerprofiles_backend: Any
+) -> None:
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="Ticket", Description="tickets",
+        AllowProfileCreation=True,
+        Fields={"id": {"Source": "_source.id"}, "queue": {"Source": "_source.queue"},
+                "phone": {"Source": "_source.phone"}},
+        Keys={"ticketId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+              "_phone": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["phone"]}],
+              "queue": [{"FieldNames": ["queue"]}]},
+    )  # fmt: skip
+
+    def found(key: str, value: str) -> list[str]:
+        return [p["ProfileId"] for p in search(client, domain, key, value)]
+
+    ticket = {"id": "t-1", "queue": "billing", "phone": "+15550100"}
+    put(client, domain, "Ticket", ticket)
+    [profile_id] = found("queue", "billing")
+    put(client, domain, "Ticket", ticket)  # unchanged: still found by every key
+    assert found("queue", "billing") == found("ticketId", "t-1") == [profile_id]
+    put(client, domain, "Ticket", {**ticket, "queue": "returns"})
+    assert found("queue", "billing") == []
+    assert found("queue", "returns") == found("_phone", "+15550100") == [profile_id]
+    assert found("ticketId", "t-1") == [profile_id]
+    assert_consistent(customerprofiles_backend)
+
+
 def test_no_profile_and_no_profile_creation_is_rejected(
     client: Any, domain: str, orders: str, customerprofiles_backend: Any
 ) -> None:

@@ -2,7 +2,8 @@
 
 Prints time and peak traced memory per profile (target for the backend API: 100,000
 profiles in at most 2 s, at most 1.5 KB each). boto3 loads fewer (--boto3-count) since
-each is a full request; PutProfileObject is timed the same way.
+each is a full request; PutProfileObject is timed the same way. Last, many objects are put
+on one profile (--objects), to show a put costs the same however many the profile holds.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--boto3-count", type=int, default=2_000)
+    parser.add_argument("--objects", type=int, default=20_000)
     args = parser.parse_args()
     rows = []
     with cp_mock.mock_customerprofiles():
@@ -80,7 +82,54 @@ def main() -> int:
                      f"{seconds:.2f}", f"{seconds / args.boto3_count * 1e6:.0f}", "-"))  # fmt: skip
     print("Benchmark 4: bulk load (target: backend API 100,000 in <= 2 s, <= 1,536 B each)")
     print(table(rows, ("load", "seconds", "us per profile", "peak bytes per profile")))
+    print()
+    print(objects_on_one_profile(args.objects))
     return 0
+
+
+def objects_on_one_profile(count: int) -> str:
+    """A CRM sync's shape: many objects for one customer. Each put (and each replace of an
+    object already there) should cost the same whether the profile holds ten objects or
+    tens of thousands: the first and last tenth of the puts are timed, and their ratio."""
+    tenth = max(count // 10, 1)
+    with cp_mock.mock_customerprofiles():
+        backend = cp_mock.get_backend()
+        backend.create_domain(domain_name="orders", default_expiration_days=30)
+        backend.put_profile_object_type(
+            domain_name="orders", object_type_name="Order", description="orders",
+            fields={"id": {"Source": "_source.id"}, "phone": {"Source": "_source.phone"}},
+            keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+                  "_phone": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["phone"]}]},
+            allow_profile_creation=True,
+        )  # fmt: skip
+
+        def put(n: int) -> None:
+            body = json.dumps({"id": f"o{n}", "phone": "+15550100"})
+            backend.put_profile_object(domain_name="orders", object_type_name="Order",
+                                       object=body)  # fmt: skip
+
+        def timed(numbers: range) -> float:
+            gc.collect()  # each window starts with no collection owed by the one before
+            start = time.perf_counter()
+            for n in numbers:
+                put(n)
+            return (time.perf_counter() - start) / len(numbers)
+
+        first = timed(range(tenth))
+        for n in range(tenth, count - tenth):
+            put(n)
+        last = timed(range(count - tenth, count))
+        replace = timed(range(tenth))  # the same objects again: each replaces its old self
+    rows = [
+        (f"first {tenth:,} puts", f"{first * 1e6:.1f}"),
+        (f"last {tenth:,} puts (profile holds {count - tenth:,})", f"{last * 1e6:.1f}"),
+        (f"{tenth:,} replaces (profile holds {count:,})", f"{replace * 1e6:.1f}"),
+    ]
+    return (
+        f"Objects on one profile, backend API: us per put (last / first {last / first:.2f}, "
+        f"replace / first {replace / first:.2f}; flat is about 1)\n"
+        + table(rows, ("puts", "us per put"))
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cp_mock.models.search import standard_keys
+from cp_mock.models.search import standard_postings
 
 
 def assert_consistent(backend: Any) -> None:
@@ -12,11 +12,10 @@ def assert_consistent(backend: Any) -> None:
         postings = domain.index.postings()
         for profile_id, profile in domain.profiles.items():
             assert profile["ProfileId"] == profile_id
-            for key, values in standard_keys(profile).items():
-                for value in values:
-                    assert profile_id in postings.get(key, {}).get(value, set()), (
-                        f"{name}: profile {profile_id} missing from index {key}={value!r}"
-                    )
+            for key, value in standard_postings(profile):
+                assert profile_id in postings.get(key, {}).get(value, set()), (
+                    f"{name}: profile {profile_id} missing from index {key}={value!r}"
+                )
         sources = {o.index_source for by_key in domain.objects.by_type.values()
                    for o in by_key.values()}  # fmt: skip
         for profile_id in domain.index.profile_ids():

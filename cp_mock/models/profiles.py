@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.moto_api._internal import mock_random
+
 from ..exceptions import ResourceNotFoundException
 from .arguments import by_member
 from .base import BackendState, copy_plain
 from .domains import Domain
-from .search import ADDED_SOURCE, STANDARD_SOURCE, standard_keys
+from .search import ADDED_SOURCE, standard_postings
 
 PROFILE_FIELDS = (
     "AccountNumber", "AdditionalInformation", "PartyType", "BusinessName", "FirstName",
@@ -65,7 +67,7 @@ class ProfileOperations(BackendState):
         return profile
 
     def reindex_profile(self, domain: Domain, profile: dict[str, Any]) -> None:
-        domain.index.replace_source(profile["ProfileId"], STANDARD_SOURCE, standard_keys(profile))
+        domain.index.set_standard(profile["ProfileId"], standard_postings(profile))
 
     def remove_profile(self, domain: Domain, profile_id: str) -> None:
         super().remove_profile(domain, profile_id)
@@ -78,8 +80,6 @@ class ProfileOperations(BackendState):
         domain.index.move_profile(from_id, to_id)
 
     def new_profile_id(self) -> str:
-        from moto.moto_api._internal import mock_random
-
         # 32 lowercase hex digits, as the model's pattern says; moto's random, so a test
         # that seeds moto (mock_random.seed) gets the same ids every run
         return f"{mock_random.getrandbits(128):032x}"

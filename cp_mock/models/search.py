@@ -24,21 +24,20 @@ def full_name(profile: Mapping[str, Any]) -> str:
     return " ".join(str(profile[f]) for f in NAME_FIELDS if profile.get(f))
 
 
-def standard_keys(profile: Mapping[str, Any]) -> dict[str, set[str]]:
-    """The standard search keys of a profile (API_SearchProfiles, KeyName)."""
-    keys: dict[str, set[str]] = {"_profileId": {profile["ProfileId"]}}
+Posting = tuple[str, str]  # (key name, value)
+
+
+def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
+    """The standard search keys of a profile (API_SearchProfiles, KeyName), as postings."""
+    postings = {("_profileId", profile["ProfileId"])}
     if profile.get("AccountNumber"):
-        keys["_account"] = {profile["AccountNumber"]}
-    phones = {profile[f] for f in PHONE_FIELDS if profile.get(f)}
-    if phones:
-        keys["_phone"] = phones
-    emails = {profile[f] for f in EMAIL_FIELDS if profile.get(f)}
-    if emails:
-        keys["_email"] = emails
+        postings.add(("_account", profile["AccountNumber"]))
+    postings.update(("_phone", profile[f]) for f in PHONE_FIELDS if profile.get(f))
+    postings.update(("_email", profile[f]) for f in EMAIL_FIELDS if profile.get(f))
     name = full_name(profile)
     if name:
-        keys["_fullName"] = {name}
-    return keys
+        postings.add(("_fullName", name))
+    return postings
 
 
 # A posting's profiles, and a holding's sources, are nearly always one: such a member is
@@ -72,9 +71,6 @@ def _each(members: Members) -> tuple[str, ...]:
     return (members,) if isinstance(members, str) else tuple(members)
 
 
-Posting = tuple[str, str]  # (key name, value)
-
-
 def _pairs(flat: tuple[str, ...]) -> set[Posting]:
     return set(zip(flat[::2], flat[1::2], strict=True))
 
@@ -94,24 +90,13 @@ class KeyIndex:
         if source == STANDARD_SOURCE:
             pairs = _pairs(self._standard.get(profile_id, ()))
             pairs.update((key_name, value) for value in values)
-            self._set_standard(profile_id, pairs)
+            self.set_standard(profile_id, pairs)
             return
         held = self._held.setdefault(profile_id, {})
         for value in values:
             posting = (key_name, value)
             held[posting] = _with(held.get(posting), source)
             self._post(profile_id, posting)
-
-    def replace_source(
-        self, profile_id: str, source: str, keys: Mapping[str, Iterable[str]]
-    ) -> None:
-        """Make ``keys`` exactly what ``source`` contributes to the profile."""
-        if source != STANDARD_SOURCE:
-            self.remove_source(profile_id, source)
-            for key_name, values in keys.items():
-                self.add(profile_id, key_name, values, source)
-            return
-        self._set_standard(profile_id, {(k, v) for k, values in keys.items() for v in values})
 
     def remove_source(
         self,
@@ -125,7 +110,7 @@ class KeyIndex:
         knows them (an object's), are all the postings the source can hold: only those are
         visited, not every key of a profile that may hold thousands of objects."""
         if source == STANDARD_SOURCE:
-            self._set_standard(profile_id, set())
+            self.set_standard(profile_id, set())
             return
         held = self._held.get(profile_id, {})
         if keys is None:
@@ -215,7 +200,8 @@ class KeyIndex:
     def _all(self, profile_id: str) -> set[Posting]:
         return set(self._held.get(profile_id, {})) | _pairs(self._standard.get(profile_id, ()))
 
-    def _set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
+    def set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
+        """Make ``pairs`` the postings the profile's standard fields give it."""
         old = _pairs(self._standard.get(profile_id, ()))
         if pairs:
             self._standard[profile_id] = _flat(pairs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,8 +29,13 @@ class StoredObject:
 
 @dataclass
 class ObjectStore:
-    by_type: dict[str, dict[str, StoredObject]] = field(default_factory=dict)
-    by_profile: dict[str, dict[tuple[str, str], None]] = field(default_factory=dict)
+    # (defaultdicts: an add makes its inner dict only when missing)
+    by_type: defaultdict[str, dict[str, StoredObject]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    by_profile: defaultdict[str, dict[tuple[str, str], None]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     # profile id -> standard field path -> (object type, value it wrote)
     populated: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     total_size: int = 0
@@ -43,10 +49,8 @@ class ObjectStore:
         return self.by_type.get(type_name, {}).get(unique_key)
 
     def add(self, stored: StoredObject) -> None:
-        self.by_type.setdefault(stored.type_name, {})[stored.unique_key] = stored
-        self.by_profile.setdefault(stored.profile_id, {})[(stored.type_name, stored.unique_key)] = (
-            None
-        )
+        self.by_type[stored.type_name][stored.unique_key] = stored
+        self.by_profile[stored.profile_id][(stored.type_name, stored.unique_key)] = None
         self.total_size += stored.size
         heapq.heappush(
             self._expiry,

@@ -8,7 +8,9 @@ source contributed. Lookups never scan profiles.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
+from itertools import chain
 from typing import Any
 
 STANDARD_SOURCE = "standard"
@@ -72,18 +74,22 @@ def _each(members: Members) -> tuple[str, ...]:
 
 
 def _pairs(flat: tuple[str, ...]) -> set[Posting]:
+    if not flat:
+        return set()
     return set(zip(flat[::2], flat[1::2], strict=True))
 
 
 class KeyIndex:
     def __init__(self) -> None:
         # key name -> value -> profile id(s)
-        self._postings: dict[str, dict[str, Members]] = {}
+        # (defaultdicts: a write makes its inner dict only when missing; setdefault would
+        # build a throwaway one on every call)
+        self._postings: defaultdict[str, dict[str, Members]] = defaultdict(dict)
         # profile id -> its standard keys, flat (key, value, key, value, ...): every profile
         # has them, and one tuple costs far less than a dict of pairs
         self._standard: dict[str, tuple[str, ...]] = {}
         # profile id -> (key name, value) -> the other source(s) holding that posting
-        self._held: dict[str, dict[Posting, Members]] = {}
+        self._held: defaultdict[str, dict[Posting, Members]] = defaultdict(dict)
 
     # -- writing -----------------------------------------------------------------------------
     def add(self, profile_id: str, key_name: str, values: Iterable[str], source: str) -> None:
@@ -92,7 +98,7 @@ class KeyIndex:
             pairs.update((key_name, value) for value in values)
             self.set_standard(profile_id, pairs)
             return
-        held = self._held.setdefault(profile_id, {})
+        held = self._held[profile_id]
         for value in values:
             posting = (key_name, value)
             held[posting] = _with(held.get(posting), source)
@@ -220,7 +226,7 @@ class KeyIndex:
 
     def _post(self, profile_id: str, posting: Posting) -> None:
         key_name, value = posting
-        postings = self._postings.setdefault(key_name, {})
+        postings = self._postings[key_name]
         postings[value] = _with(postings.get(value), profile_id)
 
     def _unpost(self, profile_id: str, posting: Posting) -> None:
@@ -240,4 +246,4 @@ class KeyIndex:
 
 
 def _flat(pairs: Iterable[Posting]) -> tuple[str, ...]:
-    return tuple(part for pair in sorted(pairs) for part in pair)
+    return tuple(chain.from_iterable(sorted(pairs)))

@@ -67,7 +67,7 @@ def ratio_for(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=31)
     parser.add_argument("--batch", type=int, default=40)
     args = parser.parse_args()
     rows = []

@@ -11,7 +11,8 @@ Requests reach ``serve`` through one of two doors:
   with moto configured as it is by default. It reads what it needs straight from botocore's
   request, which is what keeps a mocked call close to the cost of botocore's own work.
 - ``CustomerProfilesResponse``: moto's ``BaseResponse`` for everything else (server mode,
-  custom endpoints, gzip bodies, moto's IAM authorization, passthrough, allow-lists).
+  ISO partitions' endpoints, compressed bodies, moto's IAM authorization, passthrough,
+  allow-lists, the request recorder).
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def implemented_operations() -> list[str]:
     return [
         name
         for name in model.operation_names
-        if callable(getattr(CustomerProfilesBackend, xform_name(name), None))
+        if callable(getattr(CustomerProfilesBackend, _snake_case(name), None))
     ]
 
 

@@ -108,26 +108,20 @@ class KeyIndex:
         self,
         profile_id: str,
         source: str,
-        keys: Mapping[str, Iterable[str]] | None = None,
+        keys: Mapping[str, Iterable[str]],
         keeping: Collection[Posting] = (),
     ) -> None:
-        """Take away what ``source`` contributes to the profile, but for the postings in
-        ``keeping`` (those it is about to contribute again). ``keys``, when the caller
-        knows them (an object's), are all the postings the source can hold: only those are
-        visited, not every key of a profile that may hold thousands of objects."""
-        if source == STANDARD_SOURCE:
-            self.set_standard(profile_id, set())
-            return
+        """Take away what a non-standard ``source`` (an object) contributes to the profile,
+        but for the postings in ``keeping`` (those it is about to contribute again).
+        ``keys`` are all the postings the source can hold: only those are visited, not
+        every key of a profile that may hold thousands of objects."""
         held = self._held.get(profile_id, {})
-        if keys is None:
-            candidates = list(held.items())
-        else:
-            candidates = [
-                (posting, held[posting])
-                for key_name, values in keys.items()
-                for posting in ((key_name, value) for value in values)
-                if posting in held
-            ]
+        candidates = [
+            (posting, held[posting])
+            for key_name, values in keys.items()
+            for posting in ((key_name, value) for value in values)
+            if posting in held
+        ]
         for posting, sources in candidates:
             if posting in keeping or not _holds(sources, source):
                 continue

@@ -10,16 +10,13 @@ on every request and result the suite produces.
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
-from urllib.parse import parse_qsl, unquote
 
 from botocore.model import OperationModel
 from moto.core.parse import RestJSONParser
 from moto.core.utils import get_service_model
-from werkzeug.datastructures import MultiDict
 
-from cp_mock.protocol import render_with_moto
+from cp_mock.protocol import parse_with_moto, render_with_moto
 from cp_mock.validation import problems
 
 SERVICE_MODEL = get_service_model("customer-profiles")
@@ -51,39 +48,11 @@ def violations(operation: str | None, status: int, headers: Any, body: Any) -> l
     return []
 
 
-@cache
-def _moto_parser_unquotes_uri_labels() -> bool:
-    # moto 5.2.0 to 5.2.4 hand its parser URI labels as sent and the parser unquotes them;
-    # newer releases unquote them while routing and the parser takes them as they come.
-    probe = SERVICE_MODEL.operation_model("GetDomain")
-    request = {"method": "GET", "url_path": "", "url_params": {"DomainName": "a%2Bb"},
-               "values": MultiDict(), "headers": {}, "body": b""}  # fmt: skip
-    return bool(RestJSONParser(probe).parse(request)["DomainName"] == "a+b")  # type: ignore[arg-type]
-
-
-def moto_reads(route: Any, query: str, body: Any, headers: Any = None) -> dict[str, Any]:
-    """What moto's RestJSONParser reads of a request, handed it as moto's router would."""
-    labels = route.uri_params
-    if not _moto_parser_unquotes_uri_labels():
-        labels = {name: unquote(value) for name, value in labels.items()}
-    operation = route.operation
-    return RestJSONParser(operation).parse(
-        {
-            "method": operation.http["method"],
-            "url_path": "",
-            "url_params": labels,
-            "values": MultiDict(parse_qsl(query, keep_blank_values=True)),
-            "headers": headers or {},
-            "body": body,
-        }
-    )
-
-
 def request_differences(route: Any, query: str, body: Any, params: dict[str, Any]) -> list[str]:
     """Where the compiled request reader disagrees with moto's RestJSONParser."""
     operation = route.operation
     try:
-        expected = moto_reads(route, query, body)
+        expected = parse_with_moto(route, query, body)
     except Exception as error:  # noqa: BLE001 - moto refused it: so must the reader have
         return [f"{operation.name}: moto's parser refuses what was read ({error})"]
     if params == expected:

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cp_mock import protocol
-from tests.contract import moto_reads
 from tests.strategies import SAFE_PATH, value_for
 
 MODEL = protocol.service_model()
@@ -68,7 +67,7 @@ def test_requests_are_routed_and_read_as_moto_reads_them(operation_name: str, da
     query = percent_encode_sequence(request["query_string"])
     route = protocol.route(request["method"], path)
     assert route is not None and route.operation.name == operation_name, (path, route)
-    expected = moto_reads(route, query, request["body"], request["headers"])
+    expected = protocol.parse_with_moto(route, query, request["body"], request["headers"])
     assert protocol.parse_request(route, query, request["body"]) == expected
 
 

@@ -14,6 +14,7 @@ from moto.core.config import DefaultConfig
 from moto.core.models import MockAWS
 
 from .models import CustomerProfilesBackend, customerprofiles_backends
+from .moto_internals import default_account_id
 from .registry import register
 from .speedups import share_loaded_botocore_data
 
@@ -46,20 +47,23 @@ def mock_customerprofiles(
     Works on functions, on classes (every test method) and in ``with`` blocks; mocks nest,
     and state is reset when the outermost one exits.
     """
-    if func is None:
-        return mock_aws(config=config)
-    return mock_aws(func)
+    mock = mock_aws(config=config)
+    return mock if func is None else mock(func)
 
 
 def get_backend(
-    account_id: str = "123456789012", region: str = "us-east-1"
+    account_id: str | None = None, region: str = "us-east-1"
 ) -> CustomerProfilesBackend:
-    """The backend serving ``account_id`` in ``region``, for seeding and inspecting state."""
-    return customerprofiles_backends[account_id][region]
+    """The backend serving ``account_id`` (moto's default account, which honours
+    ``MOTO_ACCOUNT_ID``, when not given) in ``region``, for seeding and inspecting state.
+
+    Calls on it from several threads at once take its ``lock``, as the service does:
+    ``with backend.lock: backend.create_profile(...)``."""
+    return customerprofiles_backends[account_id or default_account_id()][region]
 
 
 def run_identity_resolution(
-    domain_name: str, account_id: str = "123456789012", region: str = "us-east-1"
+    domain_name: str, account_id: str | None = None, region: str = "us-east-1"
 ) -> dict[str, Any]:
     """Run an identity resolution job on ``domain_name`` now, as AWS does weekly: matches
     for GetMatches, auto-merging if the domain's Matching configures it. Returns the job as

@@ -3,8 +3,8 @@
 - ``customerprofiles_mock``: the active mock (state is reset when the test ends).
 - ``customerprofiles_client``: a boto3 ``customer-profiles`` client in us-east-1 under the
   mock, with fake credentials so nothing can reach AWS.
-- ``customerprofiles_backend``: the backend of the default account in us-east-1, for
-  seeding and inspecting state directly.
+- ``customerprofiles_backend``: the backend of moto's default account (``MOTO_ACCOUNT_ID``
+  when set) in us-east-1, for seeding and inspecting state directly.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from moto.core.models import MockAWS
 from . import get_backend, mock_customerprofiles
 
 REGION = "us-east-1"
-DEFAULT_ACCOUNT_ID = "123456789012"
 
 
 @pytest.fixture
@@ -51,4 +50,4 @@ def customerprofiles_client(customerprofiles_mock: MockAWS) -> Any:
 
 @pytest.fixture
 def customerprofiles_backend(customerprofiles_mock: MockAWS) -> Any:
-    return get_backend(DEFAULT_ACCOUNT_ID, REGION)
+    return get_backend(region=REGION)

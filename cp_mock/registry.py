@@ -1,4 +1,4 @@
-"""The one place that touches moto's registries.
+"""The one place that changes moto's registries.
 
 moto finds a service by matching the request URL against ``moto.backend_index`` and then
 importing ``moto.<service>`` for its ``<service>_backends``. Registering Customer Profiles
@@ -16,13 +16,11 @@ import sys
 import types
 from typing import Any
 
-import moto
-import moto.backend_index as backend_index
 from moto.core.common_types import TYPE_RESPONSE
-from moto.core.models import botocore_stubber
 
 from . import urls
 from .models import CustomerProfilesBackend, customerprofiles_backends
+from .moto_internals import backend_index, botocore_stubber, moto
 from .responses import serve_botocore_request
 
 SERVICE = "customerprofiles"

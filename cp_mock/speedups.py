@@ -1,15 +1,21 @@
-"""Keep botocore's loaded JSON across the sessions a mock makes.
+"""Keep botocore's loaded JSON across the sessions a running mock makes.
 
 Every ``mock_customerprofiles``/``mock_aws`` start gives boto3 a fresh default session
 (so that no state leaks between tests), and a fresh session's loader reads and parses the
 service model, endpoint rules and partition data again: about 50 ms per test, most of a
-test's mocking cost. The files do not change while a process runs, so their parsed form
-is shared by every loader with the same search paths. Set ``CP_MOCK_SHARED_BOTOCORE_DATA=0``
-to turn this off.
+test's mocking cost. The files do not change while a process runs, so while a mock is
+running their parsed form is shared by every loader with the same search paths.
+
+cp_mock is imported into every pytest run of a process where it is installed, so the
+sharing must change nothing for code that does not use a mock: each wrapped method takes
+exactly the arguments botocore's does (positional or keyword, keyed as botocore's own
+per-loader cache keys them) and, with no mock running, simply calls it. Set
+``CP_MOCK_SHARED_BOTOCORE_DATA=0`` to turn the sharing off altogether.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -17,23 +23,27 @@ from typing import Any
 
 from botocore import loaders
 
+from .moto_internals import mock_is_running
+
 _CACHED = ("load_data_with_path", "list_available_services", "determine_latest_version")
 _shared: dict[tuple[Any, ...], Any] = {}
 _lock = threading.Lock()
 
 
 def _sharing(name: str, load: Callable[..., Any]) -> Callable[..., Any]:
-    def shared(self: loaders.Loader, *args: Any) -> Any:
-        key = (name, tuple(self.search_paths), args)
+    @functools.wraps(load)
+    def shared(self: loaders.Loader, *args: Any, **kwargs: Any) -> Any:
+        if not mock_is_running():
+            return load(self, *args, **kwargs)
+        # botocore's instance_cache key, plus where the loader looks
+        key = (name, tuple(self.search_paths), *args, *sorted(kwargs.items()))
         try:
             return _shared[key]
         except KeyError:
-            value = load(self, *args)
+            value = load(self, *args, **kwargs)
             with _lock:
                 return _shared.setdefault(key, value)
 
-    shared.__wrapped__ = load  # type: ignore[attr-defined]
-    shared.__name__ = name
     return shared
 
 
@@ -43,5 +53,8 @@ def share_loaded_botocore_data() -> None:
         return
     for name in _CACHED:
         current = getattr(loaders.Loader, name)
-        if not hasattr(current, "__wrapped__"):
-            setattr(loaders.Loader, name, _sharing(name, current))
+        if getattr(current, "__cp_mock_shared__", False):
+            continue
+        wrapper = _sharing(name, current)
+        wrapper.__cp_mock_shared__ = True  # type: ignore[attr-defined]
+        setattr(loaders.Loader, name, wrapper)

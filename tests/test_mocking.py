@@ -19,7 +19,8 @@ from moto.moto_api import recorder
 from moto.moto_api._internal import mock_random
 
 import cp_mock
-from cp_mock import get_backend, mock_customerprofiles
+from cp_mock import get_backend, mock_customerprofiles, registry
+from cp_mock import responses as responses_module
 
 
 def new_client(region: str = "us-east-1") -> Any:
@@ -226,3 +227,51 @@ def test_an_iso_partition_endpoint_is_served_too() -> None:
         client.create_domain(DomainName="iso", DefaultExpirationDays=1)
         assert domain_names(client) == ["iso"]
         assert list(get_backend(region="us-iso-east-1").domains) == ["iso"]
+
+
+def test_decorating_keeps_the_config() -> None:
+    @mock_customerprofiles(config={"core": {"service_whitelist": ["s3"]}})
+    def only_s3_is_mocked() -> None:
+        with pytest.raises(ServiceNotWhitelisted):
+            new_client().list_domains()
+
+    only_s3_is_mocked()
+
+
+def test_moto_account_id_is_the_default_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "333333333333")
+    with mock_customerprofiles():
+        new_client().create_domain(
+            DomainName="elsewhere", DefaultExpirationDays=1, Matching={"Enabled": True}
+        )
+        assert list(get_backend().domains) == ["elsewhere"]
+        assert list(get_backend("123456789012").domains) == []
+        job = cp_mock.run_identity_resolution("elsewhere")  # finds the domain in that account
+        assert job["DomainName"] == "elsewhere"
+
+
+def test_boto3_calls_take_the_lean_door(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain boto3 call under the mock is served by ``serve_botocore_request``, not by
+    moto's general path (which a moto change could silently send every call down)."""
+    lean: list[str] = []
+    general: list[str] = []
+    serve_lean = registry.serve_botocore_request
+    call_general = responses_module.CustomerProfilesResponse.call_action
+
+    def lean_door(request: Any) -> Any:
+        answer = serve_lean(request)
+        if answer is not None:
+            lean.append(request.url)
+        return answer
+
+    def general_door(self: Any) -> Any:
+        general.append(self.uri)
+        return call_general(self)
+
+    monkeypatch.setattr(registry, "serve_botocore_request", lean_door)
+    monkeypatch.setattr(responses_module.CustomerProfilesResponse, "call_action", general_door)
+    with mock_customerprofiles():
+        client = new_client()
+        client.create_domain(DomainName="lean", DefaultExpirationDays=1)
+        assert domain_names(client) == ["lean"]
+    assert len(lean) == 2 and general == []

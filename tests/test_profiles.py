@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+import cp_mock
+
 
 def get_profile(client: Any, domain: str, profile_id: str) -> dict[str, Any]:
     found = client.search_profiles(DomainName=domain, KeyName="_profileId", Values=[profile_id])
@@ -142,3 +144,28 @@ def test_added_key_survives_an_update_of_the_same_standard_key(client: Any, doma
     for phone, hits in (("+1", 0), ("+2", 1), ("+3", 1)):
         found = client.search_profiles(DomainName=domain, KeyName="_phone", Values=[phone])
         assert len(found["Items"]) == hits, phone
+
+
+def test_profiles_handed_out_by_the_backend_are_copies(client: Any, domain: str) -> None:
+    """Changing what a direct backend call returns leaves the stored profile as it was."""
+    profile_id = client.create_profile(
+        DomainName=domain,
+        FirstName="Ada",
+        PhoneNumber="+15550199",
+        Address={"City": "Lyon"},
+        Attributes={"tier": "gold"},
+    )["ProfileId"]
+    backend = cp_mock.get_backend()
+    found = backend.search_profiles(domain, "_phone", ["+15550199"])["Items"][0]
+    batch = backend.batch_get_profile(domain, [profile_id])["Profiles"][0]
+    for handed_out in (found, batch):
+        handed_out["FirstName"] = "changed"
+        handed_out["Address"]["City"] = "changed"
+        handed_out["Attributes"]["tier"] = "changed"
+    stored = client.search_profiles(DomainName=domain, KeyName="_phone", Values=["+15550199"])
+    item = stored["Items"][0]
+    assert (item["FirstName"], item["Address"]["City"], item["Attributes"]["tier"]) == (
+        "Ada",
+        "Lyon",
+        "gold",
+    )

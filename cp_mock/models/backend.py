@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from threading import RLock
+from typing import Any, TypeVar
 
 import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
@@ -20,7 +24,34 @@ from .profiles import ProfileOperations
 from .tags import TagOperations, TagStore
 from .templates import TemplateOperations
 
+Backend = TypeVar("Backend", bound=type)
 
+
+def public_methods_hold_the_lock(backend: Backend) -> Backend:
+    """Make every public method the families define take the backend's ``lock``, so a
+    test seeding state straight through the backend from several threads is as safe as
+    the service's own requests. The lock is re-entrant: methods that call one another,
+    and the response layer holding it around a call and its rendering, nest freely."""
+    families = [cls for cls in backend.__mro__ if cls.__module__.startswith(__package__ or "")]
+    for family in families:
+        for name, method in vars(family).items():
+            if name.startswith("_") or not inspect.isfunction(method):
+                continue
+            if getattr(backend, name) is method:  # the one the backend resolves to
+                setattr(backend, name, _holding_the_lock(method))
+    return backend
+
+
+def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+@public_methods_hold_the_lock
 class CustomerProfilesBackend(
     ObjectOperations,  # before ProfileOperations: it extends the profile hooks
     HistoryOperations,
@@ -36,9 +67,9 @@ class CustomerProfilesBackend(
     TagOperations,
     BaseBackend,
 ):
-    """Plain in-memory state; every public method is one API operation, named as boto3 names it.
+    """Plain in-memory state; every operation is a public method, named as boto3 names it.
 
-    Callers that change state from several threads hold ``lock`` (the response layer does).
+    Every public method holds ``lock`` while it runs (``public_methods_hold_the_lock``).
     """
 
     def __init__(self, region_name: str, account_id: str) -> None:

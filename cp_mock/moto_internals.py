@@ -1,0 +1,50 @@
+"""Every part of moto cp_mock uses beyond the API moto's own services are written against.
+
+moto's services build on ``BaseBackend``, ``BackendDict``, ``BaseResponse``,
+``ServiceException`` and ``mock_aws``; cp_mock also reaches into moto's registries, its
+request stubber, its parser and serializer, its random source and its server. Those are
+moto's internals, free to change in any release, so they are imported here and nowhere
+else: after a moto upgrade, this is the one file to read.
+
+This module imports nothing of cp_mock's, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import moto
+import moto.backend_index as backend_index
+from moto import settings
+from moto.core.config import default_user_config
+from moto.core.exceptions import InvalidToken
+from moto.core.models import DEFAULT_ACCOUNT_ID, botocore_stubber
+from moto.moto_api import recorder
+from moto.moto_api._internal import mock_random
+from moto.utilities.paginator import Paginator
+
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "InvalidToken",
+    "Paginator",
+    "backend_index",
+    "botocore_stubber",
+    "default_account_id",
+    "default_user_config",
+    "mock_is_running",
+    "mock_random",
+    "moto",
+    "recorder",
+    "settings",
+]
+
+
+def mock_is_running() -> bool:
+    """Whether a mock (``mock_aws``, ``mock_customerprofiles``, a fixture) is active."""
+    return bool(botocore_stubber.enabled)
+
+
+def default_account_id() -> str:
+    """The account moto serves when a request names none: ``MOTO_ACCOUNT_ID`` if set
+    (read now, as moto reads it per request), else moto's default."""
+    return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)

@@ -15,6 +15,8 @@ from .attributes import AttributeOperations
 from .detect import DetectOperations
 from .domain_object_types import DomainObjectTypeOperations
 from .domains import Domain, DomainOperations
+from .event_streams import EventStreamOperations
+from .event_triggers import EventTriggerOperations
 from .history import HistoryOperations
 from .integrations import Integration, IntegrationOperations
 from .matching import MatchingOperations
@@ -59,6 +61,8 @@ class CustomerProfilesBackend(
     MergeOperations,
     IntegrationOperations,  # before DomainOperations: it extends delete_domain
     AttributeOperations,
+    EventStreamOperations,
+    EventTriggerOperations,
     ProfileOperations,
     DomainObjectTypeOperations,
     DetectOperations,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import BadRequestException
 from .arguments import by_member
@@ -14,6 +14,10 @@ from .clock import now
 from .object_store import ObjectStore
 from .search import KeyIndex
 from .tags import tags_member
+
+if TYPE_CHECKING:
+    from .event_streams import EventStream
+    from .event_triggers import EventTrigger
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
@@ -51,6 +55,12 @@ class Domain:
     history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # domain object type name -> its definition (models/domain_object_types.py)
     domain_object_types: dict[str, Any] = field(default_factory=dict)
+    # event stream name -> its stream, at most one (models/event_streams.py)
+    event_streams: dict[str, EventStream] = field(default_factory=dict)
+    # event trigger name -> its trigger, and every firing, oldest first
+    # (models/event_triggers.py)
+    event_triggers: dict[str, EventTrigger] = field(default_factory=dict)
+    event_trigger_invocations: list[dict[str, Any]] = field(default_factory=list)
 
     def next_rank(self) -> int:
         return next(self._ranks)

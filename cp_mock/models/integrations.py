@@ -152,6 +152,9 @@ class IntegrationOperations(BackendState):
         self._check_object_types(
             domain, [n for n in [object_type_name, *(object_type_names or {}).values()] if n]
         )
+        for name in event_trigger_names or ():
+            if name not in domain.event_triggers:
+                raise BadRequestException(f"EventTriggerNames: event trigger {name} does not exist")
         settings = {
             "ObjectTypeName": object_type_name, "ObjectTypeNames": object_type_names,
             "RoleArn": role_arn, "EventTriggerNames": event_trigger_names, "Scope": scope,

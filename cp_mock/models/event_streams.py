@@ -1,0 +1,195 @@
+"""Event streams (API_CreateEventStream, API_GetEventStream, API_ListEventStreams,
+API_DeleteEventStream): every profile and object change of a domain, as JSON records on a
+Kinesis data stream.
+
+The record format is the admin guide's ("Export your unified customer profile data"):
+``SchemaVersion``, ``EventId``, ``EventTimestamp``, ``EventType`` (CREATED, UPDATED,
+MERGED), ``DomainName``, ``ObjectTypeName`` (``_profile`` for the profile itself),
+``AssociatedProfileId``, ``ProfileObjectUniqueKey``, ``Object``, ``IsMessageRealTime``.
+Customer Profiles sends no delete events. A domain has at most one event stream.
+
+Records go to moto's Kinesis when it has the stream (same account and region, as AWS
+requires); otherwise the stream's destination is UNHEALTHY, with a message. Either way
+every record is kept, readable with ``cp_mock.event_stream_records``, so a test that does
+not mock Kinesis can still see what was sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..moto_internals import mock_random
+from .base import BackendState
+from .clock import now
+from .domains import Domain
+from .other_services import kinesis_stream_problem, put_kinesis_record
+from .tags import tags_member
+
+PROFILE_OBJECT_TYPE = "_profile"
+_KINESIS_STREAM_ARN = re.compile(r"arn:[a-z0-9-]+:kinesis:([a-z0-9-]+):(\d{12}):stream/(.+)")
+
+
+@dataclass
+class EventStream:
+    name: str
+    arn: str
+    uri: str
+    created_at: datetime = field(default_factory=now)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    unhealthy_since: datetime | None = None
+    message: str | None = None
+
+    def destination(self, summary: bool) -> dict[str, Any]:
+        healthy = self.unhealthy_since is None
+        details: dict[str, Any] = {
+            "Uri": self.uri,
+            "Status": "HEALTHY" if healthy else "UNHEALTHY",
+        }
+        if not healthy:
+            details["UnhealthySince"] = self.unhealthy_since
+            if not summary:
+                details["Message"] = self.message
+        return details
+
+    def deliver(self, account_id: str, region: str, record: dict[str, Any]) -> None:
+        """Keep ``record`` and put it on the Kinesis stream, partitioned by profile."""
+        self.records.append(record)
+        problem = put_kinesis_record(
+            account_id, region, self.uri, record["AssociatedProfileId"], json.dumps(record)
+        )
+        self.note_health(problem)
+
+    def note_health(self, problem: str | None) -> None:
+        if problem is None:
+            self.unhealthy_since, self.message = None, None
+        elif self.unhealthy_since is None or self.message != problem:
+            self.unhealthy_since, self.message = now(), problem
+
+
+def event_record(
+    domain_name: str,
+    event_type: str,
+    object_type_name: str,
+    profile_id: str,
+    document: dict[str, Any],
+    unique_key: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """One record in the documented format, stamped by the mock's clock."""
+    record: dict[str, Any] = {
+        "SchemaVersion": 0,
+        "EventId": str(mock_random.uuid4()),
+        "EventTimestamp": now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "EventType": event_type,
+        "DomainName": domain_name,
+        "ObjectTypeName": object_type_name,
+        "AssociatedProfileId": profile_id,
+        "Object": document,
+        "IsMessageRealTime": True,
+    }
+    if unique_key is not None:
+        record["ProfileObjectUniqueKey"] = unique_key
+    record.update(extra)
+    return record
+
+
+class EventStreamOperations(BackendState):
+    def _event_stream(self, domain: Domain, name: str) -> EventStream:
+        stream = domain.event_streams.get(name)
+        if stream is None:
+            raise ResourceNotFoundException(
+                f"Event stream {name} does not exist in domain {domain.name}"
+            )
+        return stream
+
+    def _check_destination(self, uri: str) -> None:
+        # API_CreateEventStream: "Each event stream can be associated with only one Kinesis
+        # Data Stream destination in the same region and AWS account as the customer
+        # profiles domain"
+        match = _KINESIS_STREAM_ARN.fullmatch(uri)
+        if match is None:
+            raise BadRequestException(
+                f"Uri: {uri} is not a Kinesis data stream ARN "
+                "(arn:<partition>:kinesis:<region>:<account>:stream/<name>)"
+            )
+        if match.group(1) != self.region_name or match.group(2) != self.account_id:
+            raise BadRequestException(
+                f"Uri: the Kinesis data stream must be in the domain's region "
+                f"({self.region_name}) and account ({self.account_id})"
+            )
+
+    def create_event_stream(
+        self,
+        domain_name: str,
+        event_stream_name: str,
+        uri: str,
+        tags: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        if domain.event_streams:
+            raise BadRequestException(
+                f"The Customer Profiles Domain: {domain_name} is already associated with "
+                "an active EventStream"
+            )
+        self._check_destination(uri)
+        stream = EventStream(
+            name=event_stream_name,
+            arn=self.arn(f"domains/{domain_name}/event-streams/{event_stream_name}"),
+            uri=uri,
+        )
+        self.tags.register(stream.arn, tags)
+        domain.event_streams[event_stream_name] = stream
+        return {"EventStreamArn": stream.arn, **tags_member("Tags", self.tags.get(stream.arn))}
+
+    def _checked_health(self, stream: EventStream) -> EventStream:
+        stream.note_health(kinesis_stream_problem(self.account_id, self.region_name, stream.uri))
+        return stream
+
+    def get_event_stream(self, domain_name: str, event_stream_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        stream = self._checked_health(self._event_stream(domain, event_stream_name))
+        return {
+            "DomainName": domain_name,
+            "EventStreamArn": stream.arn,
+            "CreatedAt": stream.created_at,
+            "State": "RUNNING",
+            "DestinationDetails": stream.destination(summary=False),
+            **tags_member("Tags", self.tags.get(stream.arn)),
+        }
+
+    def list_event_streams(self, domain_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        return {
+            "Items": [
+                {
+                    "DomainName": domain_name,
+                    "EventStreamName": stream.name,
+                    "EventStreamArn": stream.arn,
+                    "State": "RUNNING",
+                    "DestinationSummary": stream.destination(summary=True),
+                    **tags_member("Tags", self.tags.get(stream.arn)),
+                }
+                for stream in map(self._checked_health, domain.event_streams.values())
+            ]
+        }
+
+    def delete_event_stream(self, domain_name: str, event_stream_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        stream = self._event_stream(domain, event_stream_name)
+        del domain.event_streams[event_stream_name]
+        self.tags.forget(stream.arn)
+        return {}
+
+    def event_stream_records(self, domain_name: str) -> list[dict[str, Any]]:
+        """Every record the domain's event stream sent, oldest first (not an operation)."""
+        domain = self.get_domain_state(domain_name)
+        return [dict(r) for stream in domain.event_streams.values() for r in stream.records]
+
+    def publish_event(self, domain: Domain, record: dict[str, Any]) -> None:
+        for stream in domain.event_streams.values():
+            stream.deliver(self.account_id, self.region_name, record)

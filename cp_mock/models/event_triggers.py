@@ -1,0 +1,352 @@
+"""Event triggers (API_CreateEventTrigger, API_GetEventTrigger, API_UpdateEventTrigger,
+API_ListEventTriggers, API_DeleteEventTrigger), and their firing on ingested objects.
+
+A trigger watches one object type. Each object put of that type is tested against its
+conditions: "conditions have default OR relationship" and "attributes within the dimension
+have default AND relationship" (admin guide, "Create an event trigger" for outbound
+campaigns); a condition's LogicalOperator combines its dimensions (ALL, ANY, NONE). AWS
+delivers a firing to the integrations that name the trigger (Amazon Connect outbound
+campaigns), which nothing here can observe, so every firing is recorded instead:
+``cp_mock.event_trigger_invocations`` reads them. docs/event-streams.md gives the operator
+semantics, which the API reference leaves to their names.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from .arguments import by_member
+from .base import BackendState
+from .clock import now
+from .domains import Domain
+from .integrations import Integration
+from .mapping import read_path, read_source
+from .tags import tags_member
+
+TRIGGER_SETTINGS = (
+    "ObjectTypeName", "Description", "EventTriggerConditions", "SegmentFilter",
+    "EventTriggerLimits",
+)  # fmt: skip
+# Operators that compare with the first value only, and those that need two values.
+_ONE_VALUE = ("GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN_OR_EQUAL",
+              "EQUAL", "BEFORE", "AFTER", "ON")  # fmt: skip
+_TWO_VALUES = ("BETWEEN", "NOT_BETWEEN")
+_PERIOD = {"MINUTES": timedelta(minutes=1), "HOURS": timedelta(hours=1),
+           "DAYS": timedelta(days=1), "WEEKS": timedelta(weeks=1)}  # fmt: skip
+
+
+@dataclass
+class EventTrigger:
+    name: str
+    arn: str
+    settings: dict[str, Any]
+    created_at: datetime = field(default_factory=now)
+    last_updated_at: datetime = field(default_factory=now)
+    # profile id -> when the trigger fired for it, oldest first (for the limits' periods)
+    fired: dict[str, list[datetime]] = field(default_factory=dict)
+
+    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
+        return {
+            "EventTriggerName": self.name,
+            **self.settings,
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.last_updated_at,
+            **tags_member("Tags", tags),
+        }
+
+
+# -- conditions ------------------------------------------------------------------------
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _instant(text: str) -> datetime | None:
+    """An ISO 8601 date or time, or epoch seconds/milliseconds."""
+    number = _number(text)
+    if number is not None:
+        seconds = number / 1000 if number > 10**11 else number
+        return datetime.fromtimestamp(seconds, timezone.utc)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _ordered(value: str, bound: str) -> tuple[Any, Any] | None:
+    """``value`` and ``bound`` as numbers, else as instants, else None (not comparable)."""
+    for read in (_number, _instant):
+        pair = read(value), read(bound)
+        if pair[0] is not None and pair[1] is not None:
+            return pair
+    return None
+
+
+def _compare(value: str, bound: str, test: Callable[[Any, Any], bool]) -> bool:
+    pair = _ordered(value, bound)
+    return pair is not None and test(*pair)
+
+
+def _same_day(value: str, day: str) -> bool:
+    moment, other = _instant(value), _instant(day)
+    return moment is not None and other is not None and moment.date() == other.date()
+
+
+def _between(value: str, low: str, high: str) -> bool:
+    return _compare(value, low, lambda v, b: v >= b) and _compare(value, high, lambda v, b: v <= b)
+
+
+def operator_holds(operator: str, value: str | None, values: list[str]) -> bool:
+    """One ObjectAttribute's test of ``value`` (None: the object lacks the attribute)."""
+    if value is None:
+        return operator == "EXCLUSIVE"  # an absent value is in no list of values
+    first = values[0]
+    tests: dict[str, Callable[[], bool]] = {
+        "INCLUSIVE": lambda: value in values,
+        "EXCLUSIVE": lambda: value not in values,
+        "CONTAINS": lambda: any(v in value for v in values),
+        "BEGINS_WITH": lambda: any(value.startswith(v) for v in values),
+        "ENDS_WITH": lambda: any(value.endswith(v) for v in values),
+        "EQUAL": lambda: value == first or _compare(value, first, lambda v, b: v == b),
+        "GREATER_THAN": lambda: _compare(value, first, lambda v, b: v > b),
+        "LESS_THAN": lambda: _compare(value, first, lambda v, b: v < b),
+        "GREATER_THAN_OR_EQUAL": lambda: _compare(value, first, lambda v, b: v >= b),
+        "LESS_THAN_OR_EQUAL": lambda: _compare(value, first, lambda v, b: v <= b),
+        "BEFORE": lambda: _compare(value, first, lambda v, b: v < b),
+        "AFTER": lambda: _compare(value, first, lambda v, b: v > b),
+        "ON": lambda: _same_day(value, first),
+        "BETWEEN": lambda: _between(value, values[0], values[1]),
+        "NOT_BETWEEN": lambda: not _between(value, values[0], values[1]),
+    }
+    return tests[operator]()
+
+
+def _attribute_value(
+    attribute: Mapping[str, Any], object_type: Any, document: Mapping[str, Any]
+) -> str | None:
+    field_name = attribute.get("FieldName")
+    if field_name is not None:
+        defined = (object_type.fields if object_type is not None else {}).get(field_name)
+        if defined is not None:
+            return read_source(document, str(defined.get("Source", "")))
+        return read_path(document, field_name)
+    source = str(attribute.get("Source", ""))
+    # "{ObjectType.field}" as in calculated attribute expressions, or a path
+    if source.startswith("{") and source.endswith("}") and "." in source:
+        source = "_source." + source[1:-1].split(".", 1)[1]
+    return read_source(document, source)
+
+
+def conditions_hold(
+    conditions: list[dict[str, Any]], object_type: Any, document: Mapping[str, Any]
+) -> bool:
+    def dimension_holds(dimension: Mapping[str, Any]) -> bool:
+        return all(
+            operator_holds(
+                a["ComparisonOperator"], _attribute_value(a, object_type, document), a["Values"]
+            )
+            for a in dimension["ObjectAttributes"]
+        )
+
+    def condition_holds(condition: Mapping[str, Any]) -> bool:
+        results = [dimension_holds(d) for d in condition["EventTriggerDimensions"]]
+        operator = condition["LogicalOperator"]
+        if operator == "ALL":
+            return all(results)
+        if operator == "ANY":
+            return any(results)
+        return not any(results)  # NONE
+
+    return any(condition_holds(c) for c in conditions)
+
+
+def _period_start(unit: str, value: int, moment: datetime) -> datetime:
+    if unit == "MONTHS":
+        month_index = moment.year * 12 + moment.month - 1 - value
+        year, month = divmod(month_index, 12)
+        day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+        return moment.replace(year=year, month=month + 1, day=day)
+    return moment - value * _PERIOD[unit]
+
+
+def within_limits(trigger: EventTrigger, profile_id: str, moment: datetime) -> bool:
+    """Whether another firing for ``profile_id`` keeps within every period's limit."""
+    periods = (trigger.settings.get("EventTriggerLimits") or {}).get("Periods") or []
+    fired = trigger.fired.get(profile_id, [])
+    for period in periods:
+        if period.get("Unlimited"):
+            continue
+        most = period.get("MaxInvocationsPerProfile")
+        if most is None:
+            continue
+        start = _period_start(period["Unit"], int(period["Value"]), moment)
+        if sum(1 for at in fired if at > start) >= most:
+            return False
+    return True
+
+
+def _check_definition(settings: Mapping[str, Any]) -> None:
+    for c, condition in enumerate(settings.get("EventTriggerConditions") or []):
+        for d, dimension in enumerate(condition["EventTriggerDimensions"]):
+            for a, attribute in enumerate(dimension["ObjectAttributes"]):
+                where = (
+                    f"EventTriggerConditions[{c}].EventTriggerDimensions[{d}].ObjectAttributes[{a}]"
+                )
+                if ("Source" in attribute) == ("FieldName" in attribute):
+                    raise BadRequestException(f"{where}: give exactly one of Source or FieldName")
+                operator, values = attribute["ComparisonOperator"], attribute["Values"]
+                if operator in _TWO_VALUES and len(values) != 2:
+                    raise BadRequestException(
+                        f"{where}.Values: {operator} takes two values, a low and a high bound"
+                    )
+                if operator in _ONE_VALUE and len(values) != 1:
+                    raise BadRequestException(f"{where}.Values: {operator} takes one value")
+    for p, period in enumerate((settings.get("EventTriggerLimits") or {}).get("Periods") or []):
+        unlimited = bool(period.get("Unlimited"))
+        if unlimited == ("MaxInvocationsPerProfile" in period):
+            raise BadRequestException(
+                f"EventTriggerLimits.Periods[{p}]: give MaxInvocationsPerProfile, or set "
+                "Unlimited to true"
+            )
+
+
+class EventTriggerOperations(BackendState):
+    integrations: dict[str, Integration]
+
+    def _event_trigger(self, domain: Domain, name: str) -> EventTrigger:
+        trigger = domain.event_triggers.get(name)
+        if trigger is None:
+            raise ResourceNotFoundException(
+                f"Event trigger {name} does not exist in domain {domain.name}"
+            )
+        return trigger
+
+    def _check_trigger_references(self, domain: Domain, settings: Mapping[str, Any]) -> None:
+        name = settings.get("ObjectTypeName")
+        if name is not None and name not in domain.object_types:
+            raise BadRequestException(f"ObjectTypeName: object type {name} does not exist")
+        segment = settings.get("SegmentFilter")
+        if segment is not None:  # no segment definition exists: the mock has none yet
+            raise BadRequestException(f"SegmentFilter: segment definition {segment} does not exist")
+        _check_definition(settings)
+
+    def create_event_trigger(
+        self,
+        domain_name: str,
+        event_trigger_name: str,
+        tags: dict[str, str] | None = None,
+        **members: Any,
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        if event_trigger_name in domain.event_triggers:
+            raise BadRequestException(
+                f"Event trigger with name {event_trigger_name} already exists"
+            )
+        settings = _settings(members)
+        self._check_trigger_references(domain, settings)
+        trigger = EventTrigger(
+            name=event_trigger_name,
+            arn=self.arn(f"domains/{domain_name}/event-triggers/{event_trigger_name}"),
+            settings=settings,
+        )
+        self.tags.register(trigger.arn, tags)
+        domain.event_triggers[event_trigger_name] = trigger
+        return trigger.describe(self.tags.get(trigger.arn))
+
+    def get_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
+        trigger = self._event_trigger(self.get_domain_state(domain_name), event_trigger_name)
+        return trigger.describe(self.tags.get(trigger.arn))
+
+    def update_event_trigger(
+        self, domain_name: str, event_trigger_name: str, **members: Any
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        trigger = self._event_trigger(domain, event_trigger_name)
+        settings = {**trigger.settings, **_settings(members)}
+        self._check_trigger_references(domain, settings)
+        trigger.settings = settings
+        trigger.last_updated_at = now()
+        return trigger.describe(self.tags.get(trigger.arn))
+
+    def list_event_triggers(self, domain_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        items = []
+        for trigger in domain.event_triggers.values():
+            summary = {
+                "ObjectTypeName": trigger.settings["ObjectTypeName"],
+                "EventTriggerName": trigger.name,
+                "Description": trigger.settings.get("Description"),
+                "CreatedAt": trigger.created_at,
+                "LastUpdatedAt": trigger.last_updated_at,
+                **tags_member("Tags", self.tags.get(trigger.arn)),
+            }
+            items.append({k: v for k, v in summary.items() if v is not None})
+        return {"Items": items}
+
+    def delete_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        trigger = self._event_trigger(domain, event_trigger_name)
+        # API_DeleteEventTrigger: "You cannot delete an Event Trigger with an active
+        # Integration associated."
+        users = self.integrations_using_trigger(domain_name, event_trigger_name)
+        if users:
+            raise BadRequestException(
+                f"Event trigger {event_trigger_name} is used by the integration "
+                f"{users[0]}: delete the integration, or remove the trigger from it, first"
+            )
+        del domain.event_triggers[event_trigger_name]
+        self.tags.forget(trigger.arn)
+        return {"Message": f"Event trigger {event_trigger_name} deleted"}
+
+    def integrations_using_trigger(self, domain_name: str, trigger_name: str) -> list[str]:
+        """Uris of the domain's integrations whose EventTriggerNames name the trigger."""
+        return [
+            uri
+            for uri, integration in self.integrations.items()
+            if integration.domain_name == domain_name
+            and trigger_name in (integration.settings.get("EventTriggerNames") or ())
+        ]
+
+    def fire_event_triggers(
+        self,
+        domain: Domain,
+        object_type: Any,
+        profile_id: str,
+        unique_key: str,
+        document: Mapping[str, Any],
+    ) -> None:
+        """Test an ingested object against the triggers on its type; record each firing."""
+        for trigger in domain.event_triggers.values():
+            if trigger.settings["ObjectTypeName"] != object_type.name:
+                continue
+            if not conditions_hold(
+                trigger.settings["EventTriggerConditions"], object_type, document
+            ):
+                continue
+            moment = now()
+            if not within_limits(trigger, profile_id, moment):
+                continue
+            trigger.fired.setdefault(profile_id, []).append(moment)
+            domain.event_trigger_invocations.append(
+                {
+                    "EventTriggerName": trigger.name,
+                    "ObjectTypeName": object_type.name,
+                    "ProfileId": profile_id,
+                    "ProfileObjectUniqueKey": unique_key,
+                    "Object": dict(document),
+                    "InvokedAt": moment,
+                    "IntegrationUris": self.integrations_using_trigger(domain.name, trigger.name),
+                }
+            )
+
+
+def _settings(members: Mapping[str, Any]) -> dict[str, Any]:
+    return by_member(members, TRIGGER_SETTINGS, strict=True)

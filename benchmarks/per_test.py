@@ -73,7 +73,7 @@ SUITES = {
     ),
     "moto, mock_aws fixture (SQS)": (
         "import boto3\nimport pytest\nfrom moto import mock_aws\n\n\n"
-        '@pytest.fixture\ndef sqs():\n    with mock_aws():\n'
+        "@pytest.fixture\ndef sqs():\n    with mock_aws():\n"
         '        yield boto3.client("sqs", region_name="us-east-1")\n',
         SQS_TEST,
     ),

@@ -14,11 +14,11 @@ of every service a test used in every account and region, the model instances dr
 ``requests`` patched and unpatched) costs tens of microseconds, so it still runs, as moto
 runs it, for every test. Two things are kept across tests instead of rebuilt:
 
-- The registered callbacks, while ``responses`` is not patching (no mock running) nobody
-  sees them. They are reused only while the registry is exactly the one the last full start
-  filled: moto's own ``mock_aws`` (which resets it), a new moto URL pattern, a changed
-  passthrough list or any request recorded through ``requests`` makes the next start a full
-  one, as moto does it.
+- The registered callbacks: between tests ``responses`` is not patching ``requests``, so
+  nothing sees them. They are reused only while the registry is exactly what the last full
+  start left: moto's own ``mock_aws`` (which resets it), a new moto URL pattern, a replaced
+  stubber callback, a changed passthrough list or a request recorded through ``requests``
+  makes the next start a full one, as moto does it.
 - The client, while no test has changed it: a test that registers or unregisters an event
   handler on it (a ``botocore.stub.Stubber``, ``meta.events.register``), sets or replaces
   an attribute of the client, its ``meta`` or its class, or closes it, or an ``AWS_*``
@@ -63,6 +63,7 @@ class _RegisteredCallbacks:
 
     registry: object
     count: int
+    callback: Callable[..., Any]
     url_patterns: list[Any]
     passthrough: tuple[Any, ...]
 
@@ -70,6 +71,7 @@ class _RegisteredCallbacks:
         return (
             responses_mock._registry is self.registry
             and len(responses_mock.registered()) == self.count
+            and botocore_stubber.process_request == self.callback
             and backend_index.backend_url_patterns == self.url_patterns
             and responses_mock.passthru_prefixes == self.passthrough
             and not responses_mock.calls
@@ -84,6 +86,7 @@ def _remember_registered_callbacks() -> None:
     _registered = _RegisteredCallbacks(
         registry=responses_mock._registry,
         count=len(responses_mock.registered()),
+        callback=botocore_stubber.process_request,
         url_patterns=list(backend_index.backend_url_patterns),
         passthrough=tuple(responses_mock.passthru_prefixes),
     )

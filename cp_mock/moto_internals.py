@@ -16,16 +16,20 @@ import os
 import moto
 import moto.backend_index as backend_index
 from moto import settings
+from moto.core.base_backend import BackendDict
 from moto.core.config import default_user_config
+from moto.core.custom_responses_mock import reset_responses_mock
 from moto.core.exceptions import InvalidToken
-from moto.core.models import DEFAULT_ACCOUNT_ID, botocore_stubber
+from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS, botocore_stubber, responses_mock
 from moto.moto_api import recorder
 from moto.moto_api._internal import mock_random
 from moto.utilities.paginator import Paginator
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
+    "BackendDict",
     "InvalidToken",
+    "MockAWS",
     "Paginator",
     "backend_index",
     "botocore_stubber",
@@ -35,6 +39,8 @@ __all__ = [
     "mock_random",
     "moto",
     "recorder",
+    "reset_responses_mock",
+    "responses_mock",
     "settings",
 ]
 

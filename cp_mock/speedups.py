@@ -23,12 +23,14 @@ _lock = threading.Lock()
 
 
 def _sharing(name: str, load: Callable[..., Any]) -> Callable[..., Any]:
-    def shared(self: loaders.Loader, *args: Any) -> Any:
-        key = (name, tuple(self.search_paths), args)
+    def shared(self: loaders.Loader, *args: Any, **kwargs: Any) -> Any:
+        # botocore's own callers pass keywords too (Session.get_available_services passes
+        # type_name), so the wrapper takes what the method takes
+        key = (name, tuple(self.search_paths), args, tuple(sorted(kwargs.items())))
         try:
             return _shared[key]
         except KeyError:
-            value = load(self, *args)
+            value = load(self, *args, **kwargs)
             with _lock:
                 return _shared.setdefault(key, value)
 

@@ -249,6 +249,18 @@ class CustomerProfilesResponse(BaseResponse):
     def __init__(self) -> None:
         super().__init__(service_name=SERVICE_NAME)
 
+    def setup_class(
+        self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
+    ) -> None:
+        # The body as sent, in bytes, for serve() to decode (and refuse if it is not a JSON
+        # object): moto would decode it as UTF-8 here (an error for any other bytes) and,
+        # in server mode, werkzeug would hand a form-encoded body to its form parser and
+        # leave none, unless the body is read and kept first.
+        get_data = getattr(request, "get_data", None)
+        if get_data is not None:
+            get_data()
+        super().setup_class(request, full_url, headers, use_raw_body=True)
+
     def _get_action(self) -> str:
         """The operation's name, for moto's IAM authorization ("" for none)."""
         found = route(self.method, self.raw_path)

@@ -31,11 +31,14 @@ from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import is_json_value_header
 from moto import settings
 from moto.core.common_types import TYPE_RESPONSE
+from moto.core.exceptions import ServiceException
 from moto.core.parse import RestJSONParser
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.serialize import RestJSONSerializer, TimestampSerializer
 from moto.core.utils import get_service_model
 from werkzeug.datastructures import MultiDict
+
+from .exceptions import BadRequestException
 
 SERVICE_NAME = "customer-profiles"
 CONTENT_TYPE = "application/json"
@@ -454,8 +457,15 @@ def render_error(operation: OperationModel, error: Exception) -> TYPE_RESPONSE:
     return render_with_moto(operation, error)
 
 
+def render_service_error(error: ServiceException) -> TYPE_RESPONSE:
+    """A modeled error with no operation to render it by (a request no operation takes):
+    what moto renders for an operation's, from the error shape alone."""
+    status = int(service_model().shape_for(error.code).metadata["error"]["httpStatusCode"])
+    headers = {"X-Amzn-Errortype": error.code, "Content-Type": CONTENT_TYPE}
+    return status, headers, json.dumps({"__type": error.code, "Message": error.message})
+
+
 def unknown_operation(method: str, path: str) -> TYPE_RESPONSE:
-    """What the service answers for a method and path no operation has."""
-    body = json.dumps({"message": f"No operation matches {method} {path}"})
-    headers = {"Content-Type": CONTENT_TYPE, "x-amzn-errortype": "UnknownOperationException"}
-    return 404, headers, body
+    """What the service answers for a method and path no operation has: the model has no
+    error for it, and BadRequestException is the one every operation declares."""
+    return render_service_error(BadRequestException(f"No operation matches {method} {path}"))

@@ -7,6 +7,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+SERVER_EXTRA_MODULES = {"flask", "flask_cors"}  # what the server extra installs
+SERVER_EXTRA_MISSING = "cp-mock server needs the server extra: pip install 'cp-mock[server]'"
+
 
 def demo() -> int:
     """Create a domain, two profiles and a key, then search them, all under the mock."""
@@ -59,8 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "demo":
         return demo()
     if arguments.command == "server":
-        from .server import serve
-
+        try:
+            from .server import serve
+        except ModuleNotFoundError as missing:
+            if (missing.name or "").split(".")[0] not in SERVER_EXTRA_MODULES:
+                raise
+            print(SERVER_EXTRA_MISSING, file=sys.stderr)
+            return 2
         return serve(arguments.host, arguments.port)
     return 2  # pragma: no cover - argparse rejects unknown commands
 

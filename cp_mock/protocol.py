@@ -31,11 +31,14 @@ from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import is_json_value_header
 from moto import settings
 from moto.core.common_types import TYPE_RESPONSE
+from moto.core.exceptions import ServiceException
 from moto.core.parse import RestJSONParser
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.serialize import RestJSONSerializer, TimestampSerializer
 from moto.core.utils import get_service_model
 from werkzeug.datastructures import MultiDict
+
+from .exceptions import BadRequestException
 
 SERVICE_NAME = "customer-profiles"
 CONTENT_TYPE = "application/json"
@@ -225,7 +228,6 @@ class RequestReader:
     uri: tuple[_Located, ...]
     query: tuple[_Located, ...]
     body: _Structure | None
-    parser: RestJSONParser
 
     def __call__(
         self, uri_params: Mapping[str, str], query: str, body: bytes | str
@@ -251,8 +253,8 @@ class RequestReader:
                     if raw is None:
                         continue
                 parsed[member] = raw if convert is None else convert(raw)
+        document = json_body(body)  # refused even by an operation without body members
         if self.body is not None:
-            document = self.parser._parse_body_as_json(body)  # type: ignore[no-untyped-call]
             parsed.update(self.body(document))
         return parsed
 
@@ -262,7 +264,7 @@ def _request_reader(operation: OperationModel) -> RequestReader | None:
     parser = _parser(operation)
     shape = operation.input_shape
     if shape is None:
-        return RequestReader((), (), None, parser)
+        return RequestReader((), (), None)
     assert isinstance(shape, StructureShape)
     if "payload" in shape.serialization:
         return None
@@ -282,14 +284,45 @@ def _request_reader(operation: OperationModel) -> RequestReader | None:
     except Unsupported:
         return None
     return RequestReader(
-        tuple(located["uri"]), tuple(located["querystring"]), body if body.members else None, parser
+        tuple(located["uri"]), tuple(located["querystring"]), body if body.members else None
     )
+
+
+class MalformedBody(ValueError):
+    """A request body that is neither empty nor a JSON object."""
+
+
+_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}  # fmt: skip
+
+
+def json_body(body: bytes | str) -> dict[str, Any]:
+    """The request's JSON object. An empty body is an empty request (botocore sends none
+    for an operation without body members); anything else must be a JSON object in UTF-8.
+    moto's parser reads a body that is not JSON as an empty request, which would let it
+    act (create an empty profile, say) on what the client never asked for."""
+    if not body:
+        return {}
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+    except UnicodeDecodeError as error:
+        raise MalformedBody(f"the body is not UTF-8 (byte {error.start})") from None
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise MalformedBody("the body nests JSON too deeply") from None
+    except ValueError as error:
+        raise MalformedBody(f"the body is not JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise MalformedBody(f"the body must be a JSON object, not {_JSON_TYPES[type(document)]}")
+    return document
 
 
 def parse_request(found: Route, query: str, body: bytes | str) -> dict[str, Any]:
     """The request's members, named and typed as the operation's input shape says."""
     reader = _request_reader(found.operation)
     if reader is None:
+        json_body(body)  # moto's parser would read a malformed body as an empty request
         return parse_with_moto(found, query, body)
     return reader(found.uri_params, query, body)
 
@@ -424,8 +457,15 @@ def render_error(operation: OperationModel, error: Exception) -> TYPE_RESPONSE:
     return render_with_moto(operation, error)
 
 
+def render_service_error(error: ServiceException) -> TYPE_RESPONSE:
+    """A modeled error with no operation to render it by (a request no operation takes):
+    what moto renders for an operation's, from the error shape alone."""
+    status = int(service_model().shape_for(error.code).metadata["error"]["httpStatusCode"])
+    headers = {"X-Amzn-Errortype": error.code, "Content-Type": CONTENT_TYPE}
+    return status, headers, json.dumps({"__type": error.code, "Message": error.message})
+
+
 def unknown_operation(method: str, path: str) -> TYPE_RESPONSE:
-    """What the service answers for a method and path no operation has."""
-    body = json.dumps({"message": f"No operation matches {method} {path}"})
-    headers = {"Content-Type": CONTENT_TYPE, "x-amzn-errortype": "UnknownOperationException"}
-    return 404, headers, body
+    """What the service answers for a method and path no operation has: the model has no
+    error for it, and BadRequestException is the one every operation declares."""
+    return render_service_error(BadRequestException(f"No operation matches {method} {path}"))

@@ -63,7 +63,7 @@ class ServiceRequest(NamedTuple):
     path: str  # as sent: percent-encoded
     query: str
     body: bytes | str
-    signed: bool  # it has an Authorization header
+    authorization: str  # the Authorization header, "" when there is none
     account_id: str
     region: str
 
@@ -84,14 +84,12 @@ def serve(request: ServiceRequest) -> TYPE_RESPONSE:
 
 def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
     operation = found.operation
-    if not request.signed:
-        raise unsigned_request_error(operation)
+    backend = signed_backend(operation, request)
     try:
         params = parse_request(found, request.query, request.body)
     except Exception as error:  # noqa: BLE001 - any parser failure is a bad request
         raise BadRequestException(f"Could not parse the request: {error}") from error
     validate_request(operation, params)
-    backend = customerprofiles_backends[request.account_id][request.region]
     method = getattr(backend, _snake_case(operation.name), None)
     if method is None:
         raise NotImplementedError(f"The {operation.name} action has not been implemented")
@@ -125,9 +123,45 @@ def backend_arguments(method: Callable[..., Any], params: Mapping[str, Any]) -> 
     return {name: value for name, value in arguments.items() if name in accepted}
 
 
-def unsigned_request_error(operation_model: OperationModel) -> Exception:
-    """AWS refuses a request without a signature; the operation's own modeled error for it."""
-    message = "Missing Authentication Token: the request is not signed"
+SIGNING_NAME = "profile"  # the service's name in a SigV4 credential scope
+_SIGV4 = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=[^/\s,]+/\d{8}/[^/\s,]+/(?P<service>[^/\s,]+)/aws4_request,"
+    r"\s*SignedHeaders=[^\s,]+,\s*Signature=[0-9a-fA-F]+"
+)
+
+
+def signature_problem(authorization: str) -> str | None:
+    """Why AWS would refuse a request with this Authorization header before reading it, if
+    it would. As in moto, any access key and any signature value are accepted."""
+    if not authorization:
+        return "Missing Authentication Token: the request is not signed"
+    sigv4 = _SIGV4.fullmatch(authorization)
+    if sigv4 is None:
+        return (
+            "The Authorization header is not an AWS Signature Version 4 header "
+            "(AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...)"
+        )
+    if sigv4["service"] != SIGNING_NAME:
+        return f"Credential should be scoped to correct service: '{SIGNING_NAME}'"
+    return None
+
+
+def signed_backend(operation: OperationModel, request: ServiceRequest) -> CustomerProfilesBackend:
+    """The backend ``request`` acts on. A request AWS refuses before reading it (unsigned,
+    not signed with SigV4, signed for another service or for a region the service is not
+    in) gets the operation's modeled error for a refused signature."""
+    problem = signature_problem(request.authorization)
+    if problem is None:
+        try:
+            return customerprofiles_backends[request.account_id][request.region]
+        except KeyError:
+            problem = f"Credential should be scoped to a valid region, not {request.region!r}"
+    raise refused_signature_error(operation, problem)
+
+
+def refused_signature_error(operation_model: OperationModel, message: str) -> Exception:
+    """AWS answers a refused signature with a 403; the operation's modeled error for it
+    (AccessDeniedException, or BadRequestException where the model has no 403)."""
     modeled = {shape.name for shape in operation_model.error_shapes}
     if "AccessDeniedException" in modeled:
         return AccessDeniedException(message)
@@ -168,15 +202,15 @@ NO_ACCESS_KEY = "AKIAEXAMPLE"  # moto's stand-in where a request names no access
 
 
 def _access_key(authorization: str) -> str:
-    """The access key moto's ``access_key_regex`` finds in ``authorization``. For a SigV4
-    header (botocore's) that is the Credential's key when it has an access key's form, read
-    directly: the general regex backtracks over the whole header to find it."""
+    """The access key moto's ``access_key_regex`` finds in a SigV4 header: the Credential's
+    key when it has an access key's form, read directly. The general regex backtracks over
+    the whole header (seconds for a long garbled one), and serve() refuses any header that
+    is not SigV4 whatever its key."""
     sigv4 = _SIGV4_CREDENTIAL.match(authorization)
-    if sigv4 is not None:
-        key = sigv4.group(1)
-        return key if _ACCESS_KEY.fullmatch(key) else NO_ACCESS_KEY
-    match = BaseResponse.access_key_regex.search(authorization)
-    return match.group(1) if match else NO_ACCESS_KEY
+    if sigv4 is None:
+        return NO_ACCESS_KEY
+    key = sigv4.group(1)
+    return key if _ACCESS_KEY.fullmatch(key) else NO_ACCESS_KEY
 
 
 def current_account(headers: Mapping[str, str], region: str) -> str:
@@ -237,7 +271,13 @@ def serve_botocore_request(request: Any) -> TYPE_RESPONSE | None:
         body = body.read()
     status, response_headers, response_body = serve(
         ServiceRequest(
-            request.method, path, query, body or b"", "authorization" in headers, account_id, region
+            request.method,
+            path,
+            query,
+            body or b"",
+            headers.get("authorization", ""),
+            account_id,
+            region,
         )
     )
     response_headers["date"] = _http_date(int(time.time()))
@@ -248,6 +288,29 @@ def serve_botocore_request(request: Any) -> TYPE_RESPONSE | None:
 class CustomerProfilesResponse(BaseResponse):
     def __init__(self) -> None:
         super().__init__(service_name=SERVICE_NAME)
+
+    def setup_class(
+        self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
+    ) -> None:
+        # The body as sent, in bytes, for serve() to decode (and refuse if it is not a JSON
+        # object): moto would decode it as UTF-8 here (an error for any other bytes) and,
+        # in server mode, werkzeug would hand a form-encoded body to its form parser and
+        # leave none, unless the body is read and kept first.
+        get_data = getattr(request, "get_data", None)
+        if get_data is not None:
+            get_data()
+        super().setup_class(request, full_url, headers, use_raw_body=True)
+
+    def get_access_key(self) -> str:
+        return _access_key(self.headers.get("Authorization", ""))
+
+    def get_region_from_url(self, request: Any, full_url: str) -> str:
+        # moto reads the region from an Authorization header that mentions AWS4 by
+        # position, which fails on a malformed one; serve() refuses that header anyway.
+        try:
+            return str(super().get_region_from_url(request, full_url))
+        except IndexError:
+            return str(self.default_region)
 
     def _get_action(self) -> str:
         """The operation's name, for moto's IAM authorization ("" for none)."""
@@ -265,7 +328,7 @@ class CustomerProfilesResponse(BaseResponse):
                 self.raw_path,
                 self.parsed_url.query,
                 self.body or b"",
-                "Authorization" in self.headers,
+                self.headers.get("Authorization", ""),
                 self.current_account,
                 self.region,
             )

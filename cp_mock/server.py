@@ -8,20 +8,48 @@ the process (``cp_mock.get_backend``) and ``POST /moto-api/reset`` clears it.
 
 from __future__ import annotations
 
+import gzip
+import logging
+import re
 import signal
 import sys
 import threading
+import warnings
+import zlib
 from collections.abc import Callable
 from functools import cache
 from types import FrameType, TracebackType
 from typing import Any
 
 from botocore.model import ServiceModel
-from moto.core.utils import get_service_model
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.core.common_types import TYPE_RESPONSE
+from moto.core.utils import convert_to_flask_response, get_service_model
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 import cp_mock  # noqa: F401 - importing registers the service with moto
+
+from .exceptions import BadRequestException, InternalServerException
+from .protocol import render_service_error
+from .registry import SERVICE
+from .responses import CustomerProfilesResponse, new_request_id
+
+SERVER_EXTRA = "pip install 'cp-mock[server]'"
+try:
+    with warnings.catch_warnings():
+        # moto warns that moto[server] is needed; what this module needs is our extra
+        warnings.simplefilter("ignore")
+        from flask import Flask, Response
+        from moto.moto_server.werkzeug_app import (
+            DEFAULT_SERVICE_REGION,
+            DomainDispatcherApplication,
+            create_backend_app,
+        )
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError(
+        f"cp_mock.server needs the server extra ({missing.name} is missing): {SERVER_EXTRA}",
+        name=missing.name,
+    ) from missing
 
 SERVICE_HOST = "profile.us-east-1.amazonaws.com"
 
@@ -38,27 +66,113 @@ def _first_path_segments() -> frozenset[str]:
 
 
 def routes_to_customer_profiles(path: str) -> bool:
-    """Whether an unsigned request's path can only be meant for Customer Profiles."""
+    """Whether ``path`` is one of Customer Profiles' (a tag path: for a profile ARN)."""
     first = path.lstrip("/").split("/", 1)[0]
     if first == "tags":
         return ":profile:" in path
     return first in _first_path_segments()
 
 
+_SIGV4_SCOPE = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=[^/\s,]+/\d{8}/(?P<region>[^/\s,]+)/(?P<service>[^/\s,]+)/"
+)
+_SIGV2 = re.compile(r"AWS [^\s:]+:\S+")  # moto sends these to S3, the service that still takes them
+_DEFAULT_HOST = "{}.{}.amazonaws.com".format(*DEFAULT_SERVICE_REGION)
+
+
 class Dispatcher(DomainDispatcherApplication):
-    """moto's dispatcher, which picks the service from the request's signature; an
-    unsigned request for a Customer Profiles path comes to Customer Profiles too, so it
-    gets Customer Profiles' answer (a modeled 4xx) rather than another service's."""
+    """moto's dispatcher, which picks the service from the request's SigV4 credential
+    scope. A request for a Customer Profiles path comes to Customer Profiles, for its
+    answer (a modeled 4xx) rather than another service's or an HTML page, when it is
+    unsigned, when its Authorization header is neither SigV4 nor SigV2 (which moto cannot
+    read), and when the service it is signed for has no route for it."""
 
     def infer_service_region_host(self, environ: dict[str, Any], path: str) -> str | None:
-        if "HTTP_AUTHORIZATION" not in environ and routes_to_customer_profiles(path):
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        scope = _SIGV4_SCOPE.match(authorization)
+        ours = routes_to_customer_profiles(path)
+        if ours and scope is None and not _SIGV2.fullmatch(authorization):
             return SERVICE_HOST
-        host: str | None = super().infer_service_region_host(environ, path)
+        try:
+            host: str | None = super().infer_service_region_host(environ, path)
+        except Exception:  # noqa: BLE001 - moto could not read the signature: its default service
+            host = None
+        if ours and not self._has_route(host or _DEFAULT_HOST, environ):
+            region = scope["region"] if scope else "us-east-1"
+            return f"profile.{region}.amazonaws.com"
         return host
+
+    def _has_route(self, host: str, environ: dict[str, Any]) -> bool:
+        """Whether the service moto picked for a request has a route for its method and
+        path (called under the dispatcher's lock, as moto's own inference is)."""
+        backend = self.get_backend_for_host(host)
+        if backend is None:
+            return False
+        if backend == SERVICE:
+            return True
+        app = self.app_instances.get(backend)
+        if app is None:
+            app = self.app_instances[backend] = self.create_app(backend)
+        try:
+            app.url_map.bind("localhost").match(
+                environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
+            )
+        except HTTPException:
+            return False
+        return True
+
+
+def _response(answer: TYPE_RESPONSE) -> Response:
+    status, headers, body = answer
+    return Response(body, status=status, headers={**headers, "x-amzn-requestid": new_request_id()})
+
+
+_UNDECOMPRESSABLE = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
+def _error_response(error: Exception) -> Response:
+    """A modeled error for what escaped the service's own handling. An operation the
+    backend does not implement yet is a 400 BadRequestException naming it: every
+    operation models that error, SDKs do not retry a 4xx (they retry a 5xx, with backoff,
+    several times, to the same end), and resending the request can never succeed."""
+    if isinstance(error, NotImplementedError):
+        return _response(render_service_error(BadRequestException(str(error))))
+    if isinstance(error, HTTPException):  # werkzeug's: a body too large for its form parser
+        return _response(render_service_error(BadRequestException(str(error.description))))
+    if isinstance(error, _UNDECOMPRESSABLE):  # moto decompresses a gzip body before routing
+        message = f"Could not decompress the request body: {error}"
+        return _response(render_service_error(BadRequestException(message)))
+    logging.getLogger(__name__).exception("cp-mock server: an error in the mock")
+    message = f"The mock failed: {type(error).__name__}: {error}"
+    return _response(render_service_error(InternalServerException(message)))
+
+
+def create_app(service: str) -> Flask:
+    """moto's app for ``service``; Customer Profiles' answers everything it is sent in
+    JSON, with a modeled error."""
+    app = create_backend_app(service)  # type: ignore[arg-type]
+    if service != SERVICE:
+        return app
+    dispatch = convert_to_flask_response(CustomerProfilesResponse.dispatch)
+
+    def unrouted(error: HTTPException) -> Response:
+        # Flask routes by moto's URL regex and method list; a request they miss ("/", a
+        # newline decoded from %0A, a method such as TRACE) still goes to the service's
+        # own router, which answers as the service does.
+        try:
+            response: Response = dispatch()
+        except Exception as failure:  # noqa: BLE001 - an error handler must not raise
+            return _error_response(failure)
+        return response
+
+    app.register_error_handler(NotFound, unrouted)
+    app.register_error_handler(MethodNotAllowed, unrouted)
+    app.register_error_handler(Exception, _error_response)
+    return app
 
 
 def application() -> Dispatcher:
-    return Dispatcher(create_backend_app)
+    return Dispatcher(create_app)
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -86,6 +86,16 @@ def test_other_moto_services_work_side_by_side() -> None:
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["exports"]
 
 
+def test_other_moto_services_errors_reach_the_caller() -> None:
+    # moto renders another service's error after listing botocore's services by keyword
+    # (Session.get_available_services): importing cp_mock must leave that working
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        with pytest.raises(ClientError) as missing:
+            s3.get_object(Bucket="no-such-bucket", Key="k")
+    assert missing.value.response["Error"]["Code"] == "NoSuchBucket"
+
+
 def test_regions_are_isolated() -> None:
     with mock_customerprofiles():
         new_client("us-east-1").create_domain(DomainName="east", DefaultExpirationDays=1)

@@ -210,16 +210,6 @@ def test_no_profile_and_no_profile_creation_is_rejected(
     assert_consistent(customerprofiles_backend)
 
 
-def test_a_profile_key_matching_two_profiles_is_rejected(
-    client: Any, domain: str, orders: str
-) -> None:
-    for _ in range(2):
-        client.create_profile(DomainName=domain, EmailAddress="jo@example.com")
-    with pytest.raises(ClientError) as excinfo:
-        put(client, domain, orders, order("o-1"))
-    assert "matches 2 profiles" in excinfo.value.response["Error"]["Message"]
-
-
 @pytest.mark.parametrize(
     ("body", "message"),
     [

@@ -3,8 +3,9 @@
 Ingestion follows the admin guide's "Standard identifiers" and "How Customer Profiles adds
 keys to the index for lookups" pages:
 - the UNIQUE key identifies the object: putting the same unique value again replaces it;
-- PROFILE keys find the profile (keys without SECONDARY first, SECONDARY ones only when
-  those find nothing); a key that finds more than one profile rejects the object;
+- PROFILE keys find the profile, each in turn (keys without SECONDARY first, SECONDARY ones
+  only when those find nothing): the first that finds exactly one profile decides; a key
+  that finds several is ambiguous and never used ("Profile matching and inferred profiles");
 - no profile found: a new (inferred) profile when the type allows profile creation;
 - LOOKUP_ONLY keys are never indexed; NEW_ONLY keys only when the put created the profile.
 Objects expire ExpirationDays (the type's, else the domain's) after they were put, judged
@@ -90,12 +91,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         ]
         for key_name, value, _ in ordered:
             found = domain.index.find(key_name, [value])
-            if len(found) > 1:
-                raise BadRequestException(
-                    f"Key {key_name}={value!r} matches {len(found)} profiles; "
-                    "a PROFILE key must identify one profile"
-                )
-            if found:
+            # "If more than one profile matches, the match is ambiguous—that key is
+            # discarded and the next is tried" (admin guide, "Profile matching")
+            if len(found) == 1:
                 return found.pop()
         if previous is not None and previous.profile_id in domain.profiles:
             return previous.profile_id

@@ -1,0 +1,137 @@
+"""How PutProfileObject matches, fills and indexes profiles, page by page of the admin guide:
+"Profile matching and inferred profiles in Customer Profiles" (profile-matching.html),
+"Additional properties of object types in Customer Profiles"
+(additional-properties-object-types.html), "Inferred profiles" (inferred-profiles.html) and
+"Object type mapping definition details" (object-type-mapping-definition-details.html) with
+the API reference's ObjectTypeField ("ContentType ... Used for determining equality when
+searching"). docs/ingestion.md states the rules these tests hold the mock to."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.consistency import assert_consistent
+
+
+def put(client: Any, domain: str, type_name: str, document: dict[str, Any]) -> str:
+    return str(
+        client.put_profile_object(
+            DomainName=domain, ObjectTypeName=type_name, Object=json.dumps(document)
+        )["ProfileObjectUniqueKey"]
+    )
+
+
+def found(client: Any, domain: str, key: str, *values: str) -> list[str]:
+    items = client.search_profiles(DomainName=domain, KeyName=key, Values=list(values))["Items"]
+    return [p["ProfileId"] for p in items]
+
+
+def profile(client: Any, domain: str, profile_id: str) -> dict[str, Any]:
+    [item] = client.search_profiles(DomainName=domain, KeyName="_profileId", Values=[profile_id])[
+        "Items"
+    ]
+    return dict(item)
+
+
+def objects_of(client: Any, domain: str, type_name: str, profile_id: str) -> list[dict[str, Any]]:
+    items = client.list_profile_objects(
+        DomainName=domain, ObjectTypeName=type_name, ProfileId=profile_id
+    )["Items"]
+    return [json.loads(item["Object"]) for item in items]
+
+
+def make(client: Any, domain: str, **fields: Any) -> str:
+    return str(client.create_profile(DomainName=domain, **fields)["ProfileId"])
+
+
+@pytest.fixture
+def tickets(client: Any, domain: str) -> str:
+    """Two primary PROFILE keys (e-mail, then account number) and a secondary one (phone)."""
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="Ticket", Description="support tickets",
+        AllowProfileCreation=True,
+        Fields={
+            "id": {"Source": "_source.id"},
+            "email": {"Source": "_source.email", "ContentType": "EMAIL_ADDRESS"},
+            "account": {"Source": "_source.account", "Target": "_profile.AccountNumber"},
+            "phone": {"Source": "_source.phone", "ContentType": "PHONE_NUMBER"},
+            "first": {"Source": "_source.first", "Target": "_profile.FirstName"},
+            "city": {"Source": "_source.city", "Target": "_profile.Address.City"},
+            "tier": {"Source": "_source.tier", "Target": "_profile.Attributes.tier"},
+        },
+        Keys={
+            "ticketId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+            "_account": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["account"]}],
+            "_phone": [{"StandardIdentifiers": ["PROFILE", "SECONDARY"],
+                        "FieldNames": ["phone"]}],
+        },
+    )  # fmt: skip
+    return "Ticket"
+
+
+# -- 1. profile matching: an ambiguous key is discarded, never used ------------------------------
+# profile-matching.html, "How a profile is matched": "If more than one profile matches, the
+# match is ambiguous—that key is discarded and the next is tried."
+
+
+def test_household_sharing_a_phone_still_ingests_contact_records(
+    client: Any, domain: str, customerprofiles_backend: Any
+) -> None:
+    # The CTR template keys contact records on _phone (PROFILE). Two people share the
+    # household's landline: the number matches both, so it attaches the record to neither
+    # ("An ambiguous match ... is never used to attach an object") and, as the CTR type
+    # allows profile creation, the record gets an inferred profile of its own.
+    alice = make(client, domain, FirstName="Alice", PhoneNumber="+15550123")
+    bob = make(client, domain, FirstName="Bob", PhoneNumber="+15550123")
+    for contact_id in ("c-1", "c-2"):
+        put(client, domain, "CTR",
+            {"ContactId": contact_id, "Channel": "VOICE",
+             "CustomerEndpoint": {"Address": "+15550123", "Type": "TELEPHONE_NUMBER"}})  # fmt: skip
+    [first] = found(client, domain, "_ctrContactId", "c-1")
+    [second] = found(client, domain, "_ctrContactId", "c-2")
+    assert {first, second}.isdisjoint({alice, bob})
+    assert objects_of(client, domain, "CTR", alice) == objects_of(client, domain, "CTR", bob) == []
+    assert profile(client, domain, alice) == {
+        "ProfileId": alice, "FirstName": "Alice", "PhoneNumber": "+15550123",
+    }  # fmt: skip
+    assert client.get_domain(DomainName=domain)["Stats"]["ObjectCount"] == 2
+    assert_consistent(customerprofiles_backend)
+
+
+def test_an_ambiguous_primary_key_gives_way_to_the_next(
+    client: Any, domain: str, tickets: str
+) -> None:
+    make(client, domain, EmailAddress="shared@example.com")
+    make(client, domain, EmailAddress="shared@example.com")
+    owner = make(client, domain, AccountNumber="A-1")
+    put(client, domain, tickets, {"id": "t-1", "email": "shared@example.com", "account": "A-1"})
+    assert found(client, domain, "ticketId", "t-1") == [owner]
+
+
+def test_ambiguous_primary_keys_fall_back_to_a_secondary_key(
+    client: Any, domain: str, tickets: str
+) -> None:
+    # "If no primary PROFILE key produces an unambiguous match, Customer Profiles repeats
+    # the process with any secondary keys".
+    for _ in range(2):
+        make(client, domain, EmailAddress="shared@example.com", AccountNumber="A-1")
+    caller = make(client, domain, PhoneNumber="+15550177")
+    ticket = {"id": "t-1", "email": "shared@example.com", "account": "A-1", "phone": "+15550177"}
+    put(client, domain, tickets, ticket)
+    assert found(client, domain, "ticketId", "t-1") == [caller]
+
+
+def test_every_key_ambiguous_creates_a_profile_when_the_type_allows(
+    client: Any, domain: str, tickets: str, customerprofiles_backend: Any
+) -> None:
+    # "If no key produces a single match, the outcome depends on AllowProfileCreation".
+    twins = [make(client, domain, EmailAddress="twins@example.com") for _ in range(2)]
+    put(client, domain, tickets, {"id": "t-1", "email": "twins@example.com"})
+    [created] = found(client, domain, "ticketId", "t-1")
+    assert created not in twins
+    assert sorted(found(client, domain, "_email", "twins@example.com")) == sorted([*twins, created])
+    assert_consistent(customerprofiles_backend)

@@ -135,3 +135,67 @@ def test_every_key_ambiguous_creates_a_profile_when_the_type_allows(
     assert created not in twins
     assert sorted(found(client, domain, "_email", "twins@example.com")) == sorted([*twins, created])
     assert_consistent(customerprofiles_backend)
+
+
+# -- 2. fields set through the API are not overwritten by ingestion -----------------------------
+# additional-properties-object-types.html: "If this object matches with an existing profile,
+# it will not overwrite fields manually populated through an API call or the Agent
+# Workspace ... it will not overwrite the FirstName "John"."
+
+
+def test_ingestion_keeps_the_first_name_an_agent_entered(
+    client: Any, domain: str, tickets: str
+) -> None:
+    john = make(
+        client, domain, FirstName="John", EmailAddress="john@example.com",
+        Address={"PostalCode": "LS1"}, Attributes={"tier": "gold"},
+    )  # fmt: skip
+    put(client, domain, tickets,
+        {"id": "t-1", "email": "john@example.com", "first": "Jon", "city": "Leeds",
+         "tier": "silver", "account": "A-7"})  # fmt: skip
+    assert profile(client, domain, john) == {
+        "ProfileId": john,
+        "FirstName": "John",  # manual: kept
+        "EmailAddress": "john@example.com",
+        "AccountNumber": "A-7",  # absent: filled
+        "Address": {"PostalCode": "LS1", "City": "Leeds"},  # member by member
+        "Attributes": {"tier": "gold"},
+    }
+
+
+def test_update_profile_makes_an_ingested_field_manual(
+    client: Any, domain: str, tickets: str
+) -> None:
+    put(client, domain, tickets, {"id": "t-1", "email": "jo@example.com", "first": "Jo"})
+    [jo] = found(client, domain, "ticketId", "t-1")
+    put(client, domain, tickets, {"id": "t-2", "email": "jo@example.com", "first": "Joe"})
+    assert profile(client, domain, jo)["FirstName"] == "Joe"  # ingested: ingestion updates it
+    client.update_profile(DomainName=domain, ProfileId=jo, FirstName="Joanna")
+    put(client, domain, tickets, {"id": "t-3", "email": "jo@example.com", "first": "Jo"})
+    assert profile(client, domain, jo)["FirstName"] == "Joanna"
+
+
+def test_a_field_cleared_through_update_profile_can_be_ingested_again(
+    client: Any, domain: str, tickets: str
+) -> None:
+    # docs/ingestion.md: a cleared field holds nothing manual, so ingestion may fill it.
+    john = make(client, domain, FirstName="John", EmailAddress="john@example.com")
+    client.update_profile(DomainName=domain, ProfileId=john, FirstName="")
+    put(client, domain, tickets, {"id": "t-1", "email": "john@example.com", "first": "Jon"})
+    assert profile(client, domain, john)["FirstName"] == "Jon"
+
+
+def test_a_merge_keeps_where_each_field_came_from(
+    client: Any, domain: str, tickets: str, customerprofiles_backend: Any
+) -> None:
+    # docs/ingestion.md: a merged field keeps the origin it had on the profile it came from.
+    main = make(client, domain, FirstName="John", EmailAddress="john@example.com")
+    put(client, domain, tickets, {"id": "t-1", "account": "A-9", "city": "Leeds", "first": "J"})
+    [other] = found(client, domain, "ticketId", "t-1")
+    client.merge_profiles(DomainName=domain, MainProfileId=main, ProfileIdsToBeMerged=[other])
+    put(client, domain, tickets,
+        {"id": "t-2", "email": "john@example.com", "first": "Jon", "city": "York"})  # fmt: skip
+    merged = profile(client, domain, main)
+    assert merged["FirstName"] == "John"  # manual on the main profile
+    assert merged["Address"] == {"City": "York"}  # ingested on the merged profile
+    assert_consistent(customerprofiles_backend)

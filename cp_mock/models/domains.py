@@ -12,6 +12,7 @@ from .arguments import by_member
 from .base import BackendState
 from .clock import now
 from .object_store import ObjectStore
+from .provenance import Record
 from .search import KeyIndex
 from .tags import tags_member
 
@@ -51,6 +52,8 @@ class Domain:
     history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # domain object type name -> its definition (models/domain_object_types.py)
     domain_object_types: dict[str, Any] = field(default_factory=dict)
+    # profile id -> the fields ingestion populated; the others are manual (models/provenance.py)
+    ingested: dict[str, Record] = field(default_factory=dict)
 
     def next_rank(self) -> int:
         return next(self._ranks)

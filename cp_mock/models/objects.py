@@ -27,6 +27,7 @@ from .mapping import field_values, key_values, profile_changes
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
+from .provenance import not_manual, note_ingested
 from .search import Posting
 
 KeyValue = tuple[str, str, set[str]]
@@ -68,13 +69,11 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         super().remove_profile(domain, profile_id)
         for stored in domain.objects.of_profile(profile_id):
             self.forget_object(domain, stored)
-        domain.objects.populated.pop(profile_id, None)
 
     def move_profile_data(self, domain: Domain, from_id: str, to_id: str) -> None:
         super().move_profile_data(domain, from_id, to_id)  # keys, objects' keys included
         for stored in domain.objects.of_profile(from_id):
             domain.objects.reassign(stored, to_id)
-        domain.objects.populated.pop(from_id, None)
 
     # -- ingestion ---------------------------------------------------------------------
     def match_profile(
@@ -139,9 +138,14 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
             self.record_history(domain, profile_id, "CREATED")
         profile = domain.profiles[profile_id]
+        record = domain.ingested.get(profile_id)
         changes = profile_changes(object_type.fields, values)
+        if not created:  # fields set through the API are not overwritten
+            changes = not_manual(profile, record, changes)
         if changes:  # the standard keys follow the profile's fields, so only a change moves them
-            self._remember_population(domain, profile, object_type.name, changes)
+            if record is None:
+                record = domain.ingested[profile_id] = {}
+            note_ingested(record, profile, object_type.name, changes)
             apply_update(profile, changes)
             self.reindex_profile(domain, profile)
         put_at = now()
@@ -164,22 +168,6 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         self._evict_over_limit(domain, object_type, profile_id)
         self.record_history(domain, profile_id, "INGESTED", object_type.name, unique_key)
         return stored
-
-    @staticmethod
-    def _remember_population(
-        domain: Domain, profile: dict[str, Any], type_name: str, changes: dict[str, Any]
-    ) -> None:
-        """Note which fields this type gives a new value (a value the profile already had
-        was not populated by it), so deleting the type can scrub exactly those."""
-        populated = domain.objects.populated.setdefault(profile["ProfileId"], {})
-        for field, value in changes.items():
-            if isinstance(value, dict):
-                current = profile.get(field) or {}
-                for member, member_value in value.items():
-                    if current.get(member) != member_value:
-                        populated[f"{field}.{member}"] = (type_name, member_value)
-            elif profile.get(field) != value:
-                populated[field] = (type_name, value)
 
     def _evict_over_limit(self, domain: Domain, object_type: ObjectType, profile_id: str) -> None:
         """Keep at most MaxProfileObjectCount objects of the type per profile, the newest."""
@@ -254,7 +242,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         return {"Message": f"Object type {object_type_name} deleted"}
 
     def _scrub_fields(self, domain: Domain, type_name: str) -> None:
-        for profile_id, populated in domain.objects.populated.items():
+        for profile_id, populated in domain.ingested.items():
             profile = domain.profiles.get(profile_id)
             scrubbed: dict[str, Any] = {}
             for path, (source_type, value) in list(populated.items()):

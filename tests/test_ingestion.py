@@ -199,3 +199,59 @@ def test_a_merge_keeps_where_each_field_came_from(
     assert merged["FirstName"] == "John"  # manual on the main profile
     assert merged["Address"] == {"City": "York"}  # ingested on the merged profile
     assert_consistent(customerprofiles_backend)
+
+
+# -- 3. inferred profiles take e-mail and phone from the content types --------------------------
+# inferred-profiles.html: a field "with the content type of EMAIL_ADDRESS ... will be populated
+# into the EmailAddress field", one of PHONE_NUMBER into PhoneNumber, "even if the fields do
+# not have a target defined in the field definition".
+
+
+@pytest.fixture
+def visits(client: Any, domain: str) -> str:
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="WebVisit", Description="web visits",
+        AllowProfileCreation=True,
+        Fields={
+            "id": {"Source": "_source.visitor", "ContentType": "STRING"},
+            "login": {"Source": "_source.login", "ContentType": "EMAIL_ADDRESS"},
+            "work": {"Source": "_source.work", "ContentType": "EMAIL_ADDRESS",
+                     "Target": "_profile.EmailAddress"},
+            "callback": {"Source": "_source.callback", "ContentType": "PHONE_NUMBER"},
+            "page": {"Source": "_source.page"},
+        },
+        Keys={"visitor": [{"StandardIdentifiers": ["UNIQUE", "PROFILE"], "FieldNames": ["id"]}]},
+    )  # fmt: skip
+    return "WebVisit"
+
+
+def test_a_profile_created_by_ingestion_is_found_by_its_email_and_phone(
+    client: Any, domain: str, visits: str, customerprofiles_backend: Any
+) -> None:
+    visit = {"visitor": "v-1", "login": "ann@example.com", "callback": "+15550142", "page": "/"}
+    put(client, domain, visits, visit)
+    [ann] = found(client, domain, "visitor", "v-1")
+    assert profile(client, domain, ann) == {
+        "ProfileId": ann, "EmailAddress": "ann@example.com", "PhoneNumber": "+15550142",
+    }  # fmt: skip
+    assert found(client, domain, "_email", "ann@example.com") == [ann]
+    assert found(client, domain, "_phone", "+15550142") == [ann]
+    assert_consistent(customerprofiles_backend)
+
+
+def test_a_field_targeting_email_address_wins_over_the_inferred_one(
+    client: Any, domain: str, visits: str
+) -> None:
+    put(client, domain, visits,
+        {"visitor": "v-1", "login": "ann@home.example", "work": "ann@work.example"})  # fmt: skip
+    [ann] = found(client, domain, "visitor", "v-1")
+    assert profile(client, domain, ann)["EmailAddress"] == "ann@work.example"
+
+
+def test_an_existing_profile_is_not_inferred_into(client: Any, domain: str, visits: str) -> None:
+    # Only "When creating an inferred profile": an object attached to a profile fills only
+    # the fields its mapping targets.
+    put(client, domain, visits, {"visitor": "v-1"})
+    [visitor] = found(client, domain, "visitor", "v-1")
+    put(client, domain, visits, {"visitor": "v-1", "login": "ann@example.com"})
+    assert profile(client, domain, visitor) == {"ProfileId": visitor}

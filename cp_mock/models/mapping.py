@@ -84,6 +84,23 @@ def profile_changes(fields: Mapping[str, Any], values: Mapping[str, str]) -> dic
     return changes
 
 
+# Admin guide, "Inferred profiles": a profile that ingestion creates takes the value of a
+# field of these content types into this standard field, "even if the fields do not have a
+# target defined in the field definition".
+INFERRED_TARGETS = {"EMAIL_ADDRESS": "EmailAddress", "PHONE_NUMBER": "PhoneNumber"}
+
+
+def inferred_fields(fields: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, str]:
+    """EmailAddress and PhoneNumber of a profile the object creates: the first field (in the
+    type's order) of each content type that has a value."""
+    inferred: dict[str, str] = {}
+    for name, field in fields.items():
+        target = INFERRED_TARGETS.get(field.get("ContentType") or "")
+        if target is not None and target not in inferred and name in values:
+            inferred[target] = values[name]
+    return inferred
+
+
 def key_values(
     keys: Mapping[str, Any], values: Mapping[str, str]
 ) -> list[tuple[str, str, set[str]]]:

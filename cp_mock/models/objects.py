@@ -6,7 +6,9 @@ keys to the index for lookups" pages:
 - PROFILE keys find the profile, each in turn (keys without SECONDARY first, SECONDARY ones
   only when those find nothing): the first that finds exactly one profile decides; a key
   that finds several is ambiguous and never used ("Profile matching and inferred profiles");
-- no profile found: a new (inferred) profile when the type allows profile creation;
+- no profile found: a new (inferred) profile when the type allows profile creation, with
+  EmailAddress and PhoneNumber from fields of those content types ("Inferred profiles");
+- on a profile found, fields set through the API are left alone (models/provenance.py);
 - LOOKUP_ONLY keys are never indexed; NEW_ONLY keys only when the put created the profile.
 Objects expire ExpirationDays (the type's, else the domain's) after they were put, judged
 by the mock's clock whenever the domain is next used.
@@ -23,7 +25,7 @@ from typing import Any
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .clock import now
 from .domains import Domain
-from .mapping import field_values, key_values, profile_changes
+from .mapping import field_values, inferred_fields, key_values, profile_changes
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
@@ -140,7 +142,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         profile = domain.profiles[profile_id]
         record = domain.ingested.get(profile_id)
         changes = profile_changes(object_type.fields, values)
-        if not created:  # fields set through the API are not overwritten
+        if created:  # an inferred profile: its mapping's own targets win
+            changes = {**inferred_fields(object_type.fields, values), **changes}
+        else:  # fields set through the API are not overwritten
             changes = not_manual(profile, record, changes)
         if changes:  # the standard keys follow the profile's fields, so only a change moves them
             if record is None:

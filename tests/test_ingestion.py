@@ -255,3 +255,106 @@ def test_an_existing_profile_is_not_inferred_into(client: Any, domain: str, visi
     [visitor] = found(client, domain, "visitor", "v-1")
     put(client, domain, visits, {"visitor": "v-1", "login": "ann@example.com"})
     assert profile(client, domain, visitor) == {"ProfileId": visitor}
+
+
+# -- 4. ContentType decides equality in search ------------------------------------------------
+# object-type-mapping-definition-details.html: "if ContentType is set to PHONE_NUMBER, the
+# phone number is processed so that agents can search for it in any format: the string
+# "+15551234567" matches "(555)-123-4567""; ObjectTypeField.ContentType: "Used for
+# determining equality when searching". The standard profile's phone and e-mail fields are
+# indexed as _phone and _email ("Standard profile definition"), so they follow the same rules.
+
+
+def test_phone_numbers_match_in_any_format(client: Any, domain: str) -> None:
+    pat = make(client, domain, PhoneNumber="+15551234567")
+    sam = make(client, domain, MobilePhoneNumber="(555)-123-4568")
+    assert found(client, domain, "_phone", "(555)-123-4567") == [pat]
+    assert found(client, domain, "_phone", "555 123 4567") == [pat]
+    assert found(client, domain, "_phone", "+1 555-123-4568") == [sam]
+    assert found(client, domain, "_phone", "+15551234569") == []
+    assert profile(client, domain, pat)["PhoneNumber"] == "+15551234567"  # stored as given
+
+
+def test_email_addresses_match_whatever_their_case(client: Any, domain: str) -> None:
+    jo = make(client, domain, EmailAddress="Jo.Bloggs@Example.COM")
+    assert found(client, domain, "_email", " jo.bloggs@example.com ") == [jo]
+    assert found(client, domain, "_email", "jobloggs@example.com") == []  # dots matter
+    assert profile(client, domain, jo)["EmailAddress"] == "Jo.Bloggs@Example.COM"
+
+
+def test_found_by_items_echo_the_values_searched_for(client: Any, domain: str) -> None:
+    pat = make(client, domain, PhoneNumber="+15551234567", EmailAddress="pat@example.com")
+    [item] = client.search_profiles(
+        DomainName=domain, KeyName="_phone", Values=["(555)-123-4567"],
+        AdditionalSearchKeys=[{"KeyName": "_email", "Values": ["PAT@example.com"]}],
+        LogicalOperator="OR",
+    )["Items"]  # fmt: skip
+    assert item["ProfileId"] == pat
+    assert item["FoundByItems"] == [
+        {"KeyName": "_phone", "Values": ["(555)-123-4567"]},
+        {"KeyName": "_email", "Values": ["PAT@example.com"]},
+    ]
+
+
+def test_a_contact_record_finds_the_profile_whatever_the_phone_format(
+    client: Any, domain: str, customerprofiles_backend: Any
+) -> None:
+    pat = make(client, domain, FirstName="Pat", PhoneNumber="(555)-123-4567")
+    put(client, domain, "CTR",
+        {"ContactId": "c-1", "CustomerEndpoint": {"Address": "+15551234567"}})  # fmt: skip
+    assert found(client, domain, "_ctrContactId", "c-1") == [pat]
+    assert profile(client, domain, pat)["PhoneNumber"] == "(555)-123-4567"  # manual: kept
+    assert_consistent(customerprofiles_backend)
+
+
+def test_keys_of_typed_fields_compare_by_content_type(
+    client: Any, domain: str, visits: str
+) -> None:
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="Lead", Description="leads", AllowProfileCreation=True,
+        Fields={"id": {"Source": "_source.id", "ContentType": "STRING"},
+                "mobile": {"Source": "_source.mobile", "ContentType": "PHONE_NUMBER"},
+                "login": {"Source": "_source.login", "ContentType": "EMAIL_ADDRESS"}},
+        Keys={"leadId": [{"StandardIdentifiers": ["UNIQUE", "PROFILE"], "FieldNames": ["id"]}],
+              "leadMobile": [{"FieldNames": ["mobile"]}],
+              "leadLogin": [{"FieldNames": ["login"]}]},
+    )  # fmt: skip
+    lead = {"id": "L-1", "mobile": "555.123.4567", "login": "Lee@Example.com"}
+    unique_key = put(client, domain, "Lead", lead)
+    [lee] = found(client, domain, "leadId", "L-1")
+    assert found(client, domain, "leadMobile", "+1 (555) 123-4567") == [lee]
+    assert found(client, domain, "leadLogin", "lee@example.com") == [lee]
+    assert found(client, domain, "leadId", "l-1") == []  # STRING: exact
+    # ListProfileObjects' ObjectFilter compares index values the same way
+    listed = client.list_profile_objects(
+        DomainName=domain, ObjectTypeName="Lead", ProfileId=lee,
+        ObjectFilter={"KeyName": "leadMobile", "Values": ["5551234567"]},
+    )["Items"]  # fmt: skip
+    assert [item["ProfileObjectUniqueKey"] for item in listed] == [unique_key]
+
+
+def test_profile_keys_added_by_hand_follow_the_key_content_type(client: Any, domain: str) -> None:
+    pat = make(client, domain)
+    client.add_profile_key(DomainName=domain, ProfileId=pat, KeyName="_phone",
+                           Values=["+1 555 123 4567"])  # fmt: skip
+    client.add_profile_key(DomainName=domain, ProfileId=pat, KeyName="_email",
+                           Values=["Pat@Example.com"])  # fmt: skip
+    assert found(client, domain, "_phone", "(555)-123-4567") == [pat]
+    assert found(client, domain, "_email", "pat@example.com") == [pat]
+    client.delete_profile_key(DomainName=domain, ProfileId=pat, KeyName="_phone",
+                              Values=["555-123-4567"])  # fmt: skip
+    assert found(client, domain, "_phone", "+15551234567") == []
+
+
+def test_keys_added_by_hand_compare_as_their_object_types_say(client: Any, domain: str) -> None:
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="Lead", Description="leads", AllowProfileCreation=True,
+        Fields={"id": {"Source": "_source.id"},
+                "mobile": {"Source": "_source.mobile", "ContentType": "PHONE_NUMBER"}},
+        Keys={"leadId": [{"StandardIdentifiers": ["UNIQUE", "PROFILE"], "FieldNames": ["id"]}],
+              "leadMobile": [{"FieldNames": ["mobile"]}]},
+    )  # fmt: skip
+    pat = make(client, domain)
+    client.add_profile_key(DomainName=domain, ProfileId=pat, KeyName="leadMobile",
+                           Values=["(555)-123-4567"])  # fmt: skip
+    assert found(client, domain, "leadMobile", "+15551234567") == [pat]

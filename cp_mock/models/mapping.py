@@ -10,11 +10,13 @@ A key's value is the value of its field (several fields are joined with ``_``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
+from .search import EMAIL_ADDRESS, PHONE_NUMBER, STANDARD_CONTENT_TYPES, searchable
 
+TYPED_CONTENT = (PHONE_NUMBER, EMAIL_ADDRESS)  # content types that compare other than as given
 _PLACEHOLDER = re.compile(r"\{\{\s*([^}]+?)\s*\}\}")
 PROFILE_PREFIX = "_profile."
 ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
@@ -101,18 +103,48 @@ def inferred_fields(fields: Mapping[str, Any], values: Mapping[str, str]) -> dic
     return inferred
 
 
+class KeyValue(NamedTuple):
+    name: str
+    value: str  # in its searchable form (models/search.py)
+    identifiers: set[str]  # StandardIdentifiers
+    content_type: str | None  # of the one field the key reads; None for several fields
+
+
 def key_values(
-    keys: Mapping[str, Any], values: Mapping[str, str]
-) -> list[tuple[str, str, set[str]]]:
-    """(key name, value, standard identifiers) for every key whose fields all have values."""
+    keys: Mapping[str, Any], fields: Mapping[str, Any], values: Mapping[str, str]
+) -> list[KeyValue]:
+    """The value of every key whose fields all have values. A key of one field compares as
+    that field's ContentType says (the standard _phone and _email keys as phone numbers and
+    e-mail addresses); a key of several fields is their values joined, compared as given."""
     found = []
     for key_name, definitions in keys.items():
         for definition in definitions:
             names = definition.get("FieldNames") or []
             if names and all(name in values for name in names):
-                value = "_".join(values[name] for name in names)
-                found.append((key_name, value, set(definition.get("StandardIdentifiers") or [])))
+                content_type = STANDARD_CONTENT_TYPES.get(key_name)
+                if content_type is None and len(names) == 1:
+                    content_type = fields[names[0]].get("ContentType")
+                value = searchable("_".join(values[name] for name in names), content_type)
+                identifiers = set(definition.get("StandardIdentifiers") or [])
+                found.append(KeyValue(key_name, value, identifiers, content_type))
     return found
+
+
+def declared_content_type(key_name: str, object_types: Iterable[Any]) -> str | None:
+    """The content type the domain's object types give values of ``key_name`` (for values
+    that come without a field, as AddProfileKey's do): the standard keys' own, else that of
+    the first single-field key of that name whose field compares other than as a string."""
+    standard = STANDARD_CONTENT_TYPES.get(key_name)
+    if standard is not None:
+        return standard
+    for object_type in object_types:
+        for definition in object_type.keys.get(key_name) or ():
+            names = definition.get("FieldNames") or []
+            if len(names) == 1:
+                content_type = (object_type.fields.get(names[0]) or {}).get("ContentType")
+                if content_type in TYPED_CONTENT:
+                    return str(content_type)
+    return None
 
 
 def check_definition(fields: Mapping[str, Any], keys: Mapping[str, Any]) -> None:

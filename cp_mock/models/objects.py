@@ -25,14 +25,12 @@ from typing import Any
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .clock import now
 from .domains import Domain
-from .mapping import field_values, inferred_fields, key_values, profile_changes
+from .mapping import KeyValue, field_values, inferred_fields, key_values, profile_changes
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
 from .provenance import not_manual, note_ingested
 from .search import Posting
-
-KeyValue = tuple[str, str, set[str]]
 
 
 def parse_object(text: str) -> dict[str, Any]:
@@ -86,12 +84,12 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         previous: StoredObject | None,
     ) -> str | None:
         """The profile the object belongs to, or None when a new profile is to be made."""
-        profile_keys = [k for k in keys if "PROFILE" in k[2]]
-        ordered = [k for k in profile_keys if "SECONDARY" not in k[2]] + [
-            k for k in profile_keys if "SECONDARY" in k[2]
+        profile_keys = [k for k in keys if "PROFILE" in k.identifiers]
+        ordered = [k for k in profile_keys if "SECONDARY" not in k.identifiers] + [
+            k for k in profile_keys if "SECONDARY" in k.identifiers
         ]
-        for key_name, value, _ in ordered:
-            found = domain.index.find(key_name, [value])
+        for key in ordered:
+            found = domain.index.find(key.name, [key.value])
             # "If more than one profile matches, the match is ambiguous—that key is
             # discarded and the next is tried" (admin guide, "Profile matching")
             if len(found) == 1:
@@ -108,8 +106,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     def ingest(self, domain: Domain, object_type: ObjectType, body: str) -> StoredObject:
         document = parse_object(body)
         values = field_values(object_type.fields, document)
-        keys = key_values(object_type.keys, values)
-        unique = [(name, value) for name, value, ids in keys if "UNIQUE" in ids]
+        keys = key_values(object_type.keys, object_type.fields, values)
+        unique = [(k.name, k.value) for k in keys if "UNIQUE" in k.identifiers]
         if not unique:
             unique_names = [
                 f"{name} ({', '.join(d.get('FieldNames') or [])})"
@@ -125,9 +123,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         profile_id = self.match_profile(domain, object_type, keys, previous)
         created = profile_id is None
         kept = [
-            (name, value)
-            for name, value, ids in keys
-            if "LOOKUP_ONLY" not in ids and ("NEW_ONLY" not in ids or created)
+            k
+            for k in keys
+            if "LOOKUP_ONLY" not in k.identifiers and ("NEW_ONLY" not in k.identifiers or created)
         ]
         # Everything that can reject the object has run: from here on, write.
         if previous is not None:
@@ -135,7 +133,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             # index source is the same: type and unique key), so re-putting an unchanged
             # record leaves the index as it is.
             same_profile = previous.profile_id == profile_id
-            self.forget_object(domain, previous, set(kept) if same_profile else ())
+            keeping = {(k.name, k.value) for k in kept} if same_profile else set()
+            self.forget_object(domain, previous, keeping)
         if profile_id is None:
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
             self.record_history(domain, profile_id, "CREATED")
@@ -163,11 +162,13 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             put_at=put_at,
             size=len(body.encode()),
         )
-        for name, value, ids in keys:
-            if "LOOKUP_ONLY" not in ids:
-                stored.keys.setdefault(name, set()).add(value)
-        for name, value in kept:
-            domain.index.add(profile_id, name, [value], stored.index_source)
+        for key in keys:
+            if "LOOKUP_ONLY" not in key.identifiers:
+                stored.keys.setdefault(key.name, set()).add(key.value)
+        for key in kept:
+            domain.index.add(
+                profile_id, key.name, [key.value], stored.index_source, key.content_type
+            )
         domain.objects.add(stored)
         self._evict_over_limit(domain, object_type, profile_id)
         self.record_history(domain, profile_id, "INGESTED", object_type.name, unique_key)
@@ -203,7 +204,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         self.profile_state(domain, profile_id)
         objects = domain.objects.of_profile(profile_id, object_type_name)
         if object_filter:
-            wanted = set(object_filter["Values"])
+            wanted = domain.index.searched_forms(object_filter["KeyName"], object_filter["Values"])
             objects = [o for o in objects if o.keys.get(object_filter["KeyName"], set()) & wanted]
         return {
             "Items": [

@@ -14,6 +14,7 @@ from ..exceptions import ResourceNotFoundException
 from .arguments import by_member
 from .base import BackendState, copy_plain
 from .domains import Domain
+from .mapping import declared_content_type
 from .provenance import release
 from .search import ADDED_SOURCE, standard_postings
 
@@ -133,7 +134,8 @@ class ProfileOperations(BackendState):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
-        domain.index.add(profile_id, key_name, values, ADDED_SOURCE)
+        content_type = declared_content_type(key_name, domain.object_types.values())
+        domain.index.add(profile_id, key_name, values, ADDED_SOURCE, content_type)
         self.record_history(domain, profile_id, "ADDED_PROFILE_KEY")
         return {"KeyName": key_name, "Values": values}
 

@@ -11,6 +11,7 @@ from .attributes import AttributeOperations
 from .detect import DetectOperations
 from .domain_object_types import DomainObjectTypeOperations
 from .domains import Domain, DomainOperations
+from .expiry import ExpiryOperations
 from .history import HistoryOperations
 from .integrations import Integration, IntegrationOperations
 from .matching import MatchingOperations
@@ -22,6 +23,7 @@ from .templates import TemplateOperations
 
 
 class CustomerProfilesBackend(
+    ExpiryOperations,  # first: it extends get_domain_state (after objects) and the hooks
     ObjectOperations,  # before ProfileOperations: it extends the profile hooks
     HistoryOperations,
     MatchingOperations,

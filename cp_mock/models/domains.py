@@ -11,6 +11,7 @@ from ..exceptions import BadRequestException
 from .arguments import by_member
 from .base import BackendState
 from .clock import now
+from .expiry import ExpiryQueue
 from .object_store import ObjectStore
 from .provenance import Record
 from .search import KeyIndex
@@ -54,6 +55,8 @@ class Domain:
     domain_object_types: dict[str, Any] = field(default_factory=dict)
     # profile id -> the fields ingestion populated; the others are manual (models/provenance.py)
     ingested: dict[str, Record] = field(default_factory=dict)
+    # when each profile expires (models/expiry.py)
+    profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
 
     def next_rank(self) -> int:
         return next(self._ranks)

@@ -48,7 +48,8 @@ def searchable(value: str, content_type: str | None) -> str:
             return digits[1:]
         return digits or value.strip()
     if content_type == EMAIL_ADDRESS:
-        return value.strip().lower()
+        lowered = value.strip().lower()
+        return value if lowered == value else lowered  # the index shares unchanged strings
     return value
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from threading import RLock
+from typing import Any
 
 import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
+from .dead_letters import DeadLetterOperations
 from .detect import DetectOperations
 from .domain_object_types import DomainObjectTypeOperations
 from .domains import Domain, DomainOperations
@@ -36,6 +38,7 @@ class CustomerProfilesBackend(
     DomainOperations,
     TemplateOperations,
     TagOperations,
+    DeadLetterOperations,
     BaseBackend,
 ):
     """Plain in-memory state; every public method is one API operation, named as boto3 names it.
@@ -68,3 +71,14 @@ def _every_region() -> list[str]:
 customerprofiles_backends = BackendDict(
     CustomerProfilesBackend, "customer-profiles", additional_regions=_every_region()
 )
+
+
+def dead_letter_objects(
+    domain_name: str, account_id: str = "123456789012", region: str = "us-east-1"
+) -> list[dict[str, Any]]:
+    """The objects ingestion wrote to ``domain_name``'s dead-letter queue, oldest first: each
+    the message body (docs/ingestion.md) with ``DeadLetterQueueUrl`` and ``Sent``, whether
+    or not moto's SQS holds the queue."""
+    backend = customerprofiles_backends[account_id][region]
+    with backend.lock:
+        return backend.dead_letter_objects(domain_name)

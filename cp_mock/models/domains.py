@@ -57,6 +57,8 @@ class Domain:
     ingested: dict[str, Record] = field(default_factory=dict)
     # when each profile expires (models/expiry.py)
     profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
+    # objects written to the dead-letter queue, oldest first (models/dead_letters.py)
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
 
     def next_rank(self) -> int:
         return next(self._ranks)

@@ -8,6 +8,7 @@ keys to the index for lookups" pages:
   that finds several is ambiguous and never used ("Profile matching and inferred profiles");
 - no profile found: a new (inferred) profile when the type allows profile creation, with
   EmailAddress and PhoneNumber from fields of those content types ("Inferred profiles");
+  else the object is accepted and written to the dead-letter queue (models/dead_letters.py);
 - on a profile found, fields set through the API are left alone (models/provenance.py);
 - LOOKUP_ONLY keys are never indexed; NEW_ONLY keys only when the put created the profile.
 Objects expire ExpirationDays (the type's, else the domain's) after they were put, judged
@@ -24,6 +25,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .clock import now
+from .dead_letters import dead_letter
 from .domains import Domain
 from .mapping import KeyValue, field_values, inferred_fields, key_values, profile_changes
 from .object_store import StoredObject
@@ -31,6 +33,10 @@ from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
 from .provenance import not_manual, note_ingested
 from .search import Posting
+
+
+class Unmatched(Exception):
+    """No profile for the object, and none may be made: it goes to the dead-letter queue."""
 
 
 def parse_object(text: str) -> dict[str, Any]:
@@ -88,22 +94,27 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         ordered = [k for k in profile_keys if "SECONDARY" not in k.identifiers] + [
             k for k in profile_keys if "SECONDARY" in k.identifiers
         ]
+        ambiguous = []
         for key in ordered:
             found = domain.index.find(key.name, [key.value])
             # "If more than one profile matches, the match is ambiguous—that key is
             # discarded and the next is tried" (admin guide, "Profile matching")
             if len(found) == 1:
                 return found.pop()
+            if found:
+                ambiguous.append(f"{key.name} matches {len(found)} profiles")
         if previous is not None and previous.profile_id in domain.profiles:
             return previous.profile_id
         if object_type.allow_profile_creation:
             return None
-        raise BadRequestException(
-            f"No profile matches the PROFILE keys of this {object_type.name} object "
-            "and the object type does not allow profile creation"
+        raise Unmatched(
+            f"No PROFILE key of this {object_type.name} object matches exactly one profile"
+            + (f" ({'; '.join(ambiguous)})" if ambiguous else "")
+            + " and the object type does not allow profile creation"
         )
 
-    def ingest(self, domain: Domain, object_type: ObjectType, body: str) -> StoredObject:
+    def ingest(self, domain: Domain, object_type: ObjectType, body: str) -> str:
+        """Put the object on its profile; its ProfileObjectUniqueKey."""
         document = parse_object(body)
         values = field_values(object_type.fields, document)
         keys = key_values(object_type.keys, object_type.fields, values)
@@ -120,7 +131,12 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             )
         unique_key = unique_key_for(object_type.name, *unique[0])
         previous = domain.objects.get(object_type.name, unique_key)
-        profile_id = self.match_profile(domain, object_type, keys, previous)
+        try:
+            profile_id = self.match_profile(domain, object_type, keys, previous)
+        except Unmatched as unmatched:
+            dead_letter(domain, self.account_id, self.region_name, object_type.name, body,
+                        unique_key, str(unmatched))  # fmt: skip
+            return unique_key
         created = profile_id is None
         kept = [
             k
@@ -172,7 +188,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         domain.objects.add(stored)
         self._evict_over_limit(domain, object_type, profile_id)
         self.record_history(domain, profile_id, "INGESTED", object_type.name, unique_key)
-        return stored
+        return unique_key
 
     def _evict_over_limit(self, domain: Domain, object_type: ObjectType, profile_id: str) -> None:
         """Keep at most MaxProfileObjectCount objects of the type per profile, the newest."""
@@ -189,8 +205,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         object_type = self.object_type_for_put(domain, object_type_name)
-        stored = self.ingest(domain, object_type, object)
-        return {"ProfileObjectUniqueKey": stored.unique_key}
+        return {"ProfileObjectUniqueKey": self.ingest(domain, object_type, object)}
 
     def list_profile_objects(
         self,

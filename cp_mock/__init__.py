@@ -13,13 +13,14 @@ from moto import mock_aws
 from moto.core.config import DefaultConfig
 from moto.core.models import MockAWS
 
-from .models import CustomerProfilesBackend, customerprofiles_backends
+from .models import CustomerProfilesBackend, customerprofiles_backends, dead_letter_objects
 from .registry import register
 from .speedups import share_loaded_botocore_data
 
 __version__ = "0.1.0"
 __all__ = [
     "CustomerProfilesBackend",
+    "dead_letter_objects",
     "get_backend",
     "run_identity_resolution",
     "mock_customerprofiles",

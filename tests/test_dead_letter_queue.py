@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from cp_mock.models import dead_letter_objects
+import cp_mock
 from tests.consistency import assert_consistent
 
 REGION = "us-east-1"
@@ -62,7 +62,7 @@ def test_an_unmatched_object_is_accepted_and_sent_to_the_queue(
         "Timestamp": sent["Timestamp"],
     }
     assert "does not allow profile creation" in sent["Message"]
-    [kept] = dead_letter_objects("shop")
+    [kept] = cp_mock.dead_letter_objects("shop")
     assert kept == {**sent, "DeadLetterQueueUrl": queue_url, "Sent": True}
     assert_consistent(customerprofiles_backend)
 
@@ -71,7 +71,7 @@ def test_without_a_queue_the_object_stays_readable(client: Any) -> None:
     client.create_domain(DomainName="shop", DefaultExpirationDays=30)
     define_orders(client, "shop")
     unique_key, body = put_order(client, "shop", "o-1", "stranger@example.com")
-    [kept] = dead_letter_objects("shop", account_id="123456789012", region=REGION)
+    [kept] = cp_mock.dead_letter_objects("shop", account_id="123456789012", region=REGION)
     assert (kept["ProfileObjectUniqueKey"], kept["Object"]) == (unique_key, body)
     assert (kept["DeadLetterQueueUrl"], kept["Sent"]) == (None, False)
     assert client.get_domain(DomainName="shop")["Stats"] == EMPTY_STATS
@@ -84,7 +84,7 @@ def test_a_queue_that_does_not_exist_keeps_the_object_readable(client: Any, sqs:
         client.create_domain(DomainName=name, DefaultExpirationDays=30, DeadLetterQueueUrl=url)
         define_orders(client, name)
         put_order(client, name, "o-1", "stranger@example.com")
-        [kept] = dead_letter_objects(name)
+        [kept] = cp_mock.dead_letter_objects(name)
         assert (kept["DeadLetterQueueUrl"], kept["Sent"]) == (url, False)
     # a queue of another region is not the domain's: nothing was sent to it
     assert "Messages" not in other_region.receive_message(QueueUrl=elsewhere)
@@ -111,4 +111,4 @@ def test_a_matched_object_is_not_dead_lettered(client: Any, sqs: Any) -> None:
     client.create_profile(DomainName="shop", EmailAddress="jo@example.com")
     put_order(client, "shop", "o-1", "jo@example.com")
     assert "Messages" not in sqs.receive_message(QueueUrl=queue_url)
-    assert dead_letter_objects("shop") == []
+    assert cp_mock.dead_letter_objects("shop") == []

@@ -78,16 +78,19 @@ def test_without_a_queue_the_object_stays_readable(client: Any) -> None:
 
 
 def test_a_queue_that_does_not_exist_keeps_the_object_readable(client: Any, sqs: Any) -> None:
+    home = sqs.create_queue(QueueName="profiles-dlq")["QueueUrl"]
     other_region = boto3.client("sqs", region_name="eu-west-1")
     elsewhere = other_region.create_queue(QueueName="profiles-dlq")["QueueUrl"]
-    for name, url in (("gone", elsewhere.replace("profiles-dlq", "nope")), ("far", elsewhere)):
+    for name, url in (("gone", home.replace("profiles-dlq", "nope")), ("far", elsewhere)):
         client.create_domain(DomainName=name, DefaultExpirationDays=30, DeadLetterQueueUrl=url)
         define_orders(client, name)
         put_order(client, name, "o-1", "stranger@example.com")
         [kept] = cp_mock.dead_letter_objects(name)
         assert (kept["DeadLetterQueueUrl"], kept["Sent"]) == (url, False)
-    # a queue of another region is not the domain's: nothing was sent to it
+    # a queue of another region is not the domain's: nothing was sent to it (nor to the
+    # domain's region's queue of the same account, which no domain named)
     assert "Messages" not in other_region.receive_message(QueueUrl=elsewhere)
+    assert "Messages" not in sqs.receive_message(QueueUrl=home)
 
 
 def test_an_ambiguous_match_is_dead_lettered_too(client: Any, sqs: Any) -> None:

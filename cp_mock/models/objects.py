@@ -31,7 +31,7 @@ from .mapping import KeyValue, field_values, inferred_fields, key_values, profil
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
-from .provenance import not_manual, note_ingested
+from .provenance import differing, not_manual, note_ingested
 from .search import Posting
 
 
@@ -161,10 +161,11 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             changes = {**inferred_fields(object_type.fields, values), **changes}
         else:  # fields set through the API are not overwritten
             changes = not_manual(profile, record, changes)
+        changes = differing(profile, changes)
         if changes:  # the standard keys follow the profile's fields, so only a change moves them
             if record is None:
                 record = domain.ingested[profile_id] = {}
-            note_ingested(record, profile, object_type.name, changes)
+            note_ingested(record, object_type.name, changes)
             apply_update(profile, changes)
             self.reindex_profile(domain, profile)
         put_at = now()

@@ -68,14 +68,25 @@ def not_manual(
     return kept
 
 
-def note_ingested(
-    record: Record, profile: Mapping[str, Any], type_name: str, changes: Mapping[str, Any]
-) -> None:
-    """Note which paths this type gives a new value (a value the profile already had was
-    not populated by it), so deleting the type can scrub exactly those."""
+def differing(profile: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``changes`` without the values the profile already holds."""
+    kept: dict[str, Any] = {}
+    for field, value in changes.items():
+        if isinstance(value, dict):
+            current = profile.get(field) or {}
+            members = {m: v for m, v in value.items() if current.get(m) != v}
+            if members:
+                kept[field] = members
+        elif profile.get(field) != value:
+            kept[field] = value
+    return kept
+
+
+def note_ingested(record: Record, type_name: str, changes: Mapping[str, Any]) -> None:
+    """Note the paths this type gives a new value (``changes`` holds only those: a value the
+    profile already had was not populated by it), so deleting the type can scrub them."""
     for path, value in paths(changes):
-        if value_at(profile, path) != value:
-            record[path] = (type_name, value)
+        record[path] = (type_name, value)
 
 
 def release(record: Record, changes: Mapping[str, Any]) -> None:

@@ -25,7 +25,7 @@ from .templates import TemplateOperations
 
 
 class CustomerProfilesBackend(
-    ExpiryOperations,  # first: it extends get_domain_state (after objects) and the hooks
+    ExpiryOperations,  # first: profiles expire after objects; it extends the history hook
     ObjectOperations,  # before ProfileOperations: it extends the profile hooks
     HistoryOperations,
     MatchingOperations,

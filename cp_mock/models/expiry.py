@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .base import BackendState
@@ -77,16 +78,15 @@ class ExpiryQueue:
 
 class ExpiryOperations(BackendState):
     """Renews profiles on every change and removes the expired ones; comes before the
-    families whose ``get_domain_state`` and hooks it extends (objects, history)."""
+    families whose hooks it extends (objects' expiry, history)."""
 
-    def get_domain_state(self, domain_name: str) -> Domain:
-        domain = super().get_domain_state(domain_name)  # objects expire first
+    def expire(self, domain: Domain, moment: datetime) -> None:
+        super().expire(domain, moment)  # objects expire first
         if domain.profile_expiry.expires:
-            for profile_id in domain.profile_expiry.due(now().timestamp()):
+            for profile_id in domain.profile_expiry.due(moment.timestamp()):
                 if profile_id in domain.profiles:
                     self.record_history(domain, profile_id, "EXPIRED")
                     self.remove_profile(domain, profile_id)
-        return domain
 
     def record_history(
         self,

@@ -103,30 +103,54 @@ def inferred_fields(fields: Mapping[str, Any], values: Mapping[str, str]) -> dic
     return inferred
 
 
+class KeyDefinition(NamedTuple):
+    name: str
+    field_names: tuple[str, ...]
+    identifiers: frozenset[str]  # StandardIdentifiers
+    content_type: str | None  # PHONE_NUMBER or EMAIL_ADDRESS, else None: compared as given
+
+
 class KeyValue(NamedTuple):
     name: str
     value: str  # in its searchable form (models/search.py)
-    identifiers: set[str]  # StandardIdentifiers
-    content_type: str | None  # of the one field the key reads; None for several fields
+    identifiers: frozenset[str]
+    content_type: str | None
 
 
-def key_values(
-    keys: Mapping[str, Any], fields: Mapping[str, Any], values: Mapping[str, str]
-) -> list[KeyValue]:
-    """The value of every key whose fields all have values. A key of one field compares as
-    that field's ContentType says (the standard _phone and _email keys as phone numbers and
+def compile_keys(keys: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[KeyDefinition, ...]:
+    """An object type's Keys, read once per definition. A key of one field compares as that
+    field's ContentType says (the standard _phone and _email keys as phone numbers and
     e-mail addresses); a key of several fields is their values joined, compared as given."""
-    found = []
+    compiled = []
     for key_name, definitions in keys.items():
         for definition in definitions:
-            names = definition.get("FieldNames") or []
-            if names and all(name in values for name in names):
-                content_type = STANDARD_CONTENT_TYPES.get(key_name)
-                if content_type is None and len(names) == 1:
-                    content_type = fields[names[0]].get("ContentType")
-                value = searchable("_".join(values[name] for name in names), content_type)
-                identifiers = set(definition.get("StandardIdentifiers") or [])
-                found.append(KeyValue(key_name, value, identifiers, content_type))
+            names = tuple(definition.get("FieldNames") or ())
+            if not names:
+                continue
+            content_type = STANDARD_CONTENT_TYPES.get(key_name)
+            if content_type is None and len(names) == 1:
+                declared = (fields.get(names[0]) or {}).get("ContentType")
+                content_type = declared if declared in TYPED_CONTENT else None
+            identifiers = frozenset(definition.get("StandardIdentifiers") or ())
+            compiled.append(KeyDefinition(key_name, names, identifiers, content_type))
+    return tuple(compiled)
+
+
+def key_values(keys: tuple[KeyDefinition, ...], values: Mapping[str, str]) -> list[KeyValue]:
+    """The value of every key whose fields all have values."""
+    found = []
+    for name, field_names, identifiers, content_type in keys:
+        if len(field_names) == 1:
+            value = values.get(field_names[0])
+            if value is None:
+                continue
+        elif all(field in values for field in field_names):
+            value = "_".join(values[field] for field in field_names)
+        else:
+            continue
+        if content_type is not None:
+            value = searchable(value, content_type)
+        found.append(KeyValue(name, value, identifiers, content_type))
     return found
 
 

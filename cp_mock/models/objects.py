@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
@@ -55,14 +55,13 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 
 class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     # -- keeping objects current -------------------------------------------------------
-    def get_domain_state(self, domain_name: str) -> Domain:
-        domain = super().get_domain_state(domain_name)
-        for stored in domain.objects.due(now()):
+    def expire(self, domain: Domain, moment: datetime) -> None:
+        super().expire(domain, moment)
+        for stored in domain.objects.due(moment):
             self.forget_object(domain, stored)
             self.record_history(
                 domain, stored.profile_id, "EXPIRED", stored.type_name, stored.unique_key
             )
-        return domain
 
     def forget_object(
         self, domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()
@@ -117,7 +116,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         """Put the object on its profile; its ProfileObjectUniqueKey."""
         document = parse_object(body)
         values = field_values(object_type.fields, document)
-        keys = key_values(object_type.keys, object_type.fields, values)
+        keys = key_values(object_type.compiled_keys, values)
         unique = [(k.name, k.value) for k in keys if "UNIQUE" in k.identifiers]
         if not unique:
             unique_names = [
@@ -183,8 +182,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             if "LOOKUP_ONLY" not in key.identifiers:
                 stored.keys.setdefault(key.name, set()).add(key.value)
         for key in kept:
-            domain.index.add(
-                profile_id, key.name, [key.value], stored.index_source, key.content_type
+            domain.index.hold(
+                profile_id, key.name, key.value, stored.index_source, key.content_type
             )
         domain.objects.add(stored)
         self._evict_over_limit(domain, object_type, profile_id)

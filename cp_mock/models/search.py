@@ -149,6 +149,15 @@ class KeyIndex:
         for posting in postings:
             self._hold(profile_id, posting, source)
 
+    def hold(
+        self, profile_id: str, key_name: str, value: str, source: str, content_type: str | None
+    ) -> None:
+        """``add`` for one value already in its searchable form for ``content_type`` (as
+        the mapping's key values are): ingestion's path, which puts many."""
+        if content_type is not None or key_name in self._content_types:
+            self._note_content_type(key_name, content_type)
+        self._hold(profile_id, (key_name, value), source)
+
     def remove_source(
         self,
         profile_id: str,

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .base import BackendState
-from .clock import now
+from .clock import timestamp
 
 if TYPE_CHECKING:
     from .domains import Domain
@@ -99,14 +99,17 @@ class ExpiryOperations(BackendState):
         super().record_history(
             domain, profile_id, action_type, object_type_name, profile_object_unique_key
         )
-        if action_type == "INGESTED" and object_type_name in domain.object_types:
-            days = domain.object_types[object_type_name].expiration_days(domain)
+        if action_type == "INGESTED":
+            object_type = domain.object_types.get(object_type_name or "")
+            if object_type is None:
+                return
+            days = object_type.expiration_days(domain)
         elif action_type in API_CHANGES:
             days = domain.settings["DefaultExpirationDays"]
         else:
             return
         if profile_id in domain.profiles:
-            domain.profile_expiry.renew(profile_id, now().timestamp() + int(days) * DAY_SECONDS)
+            domain.profile_expiry.renew(profile_id, timestamp() + int(days) * DAY_SECONDS)
 
     def remove_profile(self, domain: Domain, profile_id: str) -> None:
         super().remove_profile(domain, profile_id)

@@ -95,7 +95,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         ]
         ambiguous = []
         for key in ordered:
-            found = domain.index.find(key.name, [key.value])
+            found = domain.index.find_searchable(key.name, key.value, key.content_type)
             # "If more than one profile matches, the match is ambiguous—that key is
             # discarded and the next is tried" (admin guide, "Profile matching")
             if len(found) == 1:

@@ -239,6 +239,16 @@ class KeyIndex:
                 found.update(_each(members))
         return found
 
+    def find_searchable(self, key_name: str, value: str, content_type: str | None) -> set[str]:
+        """``find`` for one value already in its searchable form for ``content_type`` (a
+        mapping's key value): looked up as it is unless the key's values were also indexed
+        as other types, whose forms are then tried too."""
+        noted = self._content_types.get(key_name)
+        if noted is not None and noted != {content_type} and key_name not in STANDARD_CONTENT_TYPES:
+            return self.find(key_name, [value])
+        members = self._postings.get(key_name, {}).get(value)
+        return set() if members is None else set(_each(members))
+
     def matched_values(self, profile_id: str, key_name: str, values: Iterable[str]) -> list[str]:
         """The searched ``values`` the profile holds (as searched, not as indexed)."""
         held = self._all(profile_id)

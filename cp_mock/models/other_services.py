@@ -1,18 +1,52 @@
-"""The one place that reaches the moto backends of other AWS services (DESIGN.md, "Other
-AWS services"): the same account and region as the Customer Profiles backend, as moto's
-own services reach each other. Each function says, rather than raises, when the other
-service's resource is not there, so the caller can keep what it would have sent.
-
-moto's backends are imported when first needed: importing cp_mock loads none of them.
+"""The one place Customer Profiles reaches other AWS services: moto's backends for them,
+in the same account and region, as moto's own services reach each other (SNS delivering
+to SQS, say). Nothing here goes over HTTP, and nothing needs the other service mocked:
+a resource moto does not hold is reported back as a problem (a message), for the caller
+to show the way AWS would (an UNHEALTHY destination, a FAILED job, a dead-lettered object
+kept readable).
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from urllib.parse import urlparse
 
-from moto.core.exceptions import ServiceException
-from moto.moto_api._internal import mock_random
+
+def kinesis_stream_problem(account_id: str, region: str, stream_arn: str) -> str | None:
+    """Why records cannot go to the Kinesis stream ``stream_arn``; None when they can."""
+    from moto.kinesis.exceptions import StreamNotFoundError
+    from moto.kinesis.models import kinesis_backends
+
+    try:
+        kinesis_backends[account_id][region].describe_stream(
+            stream_arn=stream_arn, stream_name=None
+        )
+    except StreamNotFoundError:
+        return f"Kinesis data stream {stream_arn} does not exist"
+    return None
+
+
+def put_kinesis_record(
+    account_id: str, region: str, stream_arn: str, partition_key: str, data: str
+) -> str | None:
+    """Put ``data`` on the stream; None when it was put, else why it was not."""
+    problem = kinesis_stream_problem(account_id, region, stream_arn)
+    if problem is not None:
+        return problem
+    from moto.kinesis.models import kinesis_backends
+
+    # moto's Kinesis keeps Data as the API carries it: base64
+    encoded = base64.b64encode(data.encode()).decode()
+    kinesis_backends[account_id][region].put_record(
+        stream_arn=stream_arn,
+        stream_name=None,  # type: ignore[arg-type]
+        partition_key=partition_key,
+        explicit_hash_key=None,  # type: ignore[arg-type]
+        data=encoded,
+    )
+    return None
+
 
 # sqs.<region>.amazonaws.com, and the older <region>.queue.amazonaws.com
 _QUEUE_HOST = re.compile(r"^(?:sqs\.([a-z0-9-]+)\.|([a-z0-9-]+)\.queue\.)amazonaws\.com")
@@ -21,9 +55,11 @@ _QUEUE_HOST = re.compile(r"^(?:sqs\.([a-z0-9-]+)\.|([a-z0-9-]+)\.queue\.)amazona
 def send_sqs_message(
     account_id: str, region: str, queue_url: str, body: str, group_id: str
 ) -> str | None:
-    """Send ``body`` to the SQS queue at ``queue_url``. None when it was sent; else why not
+    """Send ``body`` to the SQS queue at ``queue_url``; None when it was sent, else why not
     (a URL of no queue of this account and region, or SendMessage refusing the message).
     A FIFO queue gets ``group_id`` as MessageGroupId and a fresh deduplication id."""
+    from moto.core.exceptions import ServiceException
+    from moto.moto_api._internal import mock_random
     from moto.sqs.models import sqs_backends
 
     parsed = urlparse(queue_url)

@@ -13,7 +13,7 @@ from moto import mock_aws
 from moto.core.config import DefaultConfig
 from moto.core.models import MockAWS
 
-from .models import CustomerProfilesBackend, customerprofiles_backends
+from .models import CustomerProfilesBackend, customerprofiles_backends, dead_letter_objects
 from .moto_internals import default_account_id
 from .registry import register
 from .speedups import share_loaded_botocore_data
@@ -21,6 +21,7 @@ from .speedups import share_loaded_botocore_data
 __version__ = "0.1.0"
 __all__ = [
     "CustomerProfilesBackend",
+    "dead_letter_objects",
     "get_backend",
     "run_identity_resolution",
     "mock_customerprofiles",

@@ -33,3 +33,5 @@ def assert_consistent(backend: Any) -> None:
         assert domain.stats()["ObjectCount"] == len(objects)
         assert domain.objects.total_size == sum(o.size for o in objects)
         assert domain.stats()["ProfileCount"] == len(domain.profiles)
+        assert set(domain.profile_expiry.expires) == set(domain.profiles), "expiry of profiles"
+        assert set(domain.ingested) <= set(domain.profiles), "ingested fields of gone profiles"

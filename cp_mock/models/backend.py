@@ -12,11 +12,13 @@ import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
+from .dead_letters import DeadLetterOperations
 from .detect import DetectOperations
 from .domain_object_types import DomainObjectTypeOperations
 from .domains import Domain, DomainOperations
 from .event_streams import EventStreamOperations
 from .event_triggers import EventTriggerOperations
+from .expiry import ExpiryOperations
 from .history import HistoryOperations
 from .integrations import Integration, IntegrationOperations
 from .matching import MatchingOperations
@@ -55,6 +57,7 @@ def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
 
 @public_methods_hold_the_lock
 class CustomerProfilesBackend(
+    ExpiryOperations,  # first: profiles expire after objects; it extends the history hook
     ObjectOperations,  # before ProfileOperations: it extends the profile hooks
     HistoryOperations,
     MatchingOperations,
@@ -69,6 +72,7 @@ class CustomerProfilesBackend(
     DomainOperations,
     TemplateOperations,
     TagOperations,
+    DeadLetterOperations,
     BaseBackend,
 ):
     """Plain in-memory state; every operation is a public method, named as boto3 names it.
@@ -101,3 +105,14 @@ def _every_region() -> list[str]:
 customerprofiles_backends = BackendDict(
     CustomerProfilesBackend, "customer-profiles", additional_regions=_every_region()
 )
+
+
+def dead_letter_objects(
+    domain_name: str, account_id: str = "123456789012", region: str = "us-east-1"
+) -> list[dict[str, Any]]:
+    """The objects ingestion wrote to ``domain_name``'s dead-letter queue, oldest first: each
+    the message body (docs/ingestion.md) with ``DeadLetterQueueUrl`` and ``Sent``, whether
+    or not moto's SQS holds the queue."""
+    backend = customerprofiles_backends[account_id][region]
+    with backend.lock:
+        return backend.dead_letter_objects(domain_name)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from threading import RLock
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ResourceNotFoundException
+from .clock import now
 
 if TYPE_CHECKING:
     from .domains import Domain
@@ -42,9 +44,11 @@ class BackendState:
         return f"arn:{self.partition}:profile:{self.region_name}:{self.account_id}:{resource}"
 
     def get_domain_state(self, domain_name: str) -> Domain:
+        """The domain, with what has expired by now gone (one reading of the clock)."""
         domain = self.domains.get(domain_name)
         if domain is None:
             raise ResourceNotFoundException(f"Domain {domain_name} does not exist")
+        self.expire(domain, now())
         return domain
 
     # -- hooks ---------------------------------------------------------------------------
@@ -63,6 +67,9 @@ class BackendState:
         profile_object_unique_key: str | None = None,
     ) -> None:
         """Note a change to a profile for ListProfileHistoryRecords (ActionType values)."""
+
+    def expire(self, domain: Domain, moment: datetime) -> None:
+        """Remove what has expired by ``moment`` (objects, then profiles)."""
 
     def object_type_deleted(self, domain: Domain, object_type_name: str) -> None:
         """An object type is gone; families that refer to it (integrations) react."""

@@ -11,7 +11,9 @@ from ..exceptions import BadRequestException
 from .arguments import by_member
 from .base import BackendState
 from .clock import now
+from .expiry import ExpiryQueue
 from .object_store import ObjectStore
+from .provenance import Record
 from .search import KeyIndex
 from .tags import tags_member
 
@@ -61,6 +63,12 @@ class Domain:
     # (models/event_triggers.py)
     event_triggers: dict[str, EventTrigger] = field(default_factory=dict)
     event_trigger_invocations: list[dict[str, Any]] = field(default_factory=list)
+    # profile id -> the fields ingestion populated; the others are manual (models/provenance.py)
+    ingested: dict[str, Record] = field(default_factory=dict)
+    # when each profile expires (models/expiry.py)
+    profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
+    # objects written to the dead-letter queue, oldest first (models/dead_letters.py)
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
 
     def next_rank(self) -> int:
         return next(self._ranks)

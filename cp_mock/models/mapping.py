@@ -10,11 +10,13 @@ A key's value is the value of its field (several fields are joined with ``_``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
+from .search import EMAIL_ADDRESS, PHONE_NUMBER, STANDARD_CONTENT_TYPES, searchable
 
+TYPED_CONTENT = (PHONE_NUMBER, EMAIL_ADDRESS)  # content types that compare other than as given
 _PLACEHOLDER = re.compile(r"\{\{\s*([^}]+?)\s*\}\}")
 PROFILE_PREFIX = "_profile."
 ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
@@ -84,18 +86,89 @@ def profile_changes(fields: Mapping[str, Any], values: Mapping[str, str]) -> dic
     return changes
 
 
-def key_values(
-    keys: Mapping[str, Any], values: Mapping[str, str]
-) -> list[tuple[str, str, set[str]]]:
-    """(key name, value, standard identifiers) for every key whose fields all have values."""
-    found = []
+# Admin guide, "Inferred profiles": a profile that ingestion creates takes the value of a
+# field of these content types into this standard field, "even if the fields do not have a
+# target defined in the field definition".
+INFERRED_TARGETS = {"EMAIL_ADDRESS": "EmailAddress", "PHONE_NUMBER": "PhoneNumber"}
+
+
+def inferred_fields(fields: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, str]:
+    """EmailAddress and PhoneNumber of a profile the object creates: the first field (in the
+    type's order) of each content type that has a value."""
+    inferred: dict[str, str] = {}
+    for name, field in fields.items():
+        target = INFERRED_TARGETS.get(field.get("ContentType") or "")
+        if target is not None and target not in inferred and name in values:
+            inferred[target] = values[name]
+    return inferred
+
+
+class KeyDefinition(NamedTuple):
+    name: str
+    field_names: tuple[str, ...]
+    identifiers: frozenset[str]  # StandardIdentifiers
+    content_type: str | None  # PHONE_NUMBER or EMAIL_ADDRESS, else None: compared as given
+
+
+class KeyValue(NamedTuple):
+    name: str
+    value: str  # in its searchable form (models/search.py)
+    identifiers: frozenset[str]
+    content_type: str | None
+
+
+def compile_keys(keys: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[KeyDefinition, ...]:
+    """An object type's Keys, read once per definition. A key of one field compares as that
+    field's ContentType says (the standard _phone and _email keys as phone numbers and
+    e-mail addresses); a key of several fields is their values joined, compared as given."""
+    compiled = []
     for key_name, definitions in keys.items():
         for definition in definitions:
-            names = definition.get("FieldNames") or []
-            if names and all(name in values for name in names):
-                value = "_".join(values[name] for name in names)
-                found.append((key_name, value, set(definition.get("StandardIdentifiers") or [])))
+            names = tuple(definition.get("FieldNames") or ())
+            if not names:
+                continue
+            content_type = STANDARD_CONTENT_TYPES.get(key_name)
+            if content_type is None and len(names) == 1:
+                declared = (fields.get(names[0]) or {}).get("ContentType")
+                content_type = declared if declared in TYPED_CONTENT else None
+            identifiers = frozenset(definition.get("StandardIdentifiers") or ())
+            compiled.append(KeyDefinition(key_name, names, identifiers, content_type))
+    return tuple(compiled)
+
+
+def key_values(keys: tuple[KeyDefinition, ...], values: Mapping[str, str]) -> list[KeyValue]:
+    """The value of every key whose fields all have values."""
+    found = []
+    for name, field_names, identifiers, content_type in keys:
+        if len(field_names) == 1:
+            value = values.get(field_names[0])
+            if value is None:
+                continue
+        elif all(field in values for field in field_names):
+            value = "_".join(values[field] for field in field_names)
+        else:
+            continue
+        if content_type is not None:
+            value = searchable(value, content_type)
+        found.append(KeyValue(name, value, identifiers, content_type))
     return found
+
+
+def declared_content_type(key_name: str, object_types: Iterable[Any]) -> str | None:
+    """The content type the domain's object types give values of ``key_name`` (for values
+    that come without a field, as AddProfileKey's do): the standard keys' own, else that of
+    the first single-field key of that name whose field compares other than as a string."""
+    standard = STANDARD_CONTENT_TYPES.get(key_name)
+    if standard is not None:
+        return standard
+    for object_type in object_types:
+        for definition in object_type.keys.get(key_name) or ():
+            names = definition.get("FieldNames") or []
+            if len(names) == 1:
+                content_type = (object_type.fields.get(names[0]) or {}).get("ContentType")
+                if content_type in TYPED_CONTENT:
+                    return str(content_type)
+    return None
 
 
 def check_definition(fields: Mapping[str, Any], keys: Mapping[str, Any]) -> None:

@@ -8,6 +8,8 @@
 
 A field the main profile lacks takes the first value among the merged profiles, in the
 order of ProfileIdsToBeMerged. Addresses merge as whole fields; Attributes key by key.
+Each field keeps the origin (manual or ingested) it had on the profile its value came from
+(models/provenance.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..exceptions import BadRequestException
 from .base import BackendState, copy_plain
 from .domains import Domain
 from .profiles import PROFILE_FIELDS, ProfileOperations
+from .provenance import merged_record
 
 _MISSING = object()
 
@@ -88,11 +91,18 @@ class MergeOperations(ProfileOperations, BackendState):
         sources: dict[str, Any],
     ) -> None:  # fmt: skip
         fields = merged_fields(main, others, sources)
+        record = merged_record(
+            fields, [(p, domain.ingested.get(p["ProfileId"], {})) for p in [main, *others]]
+        )
         main.clear()
         main.update(fields)
         for other in others:
             self.move_profile_data(domain, other["ProfileId"], main["ProfileId"])
             self.record_history(domain, other["ProfileId"], "DELETED_BY_MERGE")
             self.remove_profile(domain, other["ProfileId"])
+        if record:
+            domain.ingested[main["ProfileId"]] = record
+        else:
+            domain.ingested.pop(main["ProfileId"], None)
         self.reindex_profile(domain, main)
         self.record_history(domain, main["ProfileId"], "MERGED")

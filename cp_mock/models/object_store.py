@@ -36,8 +36,6 @@ class ObjectStore:
     by_profile: defaultdict[str, dict[tuple[str, str], None]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    # profile id -> standard field path -> (object type, value it wrote)
-    populated: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     total_size: int = 0
     _expiry: list[tuple[datetime, int, str, str]] = field(default_factory=list)
     _order: itertools.count[int] = field(default_factory=itertools.count)

@@ -17,7 +17,7 @@ from .arguments import by_member
 from .base import BackendState
 from .clock import now
 from .domains import Domain
-from .mapping import check_definition
+from .mapping import KeyDefinition, check_definition, compile_keys
 from .tags import tags_member
 from .templates import find_template
 
@@ -38,6 +38,11 @@ class ObjectType:
     settings: dict[str, Any]
     created_at: datetime = field(default_factory=now)
     last_updated_at: datetime = field(default_factory=now)
+    # (the settings it was compiled from, the compiled Keys): redefining the type replaces
+    # its settings, which makes the next put compile them again
+    _compiled: tuple[dict[str, Any], tuple[KeyDefinition, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def fields(self) -> Mapping[str, Any]:
@@ -46,6 +51,14 @@ class ObjectType:
     @property
     def keys(self) -> Mapping[str, Any]:
         return self.settings.get("Keys") or {}
+
+    @property
+    def compiled_keys(self) -> tuple[KeyDefinition, ...]:
+        """The Keys as ingestion reads them, compiled once per definition."""
+        compiled = self._compiled
+        if compiled is None or compiled[0] is not self.settings:
+            compiled = self._compiled = (self.settings, compile_keys(self.keys, self.fields))
+        return compiled[1]
 
     @property
     def allow_profile_creation(self) -> bool:

@@ -3,9 +3,13 @@
 Ingestion follows the admin guide's "Standard identifiers" and "How Customer Profiles adds
 keys to the index for lookups" pages:
 - the UNIQUE key identifies the object: putting the same unique value again replaces it;
-- PROFILE keys find the profile (keys without SECONDARY first, SECONDARY ones only when
-  those find nothing); a key that finds more than one profile rejects the object;
-- no profile found: a new (inferred) profile when the type allows profile creation;
+- PROFILE keys find the profile, each in turn (keys without SECONDARY first, SECONDARY ones
+  only when those find nothing): the first that finds exactly one profile decides; a key
+  that finds several is ambiguous and never used ("Profile matching and inferred profiles");
+- no profile found: a new (inferred) profile when the type allows profile creation, with
+  EmailAddress and PhoneNumber from fields of those content types ("Inferred profiles");
+  else the object is accepted and written to the dead-letter queue (models/dead_letters.py);
+- on a profile found, fields set through the API are left alone (models/provenance.py);
 - LOOKUP_ONLY keys are never indexed; NEW_ONLY keys only when the put created the profile.
 Objects expire ExpirationDays (the type's, else the domain's) after they were put, judged
 by the mock's clock whenever the domain is next used.
@@ -16,19 +20,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .clock import now
+from .dead_letters import dead_letter
 from .domains import Domain
-from .mapping import field_values, key_values, profile_changes
+from .mapping import KeyValue, field_values, inferred_fields, key_values, profile_changes
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
+from .provenance import differing, not_manual, note_ingested
 from .search import Posting
 
-KeyValue = tuple[str, str, set[str]]
+
+class Unmatched(Exception):
+    """No profile for the object, and none may be made: it goes to the dead-letter queue."""
 
 
 def parse_object(text: str) -> dict[str, Any]:
@@ -47,14 +55,13 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 
 class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     # -- keeping objects current -------------------------------------------------------
-    def get_domain_state(self, domain_name: str) -> Domain:
-        domain = super().get_domain_state(domain_name)
-        for stored in domain.objects.due(now()):
+    def expire(self, domain: Domain, moment: datetime) -> None:
+        super().expire(domain, moment)
+        for stored in domain.objects.due(moment):
             self.forget_object(domain, stored)
             self.record_history(
                 domain, stored.profile_id, "EXPIRED", stored.type_name, stored.unique_key
             )
-        return domain
 
     def forget_object(
         self, domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()
@@ -67,13 +74,11 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         super().remove_profile(domain, profile_id)
         for stored in domain.objects.of_profile(profile_id):
             self.forget_object(domain, stored)
-        domain.objects.populated.pop(profile_id, None)
 
     def move_profile_data(self, domain: Domain, from_id: str, to_id: str) -> None:
         super().move_profile_data(domain, from_id, to_id)  # keys, objects' keys included
         for stored in domain.objects.of_profile(from_id):
             domain.objects.reassign(stored, to_id)
-        domain.objects.populated.pop(from_id, None)
 
     # -- ingestion ---------------------------------------------------------------------
     def match_profile(
@@ -84,33 +89,35 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         previous: StoredObject | None,
     ) -> str | None:
         """The profile the object belongs to, or None when a new profile is to be made."""
-        profile_keys = [k for k in keys if "PROFILE" in k[2]]
-        ordered = [k for k in profile_keys if "SECONDARY" not in k[2]] + [
-            k for k in profile_keys if "SECONDARY" in k[2]
+        profile_keys = [k for k in keys if "PROFILE" in k.identifiers]
+        ordered = [k for k in profile_keys if "SECONDARY" not in k.identifiers] + [
+            k for k in profile_keys if "SECONDARY" in k.identifiers
         ]
-        for key_name, value, _ in ordered:
-            found = domain.index.find(key_name, [value])
-            if len(found) > 1:
-                raise BadRequestException(
-                    f"Key {key_name}={value!r} matches {len(found)} profiles; "
-                    "a PROFILE key must identify one profile"
-                )
-            if found:
+        ambiguous = []
+        for key in ordered:
+            found = domain.index.find_searchable(key.name, key.value, key.content_type)
+            # "If more than one profile matches, the match is ambiguous—that key is
+            # discarded and the next is tried" (admin guide, "Profile matching")
+            if len(found) == 1:
                 return found.pop()
+            if found:
+                ambiguous.append(f"{key.name} matches {len(found)} profiles")
         if previous is not None and previous.profile_id in domain.profiles:
             return previous.profile_id
         if object_type.allow_profile_creation:
             return None
-        raise BadRequestException(
-            f"No profile matches the PROFILE keys of this {object_type.name} object "
-            "and the object type does not allow profile creation"
+        raise Unmatched(
+            f"No PROFILE key of this {object_type.name} object matches exactly one profile"
+            + (f" ({'; '.join(ambiguous)})" if ambiguous else "")
+            + " and the object type does not allow profile creation"
         )
 
-    def ingest(self, domain: Domain, object_type: ObjectType, body: str) -> StoredObject:
+    def ingest(self, domain: Domain, object_type: ObjectType, body: str) -> str:
+        """Put the object on its profile; its ProfileObjectUniqueKey."""
         document = parse_object(body)
         values = field_values(object_type.fields, document)
-        keys = key_values(object_type.keys, values)
-        unique = [(name, value) for name, value, ids in keys if "UNIQUE" in ids]
+        keys = key_values(object_type.compiled_keys, values)
+        unique = [(k.name, k.value) for k in keys if "UNIQUE" in k.identifiers]
         if not unique:
             unique_names = [
                 f"{name} ({', '.join(d.get('FieldNames') or [])})"
@@ -123,12 +130,17 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             )
         unique_key = unique_key_for(object_type.name, *unique[0])
         previous = domain.objects.get(object_type.name, unique_key)
-        profile_id = self.match_profile(domain, object_type, keys, previous)
+        try:
+            profile_id = self.match_profile(domain, object_type, keys, previous)
+        except Unmatched as unmatched:
+            dead_letter(domain, self.account_id, self.region_name, object_type.name, body,
+                        unique_key, str(unmatched))  # fmt: skip
+            return unique_key
         created = profile_id is None
         kept = [
-            (name, value)
-            for name, value, ids in keys
-            if "LOOKUP_ONLY" not in ids and ("NEW_ONLY" not in ids or created)
+            k
+            for k in keys
+            if "LOOKUP_ONLY" not in k.identifiers and ("NEW_ONLY" not in k.identifiers or created)
         ]
         # Everything that can reject the object has run: from here on, write.
         if previous is not None:
@@ -136,14 +148,23 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             # index source is the same: type and unique key), so re-putting an unchanged
             # record leaves the index as it is.
             same_profile = previous.profile_id == profile_id
-            self.forget_object(domain, previous, set(kept) if same_profile else ())
+            keeping = {(k.name, k.value) for k in kept} if same_profile else set()
+            self.forget_object(domain, previous, keeping)
         if profile_id is None:
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
             self.record_history(domain, profile_id, "CREATED")
         profile = domain.profiles[profile_id]
+        record = domain.ingested.get(profile_id)
         changes = profile_changes(object_type.fields, values)
+        if created:  # an inferred profile: its mapping's own targets win
+            changes = {**inferred_fields(object_type.fields, values), **changes}
+        else:  # fields set through the API are not overwritten
+            changes = not_manual(profile, record, changes)
+        changes = differing(profile, changes)
         if changes:  # the standard keys follow the profile's fields, so only a change moves them
-            self._remember_population(domain, profile, object_type.name, changes)
+            if record is None:
+                record = domain.ingested[profile_id] = {}
+            note_ingested(record, object_type.name, changes)
             apply_update(profile, changes)
             self.reindex_profile(domain, profile)
         put_at = now()
@@ -157,31 +178,17 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             put_at=put_at,
             size=len(body.encode()),
         )
-        for name, value, ids in keys:
-            if "LOOKUP_ONLY" not in ids:
-                stored.keys.setdefault(name, set()).add(value)
-        for name, value in kept:
-            domain.index.add(profile_id, name, [value], stored.index_source)
+        for key in keys:
+            if "LOOKUP_ONLY" not in key.identifiers:
+                stored.keys.setdefault(key.name, set()).add(key.value)
+        for key in kept:
+            domain.index.hold(
+                profile_id, key.name, key.value, stored.index_source, key.content_type
+            )
         domain.objects.add(stored)
         self._evict_over_limit(domain, object_type, profile_id)
         self.record_history(domain, profile_id, "INGESTED", object_type.name, unique_key)
-        return stored
-
-    @staticmethod
-    def _remember_population(
-        domain: Domain, profile: dict[str, Any], type_name: str, changes: dict[str, Any]
-    ) -> None:
-        """Note which fields this type gives a new value (a value the profile already had
-        was not populated by it), so deleting the type can scrub exactly those."""
-        populated = domain.objects.populated.setdefault(profile["ProfileId"], {})
-        for field, value in changes.items():
-            if isinstance(value, dict):
-                current = profile.get(field) or {}
-                for member, member_value in value.items():
-                    if current.get(member) != member_value:
-                        populated[f"{field}.{member}"] = (type_name, member_value)
-            elif profile.get(field) != value:
-                populated[field] = (type_name, value)
+        return unique_key
 
     def _evict_over_limit(self, domain: Domain, object_type: ObjectType, profile_id: str) -> None:
         """Keep at most MaxProfileObjectCount objects of the type per profile, the newest."""
@@ -198,8 +205,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         object_type = self.object_type_for_put(domain, object_type_name)
-        stored = self.ingest(domain, object_type, object)
-        return {"ProfileObjectUniqueKey": stored.unique_key}
+        return {"ProfileObjectUniqueKey": self.ingest(domain, object_type, object)}
 
     def list_profile_objects(
         self,
@@ -213,7 +219,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         self.profile_state(domain, profile_id)
         objects = domain.objects.of_profile(profile_id, object_type_name)
         if object_filter:
-            wanted = set(object_filter["Values"])
+            wanted = domain.index.searched_forms(object_filter["KeyName"], object_filter["Values"])
             objects = [o for o in objects if o.keys.get(object_filter["KeyName"], set()) & wanted]
         return {
             "Items": [
@@ -256,7 +262,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         return {"Message": f"Object type {object_type_name} deleted"}
 
     def _scrub_fields(self, domain: Domain, type_name: str) -> None:
-        for profile_id, populated in domain.objects.populated.items():
+        for profile_id, populated in domain.ingested.items():
             profile = domain.profiles.get(profile_id)
             scrubbed: dict[str, Any] = {}
             for path, (source_type, value) in list(populated.items()):

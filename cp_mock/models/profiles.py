@@ -14,6 +14,8 @@ from ..exceptions import ResourceNotFoundException
 from .arguments import by_member
 from .base import BackendState, copy_plain
 from .domains import Domain
+from .mapping import declared_content_type
+from .provenance import release
 from .search import ADDED_SOURCE, standard_postings
 
 PROFILE_FIELDS = (
@@ -73,6 +75,7 @@ class ProfileOperations(BackendState):
         super().remove_profile(domain, profile_id)
         domain.profiles.pop(profile_id, None)
         domain.profile_rank.pop(profile_id, None)
+        domain.ingested.pop(profile_id, None)
         domain.index.remove_profile(profile_id)
 
     def move_profile_data(self, domain: Domain, from_id: str, to_id: str) -> None:
@@ -94,7 +97,10 @@ class ProfileOperations(BackendState):
     def update_profile(self, domain_name: str, profile_id: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile = self.profile_state(domain, profile_id)
-        apply_update(profile, _profile_fields(fields))
+        changes = _profile_fields(fields)
+        apply_update(profile, changes)
+        if profile_id in domain.ingested:
+            release(domain.ingested[profile_id], changes)  # set through the API: manual now
         self.reindex_profile(domain, profile)
         self.record_history(domain, profile_id, "UPDATED")
         return {"ProfileId": profile_id}
@@ -128,7 +134,8 @@ class ProfileOperations(BackendState):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
-        domain.index.add(profile_id, key_name, values, ADDED_SOURCE)
+        content_type = declared_content_type(key_name, domain.object_types.values())
+        domain.index.add(profile_id, key_name, values, ADDED_SOURCE, content_type)
         self.record_history(domain, profile_id, "ADDED_PROFILE_KEY")
         return {"KeyName": key_name, "Values": values}
 

@@ -4,10 +4,16 @@ Every searchable key a profile holds comes from a *source*: its standard fields,
 AddProfileKey call, or a profile object. A posting stays while any source holds it, so
 deleting an object (or re-deriving standard keys after an update) removes only what that
 source contributed. Lookups never scan profiles.
+
+Values are indexed in their searchable form, which their content type decides (admin
+guide, "Object type mapping definition details": with PHONE_NUMBER "the string
+"+15551234567" matches "(555)-123-4567""); a search's values are put in the same form
+before they are looked up. See ``searchable`` and docs/ingestion.md.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from itertools import chain
@@ -19,6 +25,32 @@ ADDED_SOURCE = "added"
 PHONE_FIELDS = ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber")
 EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
 NAME_FIELDS = ("FirstName", "MiddleName", "LastName")
+
+
+PHONE_NUMBER = "PHONE_NUMBER"
+EMAIL_ADDRESS = "EMAIL_ADDRESS"
+# The standard keys index the standard profile's phone and e-mail fields, values of those
+# content types, whichever object type's key of that name a value comes from.
+STANDARD_CONTENT_TYPES = {"_phone": PHONE_NUMBER, "_email": EMAIL_ADDRESS}
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def searchable(value: str, content_type: str | None) -> str:
+    """The form in which a value of ``content_type`` is indexed and looked up.
+
+    PHONE_NUMBER: its digits, without a leading North American country code 1 when that
+    leaves ten (the documented "+15551234567" ~ "(555)-123-4567"); a value without digits
+    as given, trimmed. EMAIL_ADDRESS: trimmed and lower-cased. Any other type: as given.
+    """
+    if content_type == PHONE_NUMBER:
+        digits = _NOT_DIGIT.sub("", value)
+        if len(digits) == 11 and digits[0] == "1":
+            return digits[1:]
+        return digits or value.strip()
+    if content_type == EMAIL_ADDRESS:
+        lowered = value.strip().lower()
+        return value if lowered == value else lowered  # the index shares unchanged strings
+    return value
 
 
 def full_name(profile: Mapping[str, Any]) -> str:
@@ -34,8 +66,12 @@ def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
     postings = {("_profileId", profile["ProfileId"])}
     if profile.get("AccountNumber"):
         postings.add(("_account", profile["AccountNumber"]))
-    postings.update(("_phone", profile[f]) for f in PHONE_FIELDS if profile.get(f))
-    postings.update(("_email", profile[f]) for f in EMAIL_FIELDS if profile.get(f))
+    postings.update(
+        ("_phone", searchable(profile[f], PHONE_NUMBER)) for f in PHONE_FIELDS if profile.get(f)
+    )
+    postings.update(
+        ("_email", searchable(profile[f], EMAIL_ADDRESS)) for f in EMAIL_FIELDS if profile.get(f)
+    )
     name = full_name(profile)
     if name:
         postings.add(("_fullName", name))
@@ -90,19 +126,37 @@ class KeyIndex:
         self._standard: dict[str, tuple[str, ...]] = {}
         # profile id -> (key name, value) -> the other source(s) holding that posting
         self._held: defaultdict[str, dict[Posting, Members]] = defaultdict(dict)
+        # key name -> the content types its values were indexed as (None: as given), for
+        # the keys other than the standard ones that any value was indexed as a type for
+        self._content_types: dict[str, set[str | None]] = {}
 
     # -- writing -----------------------------------------------------------------------------
-    def add(self, profile_id: str, key_name: str, values: Iterable[str], source: str) -> None:
+    def add(
+        self,
+        profile_id: str,
+        key_name: str,
+        values: Iterable[str],
+        source: str,
+        content_type: str | None = None,
+    ) -> None:
+        """Index ``values`` under ``key_name`` for the profile, in their searchable form
+        (``content_type`` is that of the field the key reads; the standard keys have theirs)."""
+        content_type = self._note_content_type(key_name, content_type)
+        postings = [(key_name, searchable(value, content_type)) for value in values]
         if source == STANDARD_SOURCE:
-            pairs = _pairs(self._standard.get(profile_id, ()))
-            pairs.update((key_name, value) for value in values)
-            self.set_standard(profile_id, pairs)
+            self.set_standard(profile_id, _pairs(self._standard.get(profile_id, ())) | {*postings})
             return
-        held = self._held[profile_id]
-        for value in values:
-            posting = (key_name, value)
-            held[posting] = _with(held.get(posting), source)
-            self._post(profile_id, posting)
+        for posting in postings:
+            self._hold(profile_id, posting, source)
+
+    def hold(
+        self, profile_id: str, key_name: str, value: str, source: str, content_type: str | None
+    ) -> None:
+        """``add`` for one value already in its searchable form for ``content_type`` (as
+        the mapping's key values are): ingestion's path, which puts many."""
+        if content_type is not None or key_name in self._content_types:
+            self._note_content_type(key_name, content_type)
+        self._hold(profile_id, (key_name, value), source)
 
     def remove_source(
         self,
@@ -134,7 +188,7 @@ class KeyIndex:
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""
-        gone = {(key_name, value) for value in values}
+        gone = {(key_name, value) for value in self.searched_forms(key_name, values)}
         held = self._held.get(profile_id, {})
         for posting in gone & set(held):
             del held[posting]
@@ -155,28 +209,54 @@ class KeyIndex:
         profileKeys ... will be moved to the main profile"). Keys that came from the merged
         profile's standard fields stay searchable as keys of their own: the main profile's
         standard keys follow its (merged) fields."""
-        for (key_name, value), sources in list(self._held.get(from_id, {}).items()):
+        for posting, sources in list(self._held.get(from_id, {}).items()):
             for source in _each(sources):
-                self.add(to_id, key_name, [value], source)
-        for key_name, value in _pairs(self._standard.get(from_id, ())):
-            self.add(to_id, key_name, [value], f"merged:{from_id}")
+                self._hold(to_id, posting, source)
+        for posting in _pairs(self._standard.get(from_id, ())):
+            self._hold(to_id, posting, f"merged:{from_id}")
         self.remove_profile(from_id)
 
     # -- reading -----------------------------------------------------------------------------
+    def searched_forms(self, key_name: str, values: Iterable[str]) -> set[str]:
+        """The searchable forms of searched ``values``: one per content type the key's
+        values were indexed as."""
+        content_type = STANDARD_CONTENT_TYPES.get(key_name)
+        if content_type is not None:
+            return {searchable(value, content_type) for value in values}
+        content_types = self._content_types.get(key_name)
+        if content_types is None:
+            return set(values)
+        return {searchable(value, ct) for value in values for ct in content_types}
+
     def find(self, key_name: str, values: Iterable[str]) -> set[str]:
         postings = self._postings.get(key_name)
         if not postings:
             return set()
         found: set[str] = set()
-        for value in values:
+        for value in self.searched_forms(key_name, values):
             members = postings.get(value)
             if members is not None:
                 found.update(_each(members))
         return found
 
+    def find_searchable(self, key_name: str, value: str, content_type: str | None) -> set[str]:
+        """``find`` for one value already in its searchable form for ``content_type`` (a
+        mapping's key value): looked up as it is unless the key's values were also indexed
+        as other types, whose forms are then tried too."""
+        noted = self._content_types.get(key_name)
+        if noted is not None and noted != {content_type} and key_name not in STANDARD_CONTENT_TYPES:
+            return self.find(key_name, [value])
+        members = self._postings.get(key_name, {}).get(value)
+        return set() if members is None else set(_each(members))
+
     def matched_values(self, profile_id: str, key_name: str, values: Iterable[str]) -> list[str]:
+        """The searched ``values`` the profile holds (as searched, not as indexed)."""
         held = self._all(profile_id)
-        return [value for value in values if (key_name, value) in held]
+        return [
+            value
+            for value in values
+            if any((key_name, form) in held for form in self.searched_forms(key_name, [value]))
+        ]
 
     def holdings(self, profile_id: str) -> dict[Posting, set[str]]:
         """(key name, value) -> the sources holding it, for one profile."""
@@ -197,6 +277,28 @@ class KeyIndex:
         }
 
     # -- inside ------------------------------------------------------------------------------
+    def _note_content_type(self, key_name: str, content_type: str | None) -> str | None:
+        """The content type ``key_name``'s value is indexed as, noted for lookups. Only the
+        types whose equality differs from the plain string's count."""
+        standard = STANDARD_CONTENT_TYPES.get(key_name)
+        if standard is not None:
+            return standard
+        if content_type not in (PHONE_NUMBER, EMAIL_ADDRESS):
+            content_type = None
+        noted = self._content_types.get(key_name)
+        if noted is None:
+            if content_type is None:
+                return None  # a key indexed only as given needs no note
+            # values indexed as given before this one stay findable as given
+            noted = self._content_types[key_name] = {None} if key_name in self._postings else set()
+        noted.add(content_type)
+        return content_type
+
+    def _hold(self, profile_id: str, posting: Posting, source: str) -> None:
+        held = self._held[profile_id]
+        held[posting] = _with(held.get(posting), source)
+        self._post(profile_id, posting)
+
     def _all(self, profile_id: str) -> set[Posting]:
         return set(self._held.get(profile_id, {})) | _pairs(self._standard.get(profile_id, ()))
 

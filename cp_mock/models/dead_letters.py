@@ -1,0 +1,63 @@
+"""The domain's dead-letter queue (CreateDomain's DeadLetterQueueUrl: "used for reporting
+errors associated with ingesting data").
+
+Admin guide, "Additional properties of object types in Customer Profiles": an object that
+matches no profile, of a type that does not allow profile creation, "is created and written
+to the domain dead-letter queue". PutProfileObject accepts it (the object is validated, and
+matching happens after the call returns, as "Profile matching and inferred profiles" says)
+and answers with the ProfileObjectUniqueKey it would have had; no profile or object is
+stored. The mock sends the message below to the domain's queue when moto's SQS holds it (same
+account and region), and keeps every dead-lettered object readable through
+``cp_mock.dead_letter_objects`` whether it was sent or not.
+
+The message body, a JSON object (docs/ingestion.md):
+``DomainName``, ``ObjectTypeName``, ``ProfileObjectUniqueKey``, ``Object`` (the object as
+put, a string), ``Reason`` (``NO_MATCHING_PROFILE``), ``Message`` (which keys matched
+nothing or several profiles), ``Timestamp`` (ISO 8601, UTC, by the mock's clock).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .base import BackendState, copy_plain
+from .clock import now
+from .domains import Domain
+from .other_services import send_sqs_message
+
+NO_MATCHING_PROFILE = "NO_MATCHING_PROFILE"
+
+
+def dead_letter(
+    domain: Domain,
+    account_id: str,
+    region: str,
+    type_name: str,
+    body: str,
+    unique_key: str,
+    message: str,
+) -> None:
+    """Write an object ingestion could not place to the domain's dead-letter queue."""
+    sent = {
+        "DomainName": domain.name,
+        "ObjectTypeName": type_name,
+        "ProfileObjectUniqueKey": unique_key,
+        "Object": body,
+        "Reason": NO_MATCHING_PROFILE,
+        "Message": message,
+        "Timestamp": now().isoformat(),
+    }
+    queue_url = domain.settings.get("DeadLetterQueueUrl") or None
+    problem = "no DeadLetterQueueUrl"
+    if queue_url is not None:
+        text = json.dumps(sent)
+        problem = send_sqs_message(account_id, region, queue_url, text, domain.name) or ""
+    domain.dead_letters.append({**sent, "DeadLetterQueueUrl": queue_url, "Sent": not problem})
+
+
+class DeadLetterOperations(BackendState):
+    def dead_letter_objects(self, domain_name: str) -> list[dict[str, Any]]:
+        """Every object written to the domain's dead-letter queue, oldest first: the message
+        body, with the queue's URL (None when the domain names none) and whether it was sent."""
+        return [copy_plain(item) for item in self.get_domain_state(domain_name).dead_letters]

@@ -1,0 +1,116 @@
+"""Profile expiry (admin guide, "Connect Customer Profiles data expiration"): "If a profile
+has not been updated within a specified amount of time, it will expire" and is removed.
+
+- A profile created or changed through the API (CreateProfile, UpdateProfile,
+  AddProfileKey, DeleteProfileKey, MergeProfiles for the main profile) expires the domain's
+  DefaultExpirationDays after that change.
+- A profile created or updated by PutProfileObject (an object attached to it) expires the
+  object type's ExpirationDays after that put, the domain's when the type has none.
+The latest change decides, as the page says ("always respect the ExpirationDays defined on
+the object type"); a later change to the domain's or the type's days applies from the next
+change on. Every change to a profile is recorded in its history, so the history hook is
+where the clock is renewed.
+
+Expiry is judged by the mock's clock whenever the domain is next used, as object expiry is:
+an expired profile is recorded (ActionType EXPIRED) and then removed like a deleted one, so
+search, keys, objects, matches and GetDomain's Stats forget it. Nothing is scanned: each
+domain keeps a heap ordered by expiry time, renewed lazily (see ``ExpiryQueue``).
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .base import BackendState
+from .clock import timestamp
+
+if TYPE_CHECKING:
+    from .domains import Domain
+
+DAY_SECONDS = 86_400
+# History actions that are changes made through the API (INGESTED renews by the type).
+API_CHANGES = frozenset(
+    ("CREATED", "UPDATED", "ADDED_PROFILE_KEY", "DELETED_PROFILE_KEY", "MERGED")
+)
+
+
+@dataclass
+class ExpiryQueue:
+    """Profile id -> when it expires (a POSIX timestamp: a float is half a datetime's
+    size, and every profile has one), and a heap that finds the due ones without a scan.
+
+    The heap holds, for every profile, an entry no later than its expiry; an entry popped
+    before the profile's (since renewed) expiry is pushed again at that time. So renewing
+    a profile to a later time (the usual case: every write) pushes nothing, and the heap
+    stays about one entry per profile however often profiles change.
+    """
+
+    expires: dict[str, float] = field(default_factory=dict)
+    _heap: list[tuple[float, str]] = field(default_factory=list)
+
+    def renew(self, profile_id: str, expires_at: float) -> None:
+        current = self.expires.get(profile_id)
+        self.expires[profile_id] = expires_at
+        if current is None or expires_at < current:
+            heapq.heappush(self._heap, (expires_at, profile_id))
+
+    def forget(self, profile_id: str) -> None:
+        self.expires.pop(profile_id, None)
+
+    def due(self, moment: float) -> list[str]:
+        """The profiles whose expiry is at or before ``moment``, soonest first."""
+        heap, expired = self._heap, []
+        while heap and heap[0][0] <= moment:
+            _, profile_id = heapq.heappop(heap)
+            expires_at = self.expires.get(profile_id)
+            if expires_at is None:
+                continue  # deleted, or already expired through another entry
+            if expires_at <= moment:
+                del self.expires[profile_id]
+                expired.append(profile_id)
+            else:
+                heapq.heappush(heap, (expires_at, profile_id))
+        return expired
+
+
+class ExpiryOperations(BackendState):
+    """Renews profiles on every change and removes the expired ones; comes before the
+    families whose hooks it extends (objects' expiry, history)."""
+
+    def expire(self, domain: Domain, moment: datetime) -> None:
+        super().expire(domain, moment)  # objects expire first
+        if domain.profile_expiry.expires:
+            for profile_id in domain.profile_expiry.due(moment.timestamp()):
+                if profile_id in domain.profiles:
+                    self.record_history(domain, profile_id, "EXPIRED")
+                    self.remove_profile(domain, profile_id)
+
+    def record_history(
+        self,
+        domain: Domain,
+        profile_id: str,
+        action_type: str,
+        object_type_name: str | None = None,
+        profile_object_unique_key: str | None = None,
+    ) -> None:
+        super().record_history(
+            domain, profile_id, action_type, object_type_name, profile_object_unique_key
+        )
+        if action_type == "INGESTED":
+            object_type = domain.object_types.get(object_type_name or "")
+            if object_type is None:
+                return
+            days = object_type.expiration_days(domain)
+        elif action_type in API_CHANGES:
+            days = domain.settings["DefaultExpirationDays"]
+        else:
+            return
+        if profile_id in domain.profiles:
+            domain.profile_expiry.renew(profile_id, timestamp() + int(days) * DAY_SECONDS)
+
+    def remove_profile(self, domain: Domain, profile_id: str) -> None:
+        super().remove_profile(domain, profile_id)
+        domain.profile_expiry.forget(profile_id)

@@ -1,0 +1,162 @@
+"""Profiles expire (admin guide, "Connect Customer Profiles data expiration",
+customer-profiles-data-expiration.html): "If a profile has not been updated within a
+specified amount of time, it will expire ... and removed from the Customer Profiles
+domain". Profiles created through CreateProfile expire after the domain's
+DefaultExpirationDays; profiles created or updated through PutProfileObject after the
+object type's ExpirationDays, the domain's when the type has none. The mock's clock
+decides, so freezegun moves it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+
+from tests.consistency import assert_consistent
+
+START = datetime(2030, 1, 1, 12, 0, 0)
+DAY = timedelta(days=1)
+SECOND = timedelta(seconds=1)
+
+
+def found(client: Any, domain: str, key: str, value: str) -> list[str]:
+    items = client.search_profiles(DomainName=domain, KeyName=key, Values=[value])["Items"]
+    return [p["ProfileId"] for p in items]
+
+
+def profile_count(client: Any, domain: str) -> int:
+    return int(client.get_domain(DomainName=domain)["Stats"]["ProfileCount"])
+
+
+@pytest.fixture
+def short_lived(client: Any) -> str:
+    client.create_domain(DomainName="short-lived", DefaultExpirationDays=3)
+    client.put_profile_object_type(
+        DomainName="short-lived", ObjectTypeName="Visit", Description="visits",
+        AllowProfileCreation=True, ExpirationDays=1,
+        Fields={"id": {"Source": "_source.id"},
+                "email": {"Source": "_source.email", "ContentType": "EMAIL_ADDRESS"}},
+        Keys={"visitId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+              "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
+    )  # fmt: skip
+    client.put_profile_object_type(
+        DomainName="short-lived", ObjectTypeName="Note", Description="notes, no expiry of its own",
+        AllowProfileCreation=True,
+        Fields={"id": {"Source": "_source.id"}, "email": {"Source": "_source.email"}},
+        Keys={"noteId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+              "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
+    )  # fmt: skip
+    return "short-lived"
+
+
+def put(client: Any, domain: str, type_name: str, document: dict[str, Any]) -> None:
+    client.put_profile_object(
+        DomainName=domain, ObjectTypeName=type_name, Object=json.dumps(document)
+    )
+
+
+def test_a_profile_created_through_the_api_expires_after_the_domain_default(
+    client: Any, short_lived: str, customerprofiles_backend: Any
+) -> None:
+    with freeze_time(START) as clock:
+        pat = client.create_profile(
+            DomainName=short_lived, EmailAddress="pat@example.com", PhoneNumber="+15550100"
+        )["ProfileId"]
+        client.add_profile_key(
+            DomainName=short_lived, ProfileId=pat, KeyName="loyalty", Values=["L-1"]
+        )
+        clock.tick(3 * DAY - SECOND)
+        assert found(client, short_lived, "_email", "pat@example.com") == [pat]
+        clock.tick(2 * SECOND)
+        assert found(client, short_lived, "_email", "pat@example.com") == []
+        assert found(client, short_lived, "loyalty", "L-1") == []
+        assert profile_count(client, short_lived) == 0
+        batch = client.batch_get_profile(DomainName=short_lived, ProfileIds=[pat])
+        assert batch["Profiles"] == [] and batch["Errors"][0]["ProfileId"] == pat
+        # the profile's history says what happened, and stays readable
+        records = client.list_profile_history_records(DomainName=short_lived, ProfileId=pat)[
+            "ProfileHistoryRecords"
+        ]
+        assert [r["ActionType"] for r in records] == ["EXPIRED", "ADDED_PROFILE_KEY", "CREATED"]
+        assert records[0]["ObjectTypeName"] == "_profile"
+        content = client.get_profile_history_record(
+            DomainName=short_lived, ProfileId=pat, Id=records[0]["Id"]
+        )["Content"]
+        assert json.loads(content)["EmailAddress"] == "pat@example.com"
+    assert_consistent(customerprofiles_backend)
+
+
+def test_an_update_restarts_the_clock(client: Any, short_lived: str) -> None:
+    with freeze_time(START) as clock:
+        pat = client.create_profile(DomainName=short_lived, FirstName="Pat")["ProfileId"]
+        clock.tick(2 * DAY)
+        client.update_profile(DomainName=short_lived, ProfileId=pat, LastName="Lee")
+        clock.tick(2 * DAY)
+        assert profile_count(client, short_lived) == 1
+        clock.tick(DAY + SECOND)
+        assert profile_count(client, short_lived) == 0
+
+
+def test_a_profile_created_by_ingestion_expires_with_its_object_type(
+    client: Any, short_lived: str, customerprofiles_backend: Any
+) -> None:
+    with freeze_time(START) as clock:
+        put(client, short_lived, "Visit", {"id": "v-1", "email": "ann@example.com"})
+        [ann] = found(client, short_lived, "_email", "ann@example.com")
+        clock.tick(DAY + SECOND)  # the type's ExpirationDays, not the domain's three
+        assert found(client, short_lived, "_email", "ann@example.com") == []
+        assert profile_count(client, short_lived) == 0
+        records = client.list_profile_history_records(
+            DomainName=short_lived, ProfileId=ann, ActionType="EXPIRED"
+        )["ProfileHistoryRecords"]
+        assert [r["ObjectTypeName"] for r in records] == ["_profile", "Visit"]
+    assert_consistent(customerprofiles_backend)
+
+
+def test_an_object_type_without_expiration_days_uses_the_domain_default(
+    client: Any, short_lived: str
+) -> None:
+    with freeze_time(START) as clock:
+        put(client, short_lived, "Note", {"id": "n-1", "email": "ann@example.com"})
+        clock.tick(3 * DAY - SECOND)
+        assert profile_count(client, short_lived) == 1
+        clock.tick(2 * SECOND)
+        assert profile_count(client, short_lived) == 0
+
+
+def test_ingestion_keeps_a_profile_alive(client: Any, short_lived: str) -> None:
+    # "Profiles created or updated by using PutProfileObject will always respect the
+    # ExpirationDays defined on the object type associated to them": each object attached
+    # renews the profile by the type's days, counted from then.
+    with freeze_time(START) as clock:
+        pat = client.create_profile(DomainName=short_lived, EmailAddress="pat@example.com")[
+            "ProfileId"
+        ]
+        clock.tick(2 * DAY)
+        put(client, short_lived, "Note", {"id": "n-1", "email": "pat@example.com"})
+        clock.tick(2 * DAY)  # four days after creation, two after the object
+        assert found(client, short_lived, "_profileId", pat) == [pat]
+        put(client, short_lived, "Visit", {"id": "v-1", "email": "pat@example.com"})
+        clock.tick(DAY + SECOND)  # the last update was a Visit: one day
+        assert found(client, short_lived, "_profileId", pat) == []
+
+
+def test_deleting_a_profile_stops_its_clock(
+    client: Any, short_lived: str, customerprofiles_backend: Any
+) -> None:
+    with freeze_time(START) as clock:
+        pat = client.create_profile(DomainName=short_lived, FirstName="Pat")["ProfileId"]
+        client.delete_profile(DomainName=short_lived, ProfileId=pat)
+        clock.tick(4 * DAY)
+        assert profile_count(client, short_lived) == 0
+        actions = [
+            r["ActionType"]
+            for r in client.list_profile_history_records(DomainName=short_lived, ProfileId=pat)[
+                "ProfileHistoryRecords"
+            ]
+        ]
+        assert actions == ["DELETED_BY_CUSTOMER", "CREATED"]  # not expired as well
+    assert_consistent(customerprofiles_backend)

@@ -13,7 +13,7 @@ from moto import mock_aws
 from moto.core.config import DefaultConfig
 from moto.core.models import MockAWS
 
-from .models import CustomerProfilesBackend, customerprofiles_backends, dead_letter_objects
+from .models import CustomerProfilesBackend, customerprofiles_backends
 from .moto_internals import default_account_id
 from .registry import register
 from .speedups import share_loaded_botocore_data
@@ -22,6 +22,8 @@ __version__ = "0.1.0"
 __all__ = [
     "CustomerProfilesBackend",
     "dead_letter_objects",
+    "event_stream_records",
+    "event_trigger_invocations",
     "get_backend",
     "run_identity_resolution",
     "mock_customerprofiles",
@@ -58,8 +60,9 @@ def get_backend(
     """The backend serving ``account_id`` (moto's default account, which honours
     ``MOTO_ACCOUNT_ID``, when not given) in ``region``, for seeding and inspecting state.
 
-    Calls on it from several threads at once take its ``lock``, as the service does:
-    ``with backend.lock: backend.create_profile(...)``."""
+    Every public method of the backend holds its (re-entrant) ``lock``, as the service's
+    requests do, so seeding from several threads is safe; hold ``backend.lock`` around
+    several calls to make them one step."""
     return customerprofiles_backends[account_id or default_account_id()][region]
 
 
@@ -69,7 +72,31 @@ def run_identity_resolution(
     """Run an identity resolution job on ``domain_name`` now, as AWS does weekly: matches
     for GetMatches, auto-merging if the domain's Matching configures it. Returns the job as
     GetIdentityResolutionJob describes it."""
-    backend = get_backend(account_id, region)
-    with backend.lock:
-        result: dict[str, Any] = backend.run_identity_resolution(domain_name)
+    result: dict[str, Any] = get_backend(account_id, region).run_identity_resolution(domain_name)
     return result
+
+
+def dead_letter_objects(
+    domain_name: str, account_id: str | None = None, region: str = "us-east-1"
+) -> list[dict[str, Any]]:
+    """The objects ingestion wrote to ``domain_name``'s dead-letter queue, oldest first: each
+    the message body (docs/ingestion.md) with ``DeadLetterQueueUrl`` and ``Sent``, whether
+    or not moto's SQS holds the queue."""
+    return get_backend(account_id, region).dead_letter_objects(domain_name)
+
+
+def event_stream_records(
+    domain_name: str, account_id: str | None = None, region: str = "us-east-1"
+) -> list[dict[str, Any]]:
+    """Every record ``domain_name``'s event stream sent, oldest first, as put on Kinesis
+    (docs/event-streams.md), whether or not moto's Kinesis holds the stream."""
+    return get_backend(account_id, region).event_stream_records(domain_name)
+
+
+def event_trigger_invocations(
+    domain_name: str, account_id: str | None = None, region: str = "us-east-1"
+) -> list[dict[str, Any]]:
+    """Every firing of ``domain_name``'s event triggers, oldest first: the trigger, the
+    object and profile that fired it, when, and the integrations it was sent to
+    (docs/event-streams.md)."""
+    return get_backend(account_id, region).event_trigger_invocations(domain_name)

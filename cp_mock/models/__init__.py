@@ -1,3 +1,3 @@
-from .backend import CustomerProfilesBackend, customerprofiles_backends, dead_letter_objects
+from .backend import CustomerProfilesBackend, customerprofiles_backends
 
-__all__ = ["CustomerProfilesBackend", "customerprofiles_backends", "dead_letter_objects"]
+__all__ = ["CustomerProfilesBackend", "customerprofiles_backends"]

@@ -6,12 +6,14 @@ import functools
 import inspect
 from collections.abc import Callable
 from threading import RLock
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
+from .changes import Subscriber
+from .clock import now
 from .dead_letters import DeadLetterOperations
 from .detect import DetectOperations
 from .domain_object_types import DomainObjectTypeOperations
@@ -57,12 +59,12 @@ def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
 
 @public_methods_hold_the_lock
 class CustomerProfilesBackend(
-    ExpiryOperations,  # first: profiles expire after objects; it extends the history hook
-    ObjectOperations,  # before ProfileOperations: it extends the profile hooks
+    ObjectOperations,
+    ExpiryOperations,
     HistoryOperations,
     MatchingOperations,
     MergeOperations,
-    IntegrationOperations,  # before DomainOperations: it extends delete_domain
+    IntegrationOperations,
     AttributeOperations,
     EventStreamOperations,
     EventTriggerOperations,
@@ -80,12 +82,34 @@ class CustomerProfilesBackend(
     Every public method holds ``lock`` while it runs (``public_methods_hold_the_lock``).
     """
 
+    # Who hears each change (models/changes.py), in this order.
+    CHANGE_SUBSCRIBERS: ClassVar[tuple[Subscriber, ...]] = (
+        # First, while a removed profile is still there to be recorded and streamed.
+        HistoryOperations.record_change,
+        ExpiryOperations.track_expiry,
+        EventStreamOperations.stream_change,
+        EventTriggerOperations.fire_event_triggers,
+        IntegrationOperations.follow_domain_changes,
+        # Then what a removed profile held; the profile itself (with its keys) last.
+        ObjectOperations.drop_removed_profile_objects,
+        ProfileOperations.drop_removed_profile,
+    )
+
     def __init__(self, region_name: str, account_id: str) -> None:
         BaseBackend.__init__(self, region_name, account_id)
         self.domains: dict[str, Domain] = {}
         self.integrations: dict[str, Integration] = {}
         self.tags = TagStore()
         self.lock = RLock()
+
+    def get_domain_state(self, domain_name: str) -> Domain:
+        """The domain, with what has expired by now gone: objects first, then profiles,
+        by one reading of the clock."""
+        domain = super().get_domain_state(domain_name)
+        moment = now()
+        self.expire_objects(domain, moment)
+        self.expire_profiles(domain, moment)
+        return domain
 
 
 def _every_region() -> list[str]:
@@ -105,14 +129,3 @@ def _every_region() -> list[str]:
 customerprofiles_backends = BackendDict(
     CustomerProfilesBackend, "customer-profiles", additional_regions=_every_region()
 )
-
-
-def dead_letter_objects(
-    domain_name: str, account_id: str = "123456789012", region: str = "us-east-1"
-) -> list[dict[str, Any]]:
-    """The objects ingestion wrote to ``domain_name``'s dead-letter queue, oldest first: each
-    the message body (docs/ingestion.md) with ``DeadLetterQueueUrl`` and ``Sent``, whether
-    or not moto's SQS holds the queue."""
-    backend = customerprofiles_backends[account_id][region]
-    with backend.lock:
-        return backend.dead_letter_objects(domain_name)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import BadRequestException
 from .arguments import by_member
 from .base import BackendState
+from .changes import DOMAIN_DELETED, Change
 from .clock import now
 from .expiry import ExpiryQueue
 from .object_store import ObjectStore
@@ -140,6 +141,7 @@ class DomainOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         del self.domains[domain_name]
         self.tags.forget(domain.arn)
+        self.publish(Change(DOMAIN_DELETED, domain))
         return {"Message": f"Domain {domain_name} deleted"}
 
     def list_domains(self) -> dict[str, Any]:

@@ -24,7 +24,16 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..moto_internals import mock_random
-from .base import BackendState
+from .base import BackendState, copy_plain
+from .changes import (
+    ADDED_PROFILE_KEY,
+    CREATED,
+    DELETED_PROFILE_KEY,
+    INGESTED,
+    MERGED,
+    UPDATED,
+    Change,
+)
 from .clock import now
 from .domains import Domain
 from .other_services import kinesis_stream_problem, put_kinesis_record
@@ -190,6 +199,60 @@ class EventStreamOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         return [dict(r) for stream in domain.event_streams.values() for r in stream.records]
 
-    def publish_event(self, domain: Domain, record: dict[str, Any]) -> None:
-        for stream in domain.event_streams.values():
-            stream.deliver(self.account_id, self.region_name, record)
+    def stream_change(self, change: Change) -> None:
+        """Subscriber: the change's records, on the domain's event stream if it has one."""
+        streams = change.domain.event_streams.values()
+        if not streams:
+            return
+        for record in _records_of(change):
+            for stream in streams:
+                stream.deliver(self.account_id, self.region_name, record)
+
+
+def _records_of(change: Change) -> list[dict[str, Any]]:
+    """What the event stream sends for ``change``: CREATED and UPDATED ``_profile`` records
+    for profile changes; for a put object, the object's record, after an UPDATED
+    ``_profile`` one when the put changed the profile (one put "can emit two events");
+    MERGED for the main profile of a merge; nothing for deletions and expiry."""
+    domain, profile_id, action = change.domain, change.profile_id, change.action
+    if action not in _PROFILE_EVENT and action != INGESTED:
+        return []
+
+    def profile_record(event_type: str, **extra: Any) -> dict[str, Any]:
+        profile = copy_plain(domain.profiles[profile_id])
+        return event_record(domain.name, event_type, PROFILE_OBJECT_TYPE, profile_id, profile,
+                            **extra)  # fmt: skip
+
+    if action == MERGED:
+        return [
+            profile_record(
+                "MERGED",
+                MergeId=str(mock_random.uuid4()),
+                DuplicateProfiles=[copy_plain(p) for p in change.merged_profiles],
+            )
+        ]
+    if action != INGESTED:
+        return [profile_record(_PROFILE_EVENT[action])]
+    assert change.object_type_name is not None and change.unique_key is not None
+    stored = domain.objects.get(change.object_type_name, change.unique_key)
+    if stored is None:  # put and at once evicted (MaxProfileObjectCount)
+        return [profile_record("UPDATED")] if change.profile_changed else []
+    records = [profile_record("UPDATED")] if change.profile_changed else []
+    records.append(
+        event_record(
+            domain.name, "CREATED" if change.object_is_new else "UPDATED",
+            change.object_type_name, profile_id, json.loads(stored.body), change.unique_key,
+        )
+    )  # fmt: skip
+    return records
+
+
+# Profile changes and the EventType their _profile record carries. Keys belong to the
+# profile, so adding or removing one updates it (an inference: AWS documents no key event).
+_PROFILE_EVENT = {
+    CREATED: "CREATED",
+    UPDATED: "UPDATED",
+    ADDED_PROFILE_KEY: "UPDATED",
+    DELETED_PROFILE_KEY: "UPDATED",
+    MERGED: "MERGED",
+}

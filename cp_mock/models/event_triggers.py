@@ -14,6 +14,7 @@ semantics, which the API reference leaves to their names.
 from __future__ import annotations
 
 import calendar
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -21,7 +22,8 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .arguments import by_member
-from .base import BackendState
+from .base import BackendState, copy_plain
+from .changes import INGESTED, Change
 from .clock import now
 from .domains import Domain
 from .integrations import Integration
@@ -306,6 +308,10 @@ class EventTriggerOperations(BackendState):
         self.tags.forget(trigger.arn)
         return {"Message": f"Event trigger {event_trigger_name} deleted"}
 
+    def event_trigger_invocations(self, domain_name: str) -> list[dict[str, Any]]:
+        """Every firing of the domain's triggers, oldest first (not an operation)."""
+        return [copy_plain(i) for i in self.get_domain_state(domain_name).event_trigger_invocations]
+
     def integrations_using_trigger(self, domain_name: str, trigger_name: str) -> list[str]:
         """Uris of the domain's integrations whose EventTriggerNames name the trigger."""
         return [
@@ -315,15 +321,19 @@ class EventTriggerOperations(BackendState):
             and trigger_name in (integration.settings.get("EventTriggerNames") or ())
         ]
 
-    def fire_event_triggers(
-        self,
-        domain: Domain,
-        object_type: Any,
-        profile_id: str,
-        unique_key: str,
-        document: Mapping[str, Any],
-    ) -> None:
-        """Test an ingested object against the triggers on its type; record each firing."""
+    def fire_event_triggers(self, change: Change) -> None:
+        """Subscriber: test an ingested object against the triggers on its type, and
+        record each firing."""
+        domain = change.domain
+        if change.action != INGESTED or not domain.event_triggers:
+            return
+        assert change.object_type_name is not None and change.unique_key is not None
+        stored = domain.objects.get(change.object_type_name, change.unique_key)
+        object_type = domain.object_types.get(change.object_type_name)
+        if stored is None or object_type is None:
+            return
+        document = json.loads(stored.body)
+        profile_id, unique_key = change.profile_id, change.unique_key
         for trigger in domain.event_triggers.values():
             if trigger.settings["ObjectTypeName"] != object_type.name:
                 continue

@@ -8,7 +8,7 @@ has not been updated within a specified amount of time, it will expire" and is r
   object type's ExpirationDays after that put, the domain's when the type has none.
 The latest change decides, as the page says ("always respect the ExpirationDays defined on
 the object type"); a later change to the domain's or the type's days applies from the next
-change on. Every change to a profile is recorded in its history, so the history hook is
+change on. Every change to a profile is published on the change feed, and the feed is
 where the clock is renewed.
 
 Expiry is judged by the mock's clock whenever the domain is next used, as object expiry is:
@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .base import BackendState
+from .changes import EXPIRED, INGESTED, Change
 from .clock import timestamp
 
 if TYPE_CHECKING:
@@ -77,40 +78,29 @@ class ExpiryQueue:
 
 
 class ExpiryOperations(BackendState):
-    """Renews profiles on every change and removes the expired ones; comes before the
-    families whose hooks it extends (objects' expiry, history)."""
+    """Renews profiles on every change and removes the expired ones."""
 
-    def expire(self, domain: Domain, moment: datetime) -> None:
-        super().expire(domain, moment)  # objects expire first
+    def expire_profiles(self, domain: Domain, moment: datetime) -> None:
+        """Remove the profiles that have expired by ``moment``, each as a change."""
         if domain.profile_expiry.expires:
             for profile_id in domain.profile_expiry.due(moment.timestamp()):
                 if profile_id in domain.profiles:
-                    self.record_history(domain, profile_id, "EXPIRED")
-                    self.remove_profile(domain, profile_id)
+                    self.publish(Change(EXPIRED, domain, profile_id))
 
-    def record_history(
-        self,
-        domain: Domain,
-        profile_id: str,
-        action_type: str,
-        object_type_name: str | None = None,
-        profile_object_unique_key: str | None = None,
-    ) -> None:
-        super().record_history(
-            domain, profile_id, action_type, object_type_name, profile_object_unique_key
-        )
-        if action_type == "INGESTED":
-            object_type = domain.object_types.get(object_type_name or "")
+    def track_expiry(self, change: Change) -> None:
+        """Subscriber: a change renews the profile's expiry; a removal forgets it."""
+        domain, profile_id = change.domain, change.profile_id
+        if change.removes_profile:
+            domain.profile_expiry.forget(profile_id)
+            return
+        if change.action == INGESTED:
+            object_type = domain.object_types.get(change.object_type_name or "")
             if object_type is None:
                 return
             days = object_type.expiration_days(domain)
-        elif action_type in API_CHANGES:
+        elif change.action in API_CHANGES:
             days = domain.settings["DefaultExpirationDays"]
         else:
             return
         if profile_id in domain.profiles:
             domain.profile_expiry.renew(profile_id, timestamp() + int(days) * DAY_SECONDS)
-
-    def remove_profile(self, domain: Domain, profile_id: str) -> None:
-        super().remove_profile(domain, profile_id)
-        domain.profile_expiry.forget(profile_id)

@@ -1,6 +1,6 @@
 """Profile history (API_ListProfileHistoryRecords, API_GetProfileHistoryRecord).
 
-Every change to a profile is recorded through the ``record_history`` hook, with the
+Every change to a profile is recorded, as a subscriber of the change feed, with the
 profile (or, for an ingested object, the object) as it was at that moment in Content.
 Records outlive the profile, so a deleted or merged-away profile's history stays readable.
 Listings are newest first.
@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from ..exceptions import ResourceNotFoundException
 from .base import BackendState
+from .changes import PROFILE_ACTIONS, Change
 from .clock import now
 from .domains import Domain
 
@@ -78,32 +79,27 @@ class HistoryRecord(NamedTuple):
 
 
 class HistoryOperations(BackendState):
-    def record_history(
-        self,
-        domain: Domain,
-        profile_id: str,
-        action_type: str,
-        object_type_name: str | None = None,
-        profile_object_unique_key: str | None = None,
-    ) -> None:
-        super().record_history(
-            domain, profile_id, action_type, object_type_name, profile_object_unique_key
-        )
+    def record_change(self, change: Change) -> None:
+        """Subscriber: note a change to a profile for ListProfileHistoryRecords, with the
+        profile (or, for an ingested object, the object) as the change left it."""
+        if change.action not in PROFILE_ACTIONS:
+            return
+        domain, profile_id = change.domain, change.profile_id
         stored = None
-        if object_type_name and profile_object_unique_key:
-            stored = domain.objects.get(object_type_name, profile_object_unique_key)
+        if change.object_type_name and change.unique_key:
+            stored = domain.objects.get(change.object_type_name, change.unique_key)
         content = (
             stored.body if stored is not None else snapshot(domain.profiles.get(profile_id, {}))
         )
         record = HistoryRecord(
             number=next(domain.history_ids),
             profile_id=profile_id,
-            action_type=action_type,
-            object_type_name=object_type_name or PROFILE_RECORD_TYPE,
+            action_type=change.action,
+            object_type_name=change.object_type_name or PROFILE_RECORD_TYPE,
             created_at=now(),
             content=content,
             performed_by=f"arn:{self.partition}:iam::{self.account_id}:root",
-            profile_object_unique_key=profile_object_unique_key,
+            profile_object_unique_key=change.unique_key,
         )
         # A profile's records are a chain, newest first: (record, (older, (..., ()))).
         # Recording adds one link however long the history is (a profile with thousands of

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .base import BackendState
+from .changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change
 from .clock import now
 from .domains import Domain
 from .tags import tags_member
@@ -102,8 +103,15 @@ class IntegrationOperations(BackendState):
     def _flow_arn(self, flow_name: str) -> str:
         return f"arn:{self.partition}:appflow:{self.region_name}:{self.account_id}:flow/{flow_name}"
 
-    def object_type_deleted(self, domain: Domain, object_type_name: str) -> None:
-        super().object_type_deleted(domain, object_type_name)
+    def follow_domain_changes(self, change: Change) -> None:
+        """Subscriber: integrations hear of a deleted object type or domain."""
+        if change.action == OBJECT_TYPE_DELETED:
+            assert change.object_type_name is not None
+            self._object_type_deleted(change.domain, change.object_type_name)
+        elif change.action == DOMAIN_DELETED:
+            self._forget_domain_integrations(change.domain.name)
+
+    def _object_type_deleted(self, domain: Domain, object_type_name: str) -> None:
         for integration in self.integrations.values():
             if integration.domain_name != domain.name:
                 continue
@@ -122,11 +130,6 @@ class IntegrationOperations(BackendState):
     def _forget_domain_integrations(self, domain_name: str) -> None:
         for uri in [u for u, i in self.integrations.items() if i.domain_name == domain_name]:
             self.tags.forget(self.integrations.pop(uri).arn)
-
-    def delete_domain(self, domain_name: str) -> dict[str, Any]:
-        result: dict[str, Any] = super().delete_domain(domain_name)  # type: ignore[misc]
-        self._forget_domain_integrations(domain_name)
-        return result
 
     # -- integrations ----------------------------------------------------------------------
     def put_integration(

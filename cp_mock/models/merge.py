@@ -18,6 +18,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException
 from .base import BackendState, copy_plain
+from .changes import DELETED_BY_MERGE, MERGED, Change
 from .domains import Domain
 from .profiles import PROFILE_FIELDS, ProfileOperations
 from .provenance import merged_record
@@ -94,15 +95,16 @@ class MergeOperations(ProfileOperations, BackendState):
         record = merged_record(
             fields, [(p, domain.ingested.get(p["ProfileId"], {})) for p in [main, *others]]
         )
+        merged_away = tuple(copy_plain(other) for other in others)
         main.clear()
         main.update(fields)
         for other in others:
-            self.move_profile_data(domain, other["ProfileId"], main["ProfileId"])
-            self.record_history(domain, other["ProfileId"], "DELETED_BY_MERGE")
-            self.remove_profile(domain, other["ProfileId"])
+            self.publish(
+                Change(DELETED_BY_MERGE, domain, other["ProfileId"], merged_into=main["ProfileId"])
+            )
         if record:
             domain.ingested[main["ProfileId"]] = record
         else:
             domain.ingested.pop(main["ProfileId"], None)
         self.reindex_profile(domain, main)
-        self.record_history(domain, main["ProfileId"], "MERGED")
+        self.publish(Change(MERGED, domain, main["ProfileId"], merged_profiles=merged_away))

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
+from .changes import CREATED, EXPIRED, INGESTED, OBJECT_TYPE_DELETED, Change
 from .clock import now
 from .dead_letters import dead_letter
 from .domains import Domain
@@ -55,12 +56,12 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 
 class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     # -- keeping objects current -------------------------------------------------------
-    def expire(self, domain: Domain, moment: datetime) -> None:
-        super().expire(domain, moment)
+    def expire_objects(self, domain: Domain, moment: datetime) -> None:
+        """Remove the objects that have expired by ``moment``, each as a change."""
         for stored in domain.objects.due(moment):
             self.forget_object(domain, stored)
-            self.record_history(
-                domain, stored.profile_id, "EXPIRED", stored.type_name, stored.unique_key
+            self.publish(
+                Change(EXPIRED, domain, stored.profile_id, stored.type_name, stored.unique_key)
             )
 
     def forget_object(
@@ -70,15 +71,18 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         domain.objects.remove(stored.type_name, stored.unique_key)
         domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys, keeping)
 
-    def remove_profile(self, domain: Domain, profile_id: str) -> None:
-        super().remove_profile(domain, profile_id)
+    def drop_removed_profile_objects(self, change: Change) -> None:
+        """Subscriber, before the profile goes: a removed profile's objects go with it; a
+        merged-away one's move to the profile it was merged into (their keys move with
+        the profile's)."""
+        if not change.removes_profile:
+            return
+        domain, profile_id = change.domain, change.profile_id
         for stored in domain.objects.of_profile(profile_id):
-            self.forget_object(domain, stored)
-
-    def move_profile_data(self, domain: Domain, from_id: str, to_id: str) -> None:
-        super().move_profile_data(domain, from_id, to_id)  # keys, objects' keys included
-        for stored in domain.objects.of_profile(from_id):
-            domain.objects.reassign(stored, to_id)
+            if change.merged_into is not None:
+                domain.objects.reassign(stored, change.merged_into)
+            else:
+                self.forget_object(domain, stored)
 
     # -- ingestion ---------------------------------------------------------------------
     def match_profile(
@@ -152,7 +156,6 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             self.forget_object(domain, previous, keeping)
         if profile_id is None:
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
-            self.record_history(domain, profile_id, "CREATED")
         profile = domain.profiles[profile_id]
         record = domain.ingested.get(profile_id)
         changes = profile_changes(object_type.fields, values)
@@ -167,6 +170,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             note_ingested(record, object_type.name, changes)
             apply_update(profile, changes)
             self.reindex_profile(domain, profile)
+        if created:
+            self.publish(Change(CREATED, domain, profile_id))
         put_at = now()
         stored = StoredObject(
             type_name=object_type.name,
@@ -187,7 +192,12 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             )
         domain.objects.add(stored)
         self._evict_over_limit(domain, object_type, profile_id)
-        self.record_history(domain, profile_id, "INGESTED", object_type.name, unique_key)
+        self.publish(
+            Change(
+                INGESTED, domain, profile_id, object_type.name, unique_key,
+                object_is_new=previous is None, profile_changed=bool(changes) and not created,
+            )
+        )  # fmt: skip
         return unique_key
 
     def _evict_over_limit(self, domain: Domain, object_type: ObjectType, profile_id: str) -> None:
@@ -256,7 +266,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         for stored in domain.objects.of_type(object_type_name):
             self.forget_object(domain, stored)
         self._scrub_fields(domain, object_type_name)
-        self.object_type_deleted(domain, object_type_name)
+        self.publish(Change(OBJECT_TYPE_DELETED, domain, object_type_name=object_type_name))
         self.tags.forget(object_type.arn)
         del domain.object_types[object_type_name]
         return {"Message": f"Object type {object_type_name} deleted"}

@@ -13,6 +13,14 @@ from moto.moto_api._internal import mock_random
 from ..exceptions import ResourceNotFoundException
 from .arguments import by_member
 from .base import BackendState, copy_plain
+from .changes import (
+    ADDED_PROFILE_KEY,
+    CREATED,
+    DELETED_BY_CUSTOMER,
+    DELETED_PROFILE_KEY,
+    UPDATED,
+    Change,
+)
 from .domains import Domain
 from .mapping import declared_content_type
 from .provenance import release
@@ -71,16 +79,19 @@ class ProfileOperations(BackendState):
     def reindex_profile(self, domain: Domain, profile: dict[str, Any]) -> None:
         domain.index.set_standard(profile["ProfileId"], standard_postings(profile))
 
-    def remove_profile(self, domain: Domain, profile_id: str) -> None:
-        super().remove_profile(domain, profile_id)
+    def drop_removed_profile(self, change: Change) -> None:
+        """Subscriber, last: a removed profile goes, with its keys (a merged-away one's
+        keys move to the profile it was merged into)."""
+        if not change.removes_profile:
+            return
+        domain, profile_id = change.domain, change.profile_id
+        if change.merged_into is not None:
+            domain.index.move_profile(profile_id, change.merged_into)
+        else:
+            domain.index.remove_profile(profile_id)
         domain.profiles.pop(profile_id, None)
         domain.profile_rank.pop(profile_id, None)
         domain.ingested.pop(profile_id, None)
-        domain.index.remove_profile(profile_id)
-
-    def move_profile_data(self, domain: Domain, from_id: str, to_id: str) -> None:
-        super().move_profile_data(domain, from_id, to_id)
-        domain.index.move_profile(from_id, to_id)
 
     def new_profile_id(self) -> str:
         # 32 lowercase hex digits, as the model's pattern says; moto's random, so a test
@@ -91,7 +102,7 @@ class ProfileOperations(BackendState):
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile = self.store_new_profile(domain, _profile_fields(fields))
-        self.record_history(domain, profile["ProfileId"], "CREATED")
+        self.publish(Change(CREATED, domain, profile["ProfileId"]))
         return {"ProfileId": profile["ProfileId"]}
 
     def update_profile(self, domain_name: str, profile_id: str, **fields: Any) -> dict[str, Any]:
@@ -102,14 +113,13 @@ class ProfileOperations(BackendState):
         if profile_id in domain.ingested:
             release(domain.ingested[profile_id], changes)  # set through the API: manual now
         self.reindex_profile(domain, profile)
-        self.record_history(domain, profile_id, "UPDATED")
+        self.publish(Change(UPDATED, domain, profile_id))
         return {"ProfileId": profile_id}
 
     def delete_profile(self, domain_name: str, profile_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
-        self.record_history(domain, profile_id, "DELETED_BY_CUSTOMER")
-        self.remove_profile(domain, profile_id)
+        self.publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
         return {"Message": f"Profile {profile_id} deleted"}
 
     def batch_get_profile(self, domain_name: str, profile_ids: list[str]) -> dict[str, Any]:
@@ -136,7 +146,7 @@ class ProfileOperations(BackendState):
         self.profile_state(domain, profile_id)
         content_type = declared_content_type(key_name, domain.object_types.values())
         domain.index.add(profile_id, key_name, values, ADDED_SOURCE, content_type)
-        self.record_history(domain, profile_id, "ADDED_PROFILE_KEY")
+        self.publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
         return {"KeyName": key_name, "Values": values}
 
     def delete_profile_key(
@@ -145,7 +155,7 @@ class ProfileOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
         domain.index.discard(profile_id, key_name, values)
-        self.record_history(domain, profile_id, "DELETED_PROFILE_KEY")
+        self.publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
         return {"Message": f"Key {key_name} removed from profile {profile_id}"}
 
     def search_profiles(

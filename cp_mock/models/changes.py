@@ -1,0 +1,68 @@
+"""The change feed: every write to a domain's profiles publishes one ``Change``, and the
+families that react to it subscribe.
+
+A family that changes a profile says what happened (``BackendState.publish``); it does not
+know who listens. The subscribers are listed, in the order they hear each change, in one
+place: ``CustomerProfilesBackend.CHANGE_SUBSCRIBERS`` (models/backend.py). Delivery is
+synchronous, in the call that made the write and under the backend's lock, so a test sees
+every effect (a history record, a Kinesis record, a trigger's firing, a removed object)
+as soon as the call returns. Nothing depends on the order of the backend's base classes.
+
+A change's ``action`` is the model's ActionType for changes to profiles (the vocabulary
+of ListProfileHistoryRecords), plus two for the containers profiles live in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .domains import Domain
+
+# The model's ActionType: what can happen to a profile.
+CREATED = "CREATED"  # CreateProfile, or ingestion that made the profile
+UPDATED = "UPDATED"  # UpdateProfile
+INGESTED = "INGESTED"  # an object was put on the profile (object_type_name, unique_key)
+ADDED_PROFILE_KEY = "ADDED_PROFILE_KEY"
+DELETED_PROFILE_KEY = "DELETED_PROFILE_KEY"
+MERGED = "MERGED"  # the main profile of a merge (merged_profiles: the others, as they were)
+DELETED_BY_CUSTOMER = "DELETED_BY_CUSTOMER"  # DeleteProfile
+DELETED_BY_MERGE = "DELETED_BY_MERGE"  # merged into ``merged_into``
+EXPIRED = "EXPIRED"  # the profile, or (with object_type_name) one of its objects
+PROFILE_ACTIONS = frozenset(
+    (CREATED, UPDATED, INGESTED, ADDED_PROFILE_KEY, DELETED_PROFILE_KEY, MERGED,
+     DELETED_BY_CUSTOMER, DELETED_BY_MERGE, EXPIRED)
+)  # fmt: skip
+# Changes to what profiles live in.
+OBJECT_TYPE_DELETED = "OBJECT_TYPE_DELETED"  # object_type_name is gone from the domain
+DOMAIN_DELETED = "DOMAIN_DELETED"  # the domain is gone, with everything it held
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    action: str
+    domain: Domain
+    profile_id: str = ""
+    object_type_name: str | None = None
+    unique_key: str | None = None
+    # DELETED_BY_MERGE: the profile that takes this one's keys and objects
+    merged_into: str | None = None
+    # MERGED: the profiles merged into this one, as they were before the merge
+    merged_profiles: tuple[dict[str, Any], ...] = ()
+    # INGESTED: the object's unique key was new (not a new version of a stored object)
+    object_is_new: bool = False
+    # INGESTED: the put changed the profile's fields (it did not create the profile)
+    profile_changed: bool = False
+
+    @property
+    def removes_profile(self) -> bool:
+        """The profile is gone once the subscribers have heard this change."""
+        if self.action == EXPIRED:
+            return self.object_type_name is None
+        return self.action in (DELETED_BY_CUSTOMER, DELETED_BY_MERGE)
+
+
+# A subscriber: a family's method, called with the backend and the change.
+Subscriber = Callable[[Any, Change], None]

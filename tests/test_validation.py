@@ -5,6 +5,7 @@ The shapes and members under test come from the model, not from this file.
 
 from __future__ import annotations
 
+import json
 import re
 import string
 import time
@@ -18,8 +19,10 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from cp_mock import mock_customerprofiles, validation
+from cp_mock import get_backend, mock_customerprofiles, validation
 from cp_mock.protocol import service_model
+from cp_mock.server import ThreadedServer
+from tests.test_server import SIGNED, error_type, http
 
 try:
     from re import _parser as sre_parse  # Python 3.11+
@@ -351,3 +354,157 @@ def test_a_domain_name_with_a_trailing_newline_is_refused(client: Any) -> None:
     assert error["Code"] == "BadRequestException"
     assert "DomainName must match the pattern" in error["Message"]
     assert client.list_domains()["Items"] == []
+
+
+# -- exact JSON types ------------------------------------------------------------------
+# boto3 checks types before it sends; JavaScript, the CLI and raw HTTP callers are not held
+# to them, so a value of the wrong JSON type must be refused, not converted.
+TYPED = "typed"
+AUTO_MERGING = {
+    "Consolidation": {"MatchingAttributesList": [["EmailAddress"]]},
+    "ConflictResolution": {"ConflictResolvingModel": "RECENCY"},
+}
+
+
+def snapshot(backend: Any) -> str:
+    """What a refused request must leave as it was: domains, profiles, index, history."""
+
+    def plain(value: Any) -> Any:
+        return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
+
+    state = {
+        "domains": {
+            name: {
+                "settings": domain.settings, "updated": domain.last_updated_at,
+                "profiles": domain.profiles, "postings": domain.index.postings(),
+                "history": {pid: chain[0].number for pid, chain in domain.history.items()},
+            }
+            for name, domain in backend.domains.items()
+        },
+        "integrations": sorted(backend.integrations),
+    }  # fmt: skip
+    return json.dumps(state, default=plain, sort_keys=True)
+
+
+# (operation, body with PROFILE standing for the profile's id, the refusal's message)
+WRONG_TYPES = [
+    ("CreateDomain", {"DefaultExpirationDays": "5"},
+     "DefaultExpirationDays must be an integer, not a string"),
+    ("CreateDomain", {"DefaultExpirationDays": 5.5},
+     "DefaultExpirationDays must be an integer, not a decimal number"),
+    ("CreateDomain", {"DefaultExpirationDays": True},
+     "DefaultExpirationDays must be an integer, not a boolean"),
+    ("CreateDomain", {"DefaultExpirationDays": 5, "Matching": {"Enabled": "true"}},
+     "Matching.Enabled must be true or false, not a string"),
+    ("CreateDomain", {"DefaultExpirationDays": 5, "Matching": "yes"},
+     "Matching must be an object, not a string"),
+    ("CreateDomain", {"DefaultExpirationDays": 5, "Tags": [["team", "crm"]]},
+     "Tags must be an object, not an array"),
+    ("CreateDomain", {"DefaultExpirationDays": 5, "Tags": {"team": None}},
+     "Tags.team must be a string, not null"),
+    ("CreateDomain", {"DefaultExpirationDays": 5, "Matching": {"Enabled": True, "AutoMerging": {
+        "Enabled": True, "Consolidation": {"MatchingAttributesList": [["EmailAddress"], None]},
+        "ConflictResolution": {"ConflictResolvingModel": "RECENCY"}}}},
+     "Matching.AutoMerging.Consolidation.MatchingAttributesList[1] must be an array, not null"),
+    ("AddProfileKey", {"ProfileId": "PROFILE", "KeyName": "loyalty", "Values": "L9"},
+     "Values must be an array, not a string"),
+    ("AddProfileKey", {"ProfileId": "PROFILE", "KeyName": "loyalty", "Values": ["L9", None]},
+     "Values[1] must be a string, not null"),
+    ("AddProfileKey", {"ProfileId": "PROFILE", "KeyName": "loyalty", "Values": [9]},
+     "Values[0] must be a string, not an integer"),
+    ("UpdateProfile", {"ProfileId": "PROFILE", "Attributes": [["tier", "gold"]]},
+     "Attributes must be an object, not an array"),
+    ("UpdateProfile", {"ProfileId": "PROFILE", "Address": "1 Main St"},
+     "Address must be an object, not a string"),
+    ("UpdateProfile", {"ProfileId": 5, "FirstName": "Bo"},
+     "ProfileId must be a string, not an integer"),
+    ("CreateProfile", {"FirstName": ["Ann"]}, "FirstName must be a string, not an array"),
+    ("ListWorkflows", {"QueryStartDate": True},
+     "QueryStartDate must be a timestamp, not a boolean"),
+    ("GetAutoMergingPreview", {**AUTO_MERGING, "MinAllowedConfidenceScoreForMerging": "0.5"},
+     "MinAllowedConfidenceScoreForMerging must be a number, not a string"),
+    ("GetAutoMergingPreview", {**AUTO_MERGING, "ConflictResolution": {
+        "ConflictResolvingModel": ["RECENCY"]}},
+     "ConflictResolution.ConflictResolvingModel must be a string, not an array"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def typed_server() -> Iterator[ThreadedServer]:
+    with ThreadedServer() as running:
+        yield running
+
+
+def http_call(server: ThreadedServer, operation: str, body: Any) -> tuple[int, str, str]:
+    """``operation`` on the domain TYPED, its body sent as JSON, as a raw HTTP caller would."""
+    model = MODEL.operation_model(operation)
+    path = model.http["requestUri"].replace("{DomainName}", TYPED if operation != "CreateDomain"
+                                            else "fresh")  # fmt: skip
+    status, headers, text = http(
+        server, model.http["method"], path, json.dumps(body).encode(),
+        {"Authorization": SIGNED, "Content-Type": "application/json"},
+    )  # fmt: skip
+    return status, error_type(headers), text
+
+
+@pytest.mark.parametrize(("operation", "body", "message"), WRONG_TYPES)
+def test_a_value_of_the_wrong_json_type_is_refused_and_changes_nothing(
+    typed_server: ThreadedServer, operation: str, body: dict[str, Any], message: str
+) -> None:
+    backend = get_backend()
+    backend.reset()
+    backend.create_domain(TYPED, default_expiration_days=5, matching={"Enabled": True})
+    profile_id = backend.create_profile(TYPED, first_name="Ann")["ProfileId"]
+    body = json.loads(json.dumps(body).replace('"PROFILE"', json.dumps(profile_id)))
+    before = snapshot(backend)
+    status, code, text = http_call(typed_server, operation, body)
+    assert (status, code) == (400, "BadRequestException"), text
+    assert message in json.loads(text)["Message"]
+    assert snapshot(backend) == before
+    backend.reset()
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "message"),
+    [
+        ("create_domain", {"DomainName": "fresh", "DefaultExpirationDays": "5"},
+         "DefaultExpirationDays must be an integer, not a string"),
+        ("create_domain", {"DomainName": "fresh", "DefaultExpirationDays": 5,
+                           "Matching": {"Enabled": "false"}},
+         "Matching.Enabled must be true or false, not a string"),
+        ("create_profile", {"DomainName": TYPED, "Attributes": {"tier": None}},
+         "Attributes.tier must be a string, not null"),
+        ("search_profiles", {"DomainName": TYPED, "KeyName": "_fullName", "Values": [None]},
+         "Values[0] must be a string, not null"),
+    ],
+)  # fmt: skip
+def test_boto3_sending_wrong_types_is_refused(
+    unvalidated_client: Any, operation: str, params: dict[str, Any], message: str
+) -> None:
+    backend = get_backend()
+    backend.reset()
+    unvalidated_client.create_domain(DomainName=TYPED, DefaultExpirationDays=5)
+    before = snapshot(backend)
+    with pytest.raises(ClientError) as excinfo:
+        getattr(unvalidated_client, operation)(**params)
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "BadRequestException" and message in error["Message"], error
+    assert snapshot(backend) == before
+    backend.reset()
+
+
+def test_values_of_the_right_json_type_are_read(typed_server: ThreadedServer) -> None:
+    backend = get_backend()
+    backend.reset()
+    backend.create_domain(TYPED, default_expiration_days=5)
+    for start in (0, 1.5, "2030-01-01T00:00:00Z"):  # epoch seconds, or a date string
+        status, _, text = http_call(typed_server, "ListWorkflows", {"QueryStartDate": start})
+        assert status == 200, text
+    status, _, text = http_call(typed_server, "CreateProfile", {
+        "FirstName": "Ann", "Attributes": {"tier": "gold"}, "Address": {"City": "Oslo"},
+        "PartyType": None,  # null is an absent member
+    })  # fmt: skip
+    assert status == 200, text
+    profile = backend.domains[TYPED].profiles[json.loads(text)["ProfileId"]]
+    assert (profile["Attributes"], profile["Address"]["City"]) == ({"tier": "gold"}, "Oslo")
+    backend.reset()

@@ -132,18 +132,19 @@ def _invalid_token(reason: str) -> BadRequestException:
     return BadRequestException(f"The NextToken is invalid: {reason}")
 
 
-def _check_token(token: Any) -> None:
+def _check_token(token: Any, key_parts: int) -> None:
     """moto's Paginator trusts any token that decodes: one that decodes to a number, to
     null, or to an object without the key it writes fails inside it (AttributeError,
-    KeyError). Only the shape it issues gets through: base64 of a JSON object holding
-    the item's key as a string."""
+    KeyError, IndexError). Only the shape it issues gets through: base64 of a JSON object
+    holding the item's key as a string of ``key_parts`` parts."""
     try:
         decoded = json.loads(base64.b64decode(token, validate=True).decode("utf-8"))
     except (ValueError, TypeError):  # binascii.Error, UnicodeDecodeError and JSON errors
         raise _invalid_token("it is not one this service issued") from None
+    key = decoded.get("uniqueAttributes") if isinstance(decoded, dict) else None
     if (
-        not isinstance(decoded, dict)
-        or not isinstance(decoded.get("uniqueAttributes"), str)
+        not isinstance(key, str)
+        or key.count("|") != key_parts - 1
         or "boto_encoded_keys" in decoded
     ):
         raise _invalid_token("it is not one this service issued")
@@ -163,7 +164,7 @@ def paginate(
         # One page holds it all: what the paginator would answer, without building it.
         return {**result, spec.result_key: items, "NextToken": None}
     if token is not None:
-        _check_token(token)
+        _check_token(token, len(attributes))
     other_params = {k: v for k, v in params.items() if k not in ("NextToken", "MaxResults")}
     try:
         paginator = Paginator(

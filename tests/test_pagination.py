@@ -352,6 +352,14 @@ def forged_tokens(issued: str | None) -> dict[str, str]:
             {k: v for k, v in real.items() if k != field}
         )
     forged["an issued token whose key is a number"] = encoded({**real, "uniqueAttributes": 5})
+    key = str(real.get("uniqueAttributes", "x"))
+    other_keys = [f"{key}|more"]  # more parts than the operation's key has
+    if "|" in key:
+        other_keys.append(key.split("|")[0])  # fewer
+    for other in other_keys:
+        forged[f"an issued token whose key is {other!r}"] = encoded(
+            {**real, "uniqueAttributes": other}
+        )
     return forged
 
 

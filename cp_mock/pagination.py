@@ -4,13 +4,17 @@ Which operations page, and over which output list, is read from the botocore mod
 an operation pages when its input has ``MaxResults`` and ``NextToken`` and its output has
 ``NextToken`` and a list member. The backend returns the whole (ordered) list; this module
 cuts the page. Tokens are moto's: an opaque, checksummed pointer to the next item, so a
-token only works with the request parameters it was issued for.
+token only works with the request parameters it was issued for. What the pointer names is
+the item's unique key, which each paged operation declares here (``UNIQUE_KEYS``), as a
+moto ``PAGINATION_MODEL`` declares its ``unique_attribute``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -26,20 +30,34 @@ DOCUMENTED_DEFAULT_PAGE_SIZE = {
     "SearchProfiles": 20,  # API_SearchProfiles: "The default is 20"
 }
 
-# Members that identify an item, most specific first; a token points at one of these.
-_IDENTITY_MEMBERS = (
-    "ProfileId",
-    "ProfileObjectUniqueKey",
-    "ObjectTypeName",
-    "TemplateId",
-    "WorkflowId",
-    "JobId",
-    "MatchId",
-    "Uri",
-    "DomainName",
-    "Name",
-    "Id",
-)
+UniqueKey = tuple[str, ...]
+
+# The item is its own key: for lists of plain strings (profile ids, match ids).
+ITSELF: UniqueKey = ()
+
+# What tells one item of each paged operation's list from the others in one listing: the
+# members of the item that together are unique (a dotted name reaches into a nested
+# structure), or ITSELF. An operation the backend implements that pages without an entry
+# here is refused, not paged by a guess.
+UNIQUE_KEYS: dict[str, UniqueKey] = {
+    "GetMatches": ("MatchId",),
+    "GetSimilarProfiles": ITSELF,
+    "GetWorkflowSteps": ("AppflowIntegration.FlowName", "AppflowIntegration.CreatedAt"),
+    "ListAccountIntegrations": ("DomainName", "Uri"),
+    "ListDomainObjectTypes": ("ObjectTypeName",),
+    "ListDomains": ("DomainName",),
+    "ListIdentityResolutionJobs": ("JobId",),
+    "ListIntegrations": ("Uri",),
+    "ListObjectTypeAttributeValues": ("Value",),
+    "ListObjectTypeAttributes": ("AttributeName",),
+    "ListProfileHistoryRecords": ("Id",),
+    "ListProfileObjectTypeTemplates": ("TemplateId",),
+    "ListProfileObjectTypes": ("ObjectTypeName",),
+    "ListProfileObjects": ("ObjectTypeName", "ProfileObjectUniqueKey"),
+    "ListRuleBasedMatches": ITSELF,
+    "ListWorkflows": ("WorkflowId",),
+    "SearchProfiles": ("ProfileId",),
+}
 
 
 @dataclass(frozen=True)
@@ -64,21 +82,72 @@ def page_spec(operation_model: OperationModel) -> PageSpec | None:
     return PageSpec(result_key=lists[0], default_size=default)
 
 
-def _identity(item: Any) -> str:
-    if isinstance(item, Mapping):
-        for member in _IDENTITY_MEMBERS:
-            if item.get(member) is not None:
-                return str(item[member])
-        return json.dumps(item, sort_keys=True, default=str)
-    for member in _IDENTITY_MEMBERS:
-        value = getattr(item, _snake(member), None)
-        if value is not None:
-            return str(value)
-    return str(item)
+# -- keys ------------------------------------------------------------------------------
+_LONGEST_PLAIN_PART = 64
 
 
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+def _token_part(value: Any) -> str:
+    """One part of an item's key as it goes into a token. moto joins the parts with "|" and
+    NextToken has at most 1,024 characters: a part that holds "|" or is long goes in as a
+    digest ("#" marks one, so no plain part can pass for a digest)."""
+    text = str(value)
+    if len(text) <= _LONGEST_PLAIN_PART and "|" not in text and not text.startswith("#"):
+        return text
+    return "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+Keyed = Callable[[Any], dict[str, Any]]
+
+
+def _member(item: Any, dotted: str) -> Any:
+    for name in dotted.split("."):
+        item = item[name]
+    return item
+
+
+@cache
+def _keyed(operation_name: str) -> tuple[list[str], Keyed]:
+    """The attribute names moto's Paginator compares, and a function that wraps an item
+    with them."""
+    key = UNIQUE_KEYS.get(operation_name)
+    if key is None:
+        raise NotImplementedError(
+            f"{operation_name} pages its results but declares no unique key: "
+            "add it to UNIQUE_KEYS in cp_mock/pagination.py"
+        )
+    if key == ITSELF:
+        return ["key0"], lambda item: {"key0": _token_part(item), "item": item}
+    parts = [(f"key{index}", dotted) for index, dotted in enumerate(key)]
+
+    def keyed(item: Any) -> dict[str, Any]:
+        wrapped = {name: _token_part(_member(item, dotted)) for name, dotted in parts}
+        wrapped["item"] = item
+        return wrapped
+
+    return [name for name, _ in parts], keyed
+
+
+# -- tokens ----------------------------------------------------------------------------
+def _invalid_token(reason: str) -> BadRequestException:
+    return BadRequestException(f"The NextToken is invalid: {reason}")
+
+
+def _check_token(token: Any, key_parts: int) -> None:
+    """moto's Paginator trusts any token that decodes: one that decodes to a number, to
+    null, or to an object without the key it writes fails inside it (AttributeError,
+    KeyError, IndexError). Only the shape it issues gets through: base64 of a JSON object
+    holding the item's key as a string of ``key_parts`` parts."""
+    try:
+        decoded = json.loads(base64.b64decode(token, validate=True).decode("utf-8"))
+    except (ValueError, TypeError):  # binascii.Error, UnicodeDecodeError and JSON errors
+        raise _invalid_token("it is not one this service issued") from None
+    key = decoded.get("uniqueAttributes") if isinstance(decoded, dict) else None
+    if (
+        not isinstance(key, str)
+        or key.count("|") != key_parts - 1
+        or "boto_encoded_keys" in decoded
+    ):
+        raise _invalid_token("it is not one this service issued")
 
 
 def paginate(
@@ -88,25 +157,26 @@ def paginate(
     spec = page_spec(operation_model)
     if spec is None:
         return result
+    attributes, keyed = _keyed(operation_model.name)
     items = list(result.get(spec.result_key) or [])
-    if params.get("NextToken") is None and len(items) <= (
-        params.get("MaxResults") or spec.default_size
-    ):
+    token = params.get("NextToken")
+    if token is None and len(items) <= (params.get("MaxResults") or spec.default_size):
         # One page holds it all: what the paginator would answer, without building it.
         return {**result, spec.result_key: items, "NextToken": None}
-    keyed = [{"key": _identity(item), "item": item} for item in items]
+    if token is not None:
+        _check_token(token, len(attributes))
     other_params = {k: v for k, v in params.items() if k not in ("NextToken", "MaxResults")}
     try:
         paginator = Paginator(
             max_results=params.get("MaxResults"),
             max_results_default=spec.default_size,
-            starting_token=params.get("NextToken"),
-            unique_attribute="key",
+            starting_token=token,
+            unique_attribute=attributes,
             param_values_to_check=other_params,
         )
-        page, next_token = paginator.paginate(keyed)
+        page, next_token = paginator.paginate([keyed(item) for item in items])
     except InvalidToken as error:
-        raise BadRequestException(f"Invalid NextToken: {error.message}") from error
+        raise _invalid_token(error.message) from error
     paged = dict(result)
     paged[spec.result_key] = [entry["item"] for entry in page]
     paged["NextToken"] = next_token

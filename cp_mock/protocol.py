@@ -12,6 +12,9 @@ method and path name, the request's members, and the response's status and body.
   conversions (its parser's methods, its timestamp serializer), resolved once per shape.
   An operation whose shapes use a binding they do not cover (headers, a payload) goes
   through moto's parser or serializer whole, so the choice never changes a message.
+- A request body is read strictly: each value must have the JSON type its shape says
+  (``WrongType`` names the member otherwise). moto's conversions would turn a string
+  into a list of its characters, pairs into a map, ``"5"`` or ``true`` into a number.
 - Errors: moto's serializer, from the model's error shapes.
 """
 
@@ -156,13 +159,138 @@ def _map(entry: Convert | None) -> Convert:
     return lambda values: {k: None if v is None else entry(v) for k, v in values.items()}
 
 
+# -- reading a body strictly -----------------------------------------------------------
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+class WrongType(ValueError):
+    """A body value whose JSON type is not its shape's. The path to it is collected as
+    the error leaves each container, so nothing is spent on paths while values are right."""
+
+    def __init__(self, expected: str, value: Any) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.found = _json_kind(value)
+        self.path: list[str] = []  # innermost first: ".Values", "[0]", ".key"
+
+    def __str__(self) -> str:
+        where = "".join(reversed(self.path)).lstrip(".") or "The request body"
+        return f"{where} must be {self.expected}, not {self.found}"
+
+
+_LONGEST_SHOWN_KEY = 64
+
+
+class _CheckedStructure(_Structure):
+    def __call__(self, value: Mapping[str, Any]) -> dict[str, Any]:
+        if type(value) is not dict:
+            raise WrongType("an object", value)
+        converted = {}
+        members = self.members
+        name = ""
+        try:
+            for key, item in value.items():
+                spec = members.get(key)
+                if spec is None or item is None:
+                    continue  # not a member of the shape, or absent: neither is passed on
+                name, convert = spec
+                converted[name] = item if convert is None else convert(item)
+        except WrongType as error:
+            error.path.append(f".{name}")
+            raise
+        return converted
+
+
+def _checked_list(item: Convert | None) -> Convert:
+    def read(values: Any) -> list[Any]:
+        if type(values) is not list:
+            raise WrongType("an array", values)
+        converted = []
+        for index, value in enumerate(values):
+            try:
+                if item is not None:
+                    converted.append(item(value))  # which refuses null as a wrong type
+                elif value is None:
+                    raise WrongType("a JSON value", value)
+                else:
+                    converted.append(value)
+            except WrongType as error:
+                error.path.append(f"[{index}]")
+                raise
+        return converted
+
+    return read
+
+
+def _checked_map(entry: Convert | None) -> Convert:
+    def read(values: Any) -> dict[str, Any]:
+        if type(values) is not dict:
+            raise WrongType("an object", values)
+        converted = {}
+        key = ""
+        try:
+            for key, value in values.items():
+                if entry is not None:
+                    converted[key] = entry(value)  # which refuses null as a wrong type
+                elif value is None:
+                    raise WrongType("a JSON value", value)
+                else:
+                    converted[key] = value
+        except WrongType as error:
+            shown = key if len(key) <= _LONGEST_SHOWN_KEY else f"{key[:_LONGEST_SHOWN_KEY]}..."
+            error.path.append(f".{shown}")
+            raise
+        return converted
+
+    return read
+
+
+def _a_string(value: Any) -> str:
+    if type(value) is str:
+        return value
+    raise WrongType("a string", value)
+
+
+# What a body value of each scalar type may be, as JSON decodes it (exact types: a bool
+# is not an integer), and how the error names it.
+_JSON_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "integer": ((int,), "an integer"),
+    "long": ((int,), "an integer"),
+    "short": ((int,), "an integer"),
+    "byte": ((int,), "an integer"),
+    "double": ((int, float), "a number"),
+    "float": ((int, float), "a number"),
+    "boolean": ((bool,), "true or false"),
+    # epoch seconds, or the string a timestampFormat asks for
+    "timestamp": ((int, float, str), "a timestamp"),
+    "blob": ((str,), "base64-encoded data"),
+}
+# botocore sends these floating-point values as strings
+_FLOAT_WORDS = frozenset({"Infinity", "-Infinity", "NaN"})
+
+
 class _Compiler:
     """Compiles converters for one direction; ``scalar`` says how a scalar shape's value
-    is converted (None: as it is)."""
+    is converted (None: as it is). ``strict`` containers refuse a value of another JSON
+    type (a request body's; a scalar's type is ``scalar``'s to check)."""
 
-    def __init__(self, scalar: Callable[[Shape], Convert | None], reading_wire: bool) -> None:
+    def __init__(
+        self, scalar: Callable[[Shape], Convert | None], reading_wire: bool, strict: bool = False
+    ) -> None:
         self.scalar = scalar
         self.reading_wire = reading_wire
+        self.strict = strict
         self.structures: dict[str, _Structure] = {}
 
     def body_members(self, shape: StructureShape) -> _Structure:
@@ -174,7 +302,10 @@ class _Compiler:
             wire = member.serialization.get("name", name)
             read, written = (wire, name) if self.reading_wire else (name, wire)
             members[read] = (written, self.convert(member))
-        return _Structure(members)
+        return self._structure(members)
+
+    def _structure(self, members: dict[str, tuple[str, Convert | None]]) -> _Structure:
+        return _CheckedStructure(members) if self.strict else _Structure(members)
 
     def convert(self, shape: Shape) -> Convert | None:
         kind = shape.type_name
@@ -185,13 +316,13 @@ class _Compiler:
             if shape.name not in self.structures:  # shapes may refer to themselves
                 if any("location" in m.serialization for m in shape.members.values()):
                     raise Unsupported(f"{shape.name} nests members bound to the HTTP message")
-                self.structures[shape.name] = _Structure({})
+                self.structures[shape.name] = self._structure({})
                 self.structures[shape.name].members.update(self.body_members(shape).members)
             return self.structures[shape.name]
         if kind == "list":
-            return _list(self.convert(shape.member))
+            return (_checked_list if self.strict else _list)(self.convert(shape.member))
         if kind == "map":
-            return _map(self.convert(shape.value))
+            return (_checked_map if self.strict else _map)(self.convert(shape.value))
         return self.scalar(shape)
 
 
@@ -214,6 +345,42 @@ def _reading(parser: RestJSONParser) -> Callable[[Shape], Convert | None]:
         return lambda value: handler(shape, value)
 
     return scalar
+
+
+def _reading_body(parser: RestJSONParser) -> Callable[[Shape], Convert | None]:
+    """moto's parser's conversion of a scalar shape, for a value that has the JSON type
+    the shape says (and only for such a value)."""
+    convert = _reading(parser)
+
+    def scalar(shape: Shape) -> Convert | None:
+        kind = shape.type_name
+        if kind == "string":
+            handler = convert(shape)
+            return _a_string if handler is None else _checked(handler, (str,), "a string")
+        if kind not in _JSON_TYPES:
+            return convert(shape)
+        types, expected = _JSON_TYPES[kind]
+        words = _FLOAT_WORDS if kind in ("double", "float") else frozenset()
+        return _checked(convert(shape), types, expected, words)
+
+    return scalar
+
+
+def _checked(
+    handler: Convert | None, types: tuple[type, ...], expected: str,
+    words: frozenset[str] = frozenset(),
+) -> Convert:  # fmt: skip
+    def read(value: Any) -> Any:
+        if type(value) not in types and not (type(value) is str and value in words):
+            raise WrongType(expected, value)
+        if handler is None:
+            return value
+        try:
+            return handler(value)
+        except (ValueError, TypeError, OverflowError) as error:  # a date or base64 unread
+            raise WrongType(expected, value) from error
+
+    return read
 
 
 class _Located(NamedTuple):
@@ -280,7 +447,7 @@ def _request_reader(operation: OperationModel) -> RequestReader | None:
             wire = member.serialization.get("name", name)
             convert = compiler.convert(member)
             located[location].append(_Located(name, wire, member.type_name, convert))
-        body = compiler.body_members(shape)
+        body = _Compiler(_reading_body(parser), reading_wire=True, strict=True).body_members(shape)
     except Unsupported:
         return None
     return RequestReader(

@@ -46,6 +46,8 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "ListAccountIntegrations": ("DomainName", "Uri"),
     "ListDomainObjectTypes": ("ObjectTypeName",),
     "ListDomains": ("DomainName",),
+    "ListEventStreams": ("EventStreamName",),
+    "ListEventTriggers": ("EventTriggerName",),
     "ListIdentityResolutionJobs": ("JobId",),
     "ListIntegrations": ("Uri",),
     "ListObjectTypeAttributeValues": ("Value",),

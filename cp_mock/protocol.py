@@ -459,8 +459,8 @@ class MalformedBody(ValueError):
     """A request body that is neither empty nor a JSON object."""
 
 
-_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number",
-               bool: "a boolean", type(None): "null"}  # fmt: skip
+_TOP_LEVEL_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",
+                    bool: "a boolean", type(None): "null"}  # fmt: skip
 
 
 def json_body(body: bytes | str) -> dict[str, Any]:
@@ -481,7 +481,9 @@ def json_body(body: bytes | str) -> dict[str, Any]:
     except ValueError as error:
         raise MalformedBody(f"the body is not JSON: {error}") from None
     if not isinstance(document, dict):
-        raise MalformedBody(f"the body must be a JSON object, not {_JSON_TYPES[type(document)]}")
+        raise MalformedBody(
+            f"the body must be a JSON object, not {_TOP_LEVEL_KINDS[type(document)]}"
+        )
     return document
 
 

@@ -186,6 +186,42 @@ def _domain_object_types(client: Any) -> Seeded:
     return Seeded({"DomainName": DOMAIN})
 
 
+@recipe("ListEventStreams")
+def _event_streams(client: Any) -> Seeded:
+    # "The Customer Profiles Domain: ... is already associated with an active EventStream"
+    make_domain(client)
+    client.create_event_stream(
+        DomainName=DOMAIN, EventStreamName="changes",
+        Uri="arn:aws:kinesis:us-east-1:123456789012:stream/changes",
+    )  # fmt: skip
+    return Seeded({"DomainName": DOMAIN}, least=1)
+
+
+@recipe("ListEventTriggers")
+def _event_triggers(client: Any) -> Seeded:
+    make_domain(client)
+    client.put_profile_object_type(DomainName=DOMAIN, ObjectTypeName="Calls",
+                                   Description="d", TemplateId="CTR")  # fmt: skip
+    condition = {
+        "LogicalOperator": "ANY",
+        "EventTriggerDimensions": [
+            {
+                "ObjectAttributes": [
+                    {"FieldName": "channel", "ComparisonOperator": "INCLUSIVE", "Values": ["VOICE"]}
+                ]
+            }
+        ],
+    }
+    for name in ("trigger-a", "trigger-b", "trigger-c"):
+        client.create_event_trigger(
+            DomainName=DOMAIN,
+            EventTriggerName=name,
+            ObjectTypeName="Calls",
+            EventTriggerConditions=[condition],
+        )
+    return Seeded({"DomainName": DOMAIN})
+
+
 @recipe("ListProfileObjectTypeTemplates")
 def _templates(client: Any) -> Seeded:
     return Seeded({})

@@ -10,11 +10,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 from moto import mock_aws
-from moto.core.config import DefaultConfig
-from moto.core.models import MockAWS
 
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import default_account_id
+from .moto_internals import DefaultConfig, MockAWS, default_account_id
 from .registry import register
 from .speedups import share_loaded_botocore_data
 

@@ -4,7 +4,10 @@ moto's services build on ``BaseBackend``, ``BackendDict``, ``BaseResponse``,
 ``ServiceException`` and ``mock_aws``; cp_mock also reaches into moto's registries, its
 request stubber, its parser and serializer, its random source and its server. Those are
 moto's internals, free to change in any release, so they are imported here and nowhere
-else: after a moto upgrade, this is the one file to read.
+else: after a moto upgrade, this is the one file to read (with one exception: moto's
+server, which needs flask from the server extra, is imported by ``cp_mock.server``).
+Other services' backends (Kinesis, SQS) are reached from ``models/other_services.py``,
+as moto's own services reach each other.
 
 This module imports nothing of cp_mock's, so every layer may use it.
 """
@@ -17,16 +20,31 @@ import moto
 import moto.backend_index as backend_index
 from moto import settings
 from moto.core.base_backend import BackendDict
-from moto.core.config import default_user_config
+from moto.core.config import DefaultConfig, default_user_config
 from moto.core.custom_responses_mock import reset_responses_mock
 from moto.core.exceptions import InvalidToken
 from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS, botocore_stubber, responses_mock
+from moto.core.parse import RestJSONParser
+from moto.core.responses import ActionContext, ActionResult
+from moto.core.serialize import RestJSONSerializer, TimestampSerializer
+from moto.core.utils import convert_to_flask_response, get_service_model
+from moto.iam.models import get_account_id_from, mark_account_as_visited
 from moto.moto_api import recorder
 from moto.moto_api._internal import mock_random
 from moto.utilities.paginator import Paginator
 
 __all__ = [
+    "ActionContext",
+    "ActionResult",
+    "RestJSONParser",
+    "RestJSONSerializer",
+    "TimestampSerializer",
+    "convert_to_flask_response",
+    "get_account_id_from",
+    "get_service_model",
+    "mark_account_as_visited",
     "DEFAULT_ACCOUNT_ID",
+    "DefaultConfig",
     "BackendDict",
     "InvalidToken",
     "MockAWS",

@@ -20,10 +20,9 @@ from functools import cache
 from typing import Any
 
 from botocore.model import OperationModel
-from moto.core.exceptions import InvalidToken
-from moto.utilities.paginator import Paginator
 
 from .exceptions import BadRequestException
+from .moto_internals import InvalidToken, Paginator
 
 # Page sizes the API reference documents where it differs from the model's maximum.
 DOCUMENTED_DEFAULT_PAGE_SIZE = {

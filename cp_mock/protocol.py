@@ -32,16 +32,20 @@ from urllib.parse import parse_qsl, unquote
 
 from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import is_json_value_header
-from moto import settings
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import ServiceException
-from moto.core.parse import RestJSONParser
-from moto.core.responses import ActionContext, ActionResult
-from moto.core.serialize import RestJSONSerializer, TimestampSerializer
-from moto.core.utils import get_service_model
 from werkzeug.datastructures import MultiDict
 
 from .exceptions import BadRequestException
+from .moto_internals import (
+    ActionContext,
+    ActionResult,
+    RestJSONParser,
+    RestJSONSerializer,
+    TimestampSerializer,
+    get_service_model,
+    settings,
+)
 
 SERVICE_NAME = "customer-profiles"
 CONTENT_TYPE = "application/json"

@@ -29,19 +29,22 @@ from typing import Any, NamedTuple
 from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import OperationModel
-from moto import settings
 from moto.core.common_types import TYPE_RESPONSE
-from moto.core.config import default_user_config
 from moto.core.exceptions import ServiceException
-from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import BaseResponse
-from moto.iam.models import get_account_id_from, mark_account_as_visited
-from moto.moto_api import recorder
-from moto.moto_api._internal import mock_random
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import AccessDeniedException, BadRequestException
 from .models import CustomerProfilesBackend, customerprofiles_backends
+from .moto_internals import (
+    DEFAULT_ACCOUNT_ID,
+    default_user_config,
+    get_account_id_from,
+    mark_account_as_visited,
+    mock_random,
+    recorder,
+    settings,
+)
 from .pagination import paginate
 from .protocol import (
     SERVICE_NAME,

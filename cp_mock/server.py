@@ -23,13 +23,13 @@ from typing import Any
 
 from botocore.model import ServiceModel
 from moto.core.common_types import TYPE_RESPONSE
-from moto.core.utils import convert_to_flask_response, get_service_model
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 import cp_mock  # noqa: F401 - importing registers the service with moto
 
 from .exceptions import BadRequestException, InternalServerException
+from .moto_internals import convert_to_flask_response, get_service_model
 from .protocol import render_service_error
 from .registry import SERVICE
 from .responses import CustomerProfilesResponse, new_request_id
@@ -40,6 +40,9 @@ try:
         # moto warns that moto[server] is needed; what this module needs is our extra
         warnings.simplefilter("ignore")
         from flask import Flask, Response
+
+        # moto's server is the one part of moto's insides imported outside
+        # moto_internals: it needs flask, which only the server extra installs
         from moto.moto_server.werkzeug_app import (
             DEFAULT_SERVICE_REGION,
             DomainDispatcherApplication,

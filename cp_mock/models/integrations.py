@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..moto_internals import mock_random
 from .base import BackendState
 from .changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change
 from .clock import now
@@ -222,7 +223,6 @@ class IntegrationOperations(BackendState):
         if not appflow:
             raise BadRequestException("IntegrationConfig: AppflowIntegration is required")
         self._check_object_types(domain, [object_type_name])
-        from moto.moto_api._internal import mock_random
 
         uri = self._flow_arn(appflow["FlowDefinition"]["FlowName"])
         workflow = Workflow(

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..moto_internals import mock_random
 from .clock import now
 from .domains import Domain
 from .matcher import find_matches, rule_groups, rule_values
@@ -147,7 +148,6 @@ class MatchingOperations(MergeOperations):
         self, domain: Domain, started: datetime, scheduled: bool = False
     ) -> IdentityResolutionJob:
         matching = self._matching(domain)
-        from moto.moto_api._internal import mock_random
 
         matches = find_matches(domain.profiles)
         auto_merging = matching.get("AutoMerging") or None

@@ -12,6 +12,8 @@ import base64
 import re
 from urllib.parse import urlparse
 
+from ..moto_internals import mock_random
+
 
 def kinesis_stream_problem(account_id: str, region: str, stream_arn: str) -> str | None:
     """Why records cannot go to the Kinesis stream ``stream_arn``; None when they can."""
@@ -59,7 +61,6 @@ def send_sqs_message(
     (a URL of no queue of this account and region, or SendMessage refusing the message).
     A FIFO queue gets ``group_id`` as MessageGroupId and a fresh deduplication id."""
     from moto.core.exceptions import ServiceException
-    from moto.moto_api._internal import mock_random
     from moto.sqs.models import sqs_backends
 
     parsed = urlparse(queue_url)

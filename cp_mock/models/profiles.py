@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.moto_api._internal import mock_random
-
 from ..exceptions import ResourceNotFoundException
+from ..moto_internals import mock_random
 from .arguments import by_member
 from .base import BackendState, copy_plain
 from .changes import (

@@ -17,6 +17,7 @@ Requests reach ``serve`` through one of two doors:
 
 from __future__ import annotations
 
+import gzip
 import inspect
 import os
 import re
@@ -293,16 +294,25 @@ class CustomerProfilesResponse(BaseResponse):
         super().__init__(service_name=SERVICE_NAME)
 
     def setup_class(
-        self, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
+        self,
+        request: Any,
+        full_url: str | None = None,
+        headers: Any = None,
+        use_raw_body: bool | None = None,
     ) -> None:
         # The body as sent, in bytes, for serve() to decode (and refuse if it is not a JSON
         # object): moto would decode it as UTF-8 here (an error for any other bytes) and,
         # in server mode, werkzeug would hand a form-encoded body to its form parser and
-        # leave none, unless the body is read and kept first.
+        # leave none, unless the body is read and kept first. A gzip body is unpacked here,
+        # the same way whichever moto release decompresses (or not) on its own; one that
+        # is not gzip raises, for the server to answer 400.
         get_data = getattr(request, "get_data", None)
         if get_data is not None:
             get_data()
+        self.allow_request_decompression = False
         super().setup_class(request, full_url, headers, use_raw_body=True)
+        if self.headers.get("Content-Encoding", "") == "gzip":
+            self.body = gzip.decompress(self.body)
 
     def get_access_key(self) -> str:
         return _access_key(self.headers.get("Authorization", ""))

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..moto_internals import mock_random
-from .base import BackendState, copy_plain
+from .base import BackendState
 from .changes import (
     ADDED_PROFILE_KEY,
     CREATED,
@@ -49,7 +49,9 @@ class EventStream:
     arn: str
     uri: str
     created_at: datetime = field(default_factory=now)
-    records: list[dict[str, Any]] = field(default_factory=list)
+    # every record sent, oldest first, as the JSON put on Kinesis: written once, and a
+    # string holds nothing the profile's later changes could reach
+    records: list[str] = field(default_factory=list)
     unhealthy_since: datetime | None = None
     message: str | None = None
 
@@ -65,13 +67,10 @@ class EventStream:
                 details["Message"] = self.message
         return details
 
-    def deliver(self, account_id: str, region: str, record: dict[str, Any]) -> None:
+    def deliver(self, account_id: str, region: str, profile_id: str, record: str) -> None:
         """Keep ``record`` and put it on the Kinesis stream, partitioned by profile."""
         self.records.append(record)
-        problem = put_kinesis_record(
-            account_id, region, self.uri, record["AssociatedProfileId"], json.dumps(record)
-        )
-        self.note_health(problem)
+        self.note_health(put_kinesis_record(account_id, region, self.uri, profile_id, record))
 
     def note_health(self, problem: str | None) -> None:
         if problem is None:
@@ -197,7 +196,7 @@ class EventStreamOperations(BackendState):
     def event_stream_records(self, domain_name: str) -> list[dict[str, Any]]:
         """Every record the domain's event stream sent, oldest first (not an operation)."""
         domain = self.get_domain_state(domain_name)
-        return [dict(r) for stream in domain.event_streams.values() for r in stream.records]
+        return [json.loads(r) for stream in domain.event_streams.values() for r in stream.records]
 
     def stream_change(self, change: Change) -> None:
         """Subscriber: the change's records, on the domain's event stream if it has one."""
@@ -205,8 +204,9 @@ class EventStreamOperations(BackendState):
         if not streams:
             return
         for record in _records_of(change):
+            text = json.dumps(record)  # now, while the profile it holds is as the change left it
             for stream in streams:
-                stream.deliver(self.account_id, self.region_name, record)
+                stream.deliver(self.account_id, self.region_name, change.profile_id, text)
 
 
 def _records_of(change: Change) -> list[dict[str, Any]]:
@@ -219,7 +219,7 @@ def _records_of(change: Change) -> list[dict[str, Any]]:
         return []
 
     def profile_record(event_type: str, **extra: Any) -> dict[str, Any]:
-        profile = copy_plain(domain.profiles[profile_id])
+        profile = domain.profiles[profile_id]  # written out at once, so not copied
         return event_record(domain.name, event_type, PROFILE_OBJECT_TYPE, profile_id, profile,
                             **extra)  # fmt: skip
 
@@ -228,7 +228,7 @@ def _records_of(change: Change) -> list[dict[str, Any]]:
             profile_record(
                 "MERGED",
                 MergeId=str(mock_random.uuid4()),
-                DuplicateProfiles=[copy_plain(p) for p in change.merged_profiles],
+                DuplicateProfiles=list(change.merged_profiles),
             )
         ]
     if action != INGESTED:

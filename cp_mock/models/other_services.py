@@ -15,6 +15,10 @@ from urllib.parse import urlparse
 from ..moto_internals import mock_random
 
 
+def _missing_stream(stream_arn: str) -> str:
+    return f"Kinesis data stream {stream_arn} does not exist"
+
+
 def kinesis_stream_problem(account_id: str, region: str, stream_arn: str) -> str | None:
     """Why records cannot go to the Kinesis stream ``stream_arn``; None when they can."""
     from moto.kinesis.exceptions import StreamNotFoundError
@@ -25,7 +29,7 @@ def kinesis_stream_problem(account_id: str, region: str, stream_arn: str) -> str
             stream_arn=stream_arn, stream_name=None
         )
     except StreamNotFoundError:
-        return f"Kinesis data stream {stream_arn} does not exist"
+        return _missing_stream(stream_arn)
     return None
 
 
@@ -33,20 +37,20 @@ def put_kinesis_record(
     account_id: str, region: str, stream_arn: str, partition_key: str, data: str
 ) -> str | None:
     """Put ``data`` on the stream; None when it was put, else why it was not."""
-    problem = kinesis_stream_problem(account_id, region, stream_arn)
-    if problem is not None:
-        return problem
+    from moto.kinesis.exceptions import StreamNotFoundError
     from moto.kinesis.models import kinesis_backends
 
-    # moto's Kinesis keeps Data as the API carries it: base64
-    encoded = base64.b64encode(data.encode()).decode()
-    kinesis_backends[account_id][region].put_record(
-        stream_arn=stream_arn,
-        stream_name=None,  # type: ignore[arg-type]
-        partition_key=partition_key,
-        explicit_hash_key=None,  # type: ignore[arg-type]
-        data=encoded,
-    )
+    try:
+        kinesis_backends[account_id][region].put_record(
+            stream_arn=stream_arn,
+            stream_name=None,  # type: ignore[arg-type]
+            partition_key=partition_key,
+            explicit_hash_key=None,  # type: ignore[arg-type]
+            # moto's Kinesis keeps Data as the API carries it: base64
+            data=base64.b64encode(data.encode()).decode(),
+        )
+    except StreamNotFoundError:
+        return _missing_stream(stream_arn)
     return None
 
 

@@ -1,0 +1,105 @@
+"""Benchmark 5: what an event stream adds to a write, and what the change feed costs.
+
+CreateProfile and PutProfileObject on a domain whose event stream puts every change on a
+Kinesis stream in moto's Kinesis, against the same calls on a domain with no stream,
+interleaved in this process (target: <= 1.3x). The second table is the change feed's own
+cost with no stream and no trigger: each call against the floor of any mock (a
+``before-send`` handler answering with a canned body, as in benchmark 1), to compare with
+benchmark 1's ratios from before the feed existed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import interleaved, table  # noqa: E402
+from per_call import ratio_for  # noqa: E402
+
+import cp_mock  # noqa: E402
+
+ORDER_TYPE = {
+    "Description": "orders",
+    "AllowProfileCreation": True,
+    "Fields": {
+        "id": {"Source": "_source.id"},
+        "phone": {"Source": "_source.phone", "Target": "_profile.PhoneNumber"},
+    },
+    "Keys": {
+        "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+        "_phone": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["phone"]}],
+    },
+}
+
+
+def make_domain(client: Any, name: str) -> None:
+    client.create_domain(DomainName=name, DefaultExpirationDays=30)
+    client.put_profile_object_type(DomainName=name, ObjectTypeName="Order", **ORDER_TYPE)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--batch", type=int, default=40)
+    args = parser.parse_args()
+    with cp_mock.mock_customerprofiles():
+        client = boto3.client("customer-profiles", region_name="us-east-1")
+        kinesis = boto3.client("kinesis", region_name="us-east-1")
+        kinesis.create_stream(StreamName="changes", ShardCount=1)
+        arn = kinesis.describe_stream(StreamName="changes")["StreamDescription"]["StreamARN"]
+        make_domain(client, "plain")
+        make_domain(client, "streamed")
+        client.create_event_stream(DomainName="streamed", EventStreamName="s", Uri=arn)
+        orders = itertools.count()
+
+        def create(domain: str) -> Any:
+            return lambda: client.create_profile(DomainName=domain, FirstName="Ada")
+
+        def put(domain: str) -> Any:
+            def call() -> None:
+                # a new order of an existing customer: the object's record, no _profile one
+                order = {"id": f"o-{next(orders)}", "phone": "+15550100"}
+                client.put_profile_object(
+                    DomainName=domain, ObjectTypeName="Order", Object=json.dumps(order)
+                )
+
+            return call
+
+        rows = []
+        for name, make in (("CreateProfile", create), ("PutProfileObject", put)):
+            medians = interleaved(
+                {"no stream": make("plain"), "stream": make("streamed")},
+                rounds=args.rounds,
+                batch=args.batch,
+            )
+            plain, streamed = medians["no stream"], medians["stream"]
+            rows.append((name, f"{plain * 1e6:.0f}", f"{streamed * 1e6:.0f}",
+                         f"{streamed / plain:.2f}"))  # fmt: skip
+        sent = len(cp_mock.event_stream_records("streamed"))
+
+        feed_rows = []
+        for name, call, canned in (
+            ("CreateProfile", create("plain"), {"ProfileId": "0" * 32}),
+            ("PutProfileObject", put("plain"), {"ProfileObjectUniqueKey": "k"}),
+        ):
+            floor, mock = ratio_for(client, call, canned, args.rounds, args.batch)
+            feed_rows.append((name, f"{floor * 1e6:.0f}", f"{mock * 1e6:.0f}",
+                              f"{mock / floor:.2f}"))  # fmt: skip
+    print("Benchmark 5: median per call, microseconds; ratio = with an event stream to moto's")
+    print(f"Kinesis / without (target <= 1.3); {sent} records sent")
+    print(table(rows, ("operation", "no stream us", "stream us", "ratio")))
+    print()
+    print("The change feed with no stream and no trigger: mock / floor (benchmark 1's method)")
+    print(table(feed_rows, ("operation", "floor us", "mock us", "ratio")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from threading import RLock
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..exceptions import ResourceNotFoundException
 from .changes import Change, Subscriber
@@ -11,6 +12,18 @@ from .changes import Change, Subscriber
 if TYPE_CHECKING:
     from .domains import Domain
     from .tags import TagStore
+
+
+Found = TypeVar("Found")
+
+
+def named(resources: Mapping[str, Found], kind: str, name: str) -> Found:
+    """``resources[name]``, or the ResourceNotFoundException AWS gives for a missing
+    resource of this ``kind`` ("Event stream x does not exist")."""
+    found = resources.get(name)
+    if found is None:
+        raise ResourceNotFoundException(f"{kind} {name} does not exist")
+    return found
 
 
 def copy_plain(value: Any) -> Any:

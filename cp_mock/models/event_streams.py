@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from ..moto_internals import mock_random
-from .base import BackendState
+from .base import BackendState, named
 from .changes import (
     ADDED_PROFILE_KEY,
     CREATED,
@@ -35,7 +35,6 @@ from .changes import (
     Change,
 )
 from .clock import now
-from .domains import Domain
 from .other_services import kinesis_stream_problem, put_kinesis_record
 from .tags import tags_member
 
@@ -107,14 +106,6 @@ def event_record(
 
 
 class EventStreamOperations(BackendState):
-    def _event_stream(self, domain: Domain, name: str) -> EventStream:
-        stream = domain.event_streams.get(name)
-        if stream is None:
-            raise ResourceNotFoundException(
-                f"Event stream {name} does not exist in domain {domain.name}"
-            )
-        return stream
-
     def _check_destination(self, uri: str) -> None:
         # API_CreateEventStream: "Each event stream can be associated with only one Kinesis
         # Data Stream destination in the same region and AWS account as the customer
@@ -160,7 +151,9 @@ class EventStreamOperations(BackendState):
 
     def get_event_stream(self, domain_name: str, event_stream_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        stream = self._checked_health(self._event_stream(domain, event_stream_name))
+        stream = self._checked_health(
+            named(domain.event_streams, "Event stream", event_stream_name)
+        )
         return {
             "DomainName": domain_name,
             "EventStreamArn": stream.arn,
@@ -188,7 +181,7 @@ class EventStreamOperations(BackendState):
 
     def delete_event_stream(self, domain_name: str, event_stream_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        stream = self._event_stream(domain, event_stream_name)
+        stream = named(domain.event_streams, "Event stream", event_stream_name)
         del domain.event_streams[event_stream_name]
         self.tags.forget(stream.arn)
         return {}

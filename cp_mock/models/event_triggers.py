@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from .arguments import by_member
-from .base import BackendState, copy_plain
+from .base import BackendState, copy_plain, named
 from .changes import INGESTED, Change
 from .clock import now
 from .domains import Domain
@@ -223,14 +223,6 @@ def _check_definition(settings: Mapping[str, Any]) -> None:
 class EventTriggerOperations(BackendState):
     integrations: dict[str, Integration]
 
-    def _event_trigger(self, domain: Domain, name: str) -> EventTrigger:
-        trigger = domain.event_triggers.get(name)
-        if trigger is None:
-            raise ResourceNotFoundException(
-                f"Event trigger {name} does not exist in domain {domain.name}"
-            )
-        return trigger
-
     def _check_trigger_references(self, domain: Domain, settings: Mapping[str, Any]) -> None:
         name = settings.get("ObjectTypeName")
         if name is not None and name not in domain.object_types:
@@ -264,14 +256,16 @@ class EventTriggerOperations(BackendState):
         return trigger.describe(self.tags.get(trigger.arn))
 
     def get_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
-        trigger = self._event_trigger(self.get_domain_state(domain_name), event_trigger_name)
+        trigger = named(
+            self.get_domain_state(domain_name).event_triggers, "Event trigger", event_trigger_name
+        )
         return trigger.describe(self.tags.get(trigger.arn))
 
     def update_event_trigger(
         self, domain_name: str, event_trigger_name: str, **members: Any
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        trigger = self._event_trigger(domain, event_trigger_name)
+        trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)
         settings = {**trigger.settings, **_settings(members)}
         self._check_trigger_references(domain, settings)
         trigger.settings = settings
@@ -295,7 +289,7 @@ class EventTriggerOperations(BackendState):
 
     def delete_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        trigger = self._event_trigger(domain, event_trigger_name)
+        trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)
         # API_DeleteEventTrigger: "You cannot delete an Event Trigger with an active
         # Integration associated."
         users = self.integrations_using_trigger(domain_name, event_trigger_name)

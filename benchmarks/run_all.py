@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("per_call.py", "search_scale.py", "per_test.py", "bulk_load.py")
+SCRIPTS = ("per_call.py", "search_scale.py", "per_test.py", "bulk_load.py",
+           "calculated_attributes.py")  # fmt: skip
 
 if __name__ == "__main__":
     failed = 0

@@ -320,10 +320,13 @@ class Aggregate:
     occurrences: dict[str, tuple[int, tuple[float, int]]] = field(default_factory=dict)
     best: str | None = None
     recent: list[Entry] = field(default_factory=list)  # RECENT_OCCURRENCES, newest first
+    _value: str | None = None  # the value, once computed, until the next add
+    _known: bool = False
 
     def add(self, entry: Entry) -> None:
         if entry.value is None:
             return
+        self._known = False
         self.count += 1
         if self.last is None or entry.order >= self.last.order:
             self.last = entry
@@ -353,6 +356,11 @@ class Aggregate:
 
     def value(self) -> str | None:
         """The statistic as a string, or None when there is nothing to compute it from."""
+        if not self._known:
+            self._value, self._known = self._compute(), True
+        return self._value
+
+    def _compute(self) -> str | None:
         statistic = self.statistic
         if statistic == "COUNT":
             return str(self.count)
@@ -384,12 +392,19 @@ class Aggregate:
 
 def _recent_values(entries: list[Entry]) -> str | None:
     """The values, newest first, as a JSON list of as many as fit in a Value."""
-    values = [e.value for e in entries if e.value is not None]
-    if not values:
+    fitting: list[str] = []
+    length = 2  # the brackets
+    for entry in entries:
+        if entry.value is None:
+            continue
+        item = json.dumps(entry.value)
+        length += len(item) + (2 if fitting else 0)  # ", " between items
+        if fitting and length > MAX_VALUE_LENGTH:
+            break
+        fitting.append(item)
+    if not fitting:
         return None
-    while len(values) > 1 and len(json.dumps(values)) > MAX_VALUE_LENGTH:
-        values.pop()
-    return json.dumps(values)[:MAX_VALUE_LENGTH]
+    return ("[" + ", ".join(fitting) + "]")[:MAX_VALUE_LENGTH]
 
 
 def aggregate(statistic: str, entries: Iterable[Entry]) -> Aggregate:

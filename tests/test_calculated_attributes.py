@@ -437,6 +437,23 @@ def test_update_of_conditions_changes_the_values(client: Any, domain: str, order
     assert value(client, domain, pat, "total") == "100"
 
 
+def test_update_of_the_timestamp_source_dates_the_objects_again(
+    client: Any, domain: str, orders: str
+) -> None:
+    with freeze_time(START):
+        define(client, domain, "week", "SUM", Conditions={"Range": {"Value": 7, "Unit": "DAYS"}})
+        put(client, domain, "o-1", amount=1, placed="2025-11-01T00:00:00Z")
+        put(client, domain, "o-2", amount=2, placed="2025-12-30T00:00:00Z")
+        pat = profile_of(client, domain)
+        assert value(client, domain, pat, "week") == "3"  # both put today
+        client.update_calculated_attribute_definition(
+            DomainName=domain, CalculatedAttributeName="week",
+            Conditions={"Range": {"Value": 7, "Unit": "DAYS",
+                                  "TimestampSource": "{Order.placed}"}},
+        )  # fmt: skip
+        assert value(client, domain, pat, "week") == "2"  # o-1 was placed in November
+
+
 def test_a_duplicate_name_is_refused(client: Any, domain: str, orders: str) -> None:
     define(client, domain, "total", "SUM")
     with pytest.raises(ClientError) as raised:

@@ -362,9 +362,18 @@ class CalculatedAttributeOperations(BackendState):
         changes = by_member(members, UPDATABLE)
         if "Conditions" in changes:
             check_conditions(changes["Conditions"], attribute.type_name)
+        before = dict(attribute.conditions.get("Range") or {})
         attribute.settings.update(copy_plain(changes))
         if "Conditions" in changes:
             attribute.reset_values()
+            after = attribute.conditions.get("Range") or {}
+            if any(before.get(k) != after.get(k) for k in ("TimestampSource", "TimestampFormat")):
+                # each object's time is read again, as the new Range reads it
+                object_type = domain.object_types.get(attribute.type_name)
+                for unique_key in list(attribute.homes):
+                    stored = domain.objects.get(attribute.type_name, unique_key)
+                    if stored is not None:
+                        attribute.count(stored, json.loads(stored.body), object_type)
         attribute.last_updated_at = now()
         described = attribute.describe(self.tags.get(attribute.arn))
         described.pop("Filter", None)  # not a member of the Update response

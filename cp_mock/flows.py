@@ -8,7 +8,8 @@ exported flow until an action it does not simulate.
 
 Each action follows its page of the flow language reference (Amazon Connect admin guide,
 "Flow language: actions"): interactions-getcustomerprofile, -createcustomerprofile,
--updatecustomerprofile, -associatecontacttocustomerprofile, -getcustomerprofileobject.
+-updatecustomerprofile, -associatecontacttocustomerprofile, -getcustomerprofileobject,
+-getcalculatedattributesforcustomerprofile.
 """
 
 from __future__ import annotations
@@ -299,10 +300,41 @@ def _get_customer_profile_object(
 def _calculated_attributes(
     action: Mapping[str, Any], domain: str, contact: dict[str, Any], client: Any
 ) -> dict[str, Any]:
-    raise NotSimulatedError(
-        f"{_name(action)}: calculated attributes are not simulated (Customer Profiles "
-        "calculated attributes are not implemented by this mock yet)"
-    )
+    """The profile's calculated attributes named in ProfileResponseData
+    (``CalculatedAttributes.<name>``), under ``$.Customer.CalculatedAttributes``. An
+    attribute without a value for the profile is left out."""
+    data = _request_data(action, "ProfileId")
+    profile_id = resolve(data["ProfileId"], contact)
+    if not profile_id:
+        raise _Routed(NO_MATCHING)
+    wanted = []
+    for name in _response_fields(action):
+        prefix, _, attribute = name.partition(".")
+        if prefix != "CalculatedAttributes" or not attribute:
+            raise FlowActionError(
+                f"{_name(action)}: ProfileResponseData entries are CalculatedAttributes.<name>, "
+                f"not {name!r}"
+            )
+        wanted.append(attribute)
+    values: dict[str, str] = {}
+    request = {"DomainName": domain, "ProfileId": str(profile_id), "MaxResults": 100}
+    try:
+        while True:
+            page = client.list_calculated_attributes_for_profile(**request)
+            values.update({i["CalculatedAttributeName"]: i["Value"] for i in page["Items"]})
+            if not page.get("NextToken"):
+                break
+            request["NextToken"] = page["NextToken"]
+    except ClientError as error:
+        # "NoneFoundError - if no profiles were found for the associated profile search key"
+        if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            raise _Routed(NONE_FOUND) from error
+        raise
+    customer = dict(contact.get("Customer") or {})
+    found = {name: values[name] for name in wanted if name in values}
+    if found:
+        customer["CalculatedAttributes"] = {**(customer.get("CalculatedAttributes") or {}), **found}
+    return customer
 
 
 ACTIONS: dict[str, Callable[[Mapping[str, Any], str, dict[str, Any], Any], dict[str, Any]]] = {

@@ -40,6 +40,8 @@ ITSELF: UniqueKey = ()
 # here is refused, not paged by a guess.
 UNIQUE_KEYS: dict[str, UniqueKey] = {
     "GetMatches": ("MatchId",),
+    "ListCalculatedAttributeDefinitions": ("CalculatedAttributeName",),
+    "ListCalculatedAttributesForProfile": ("CalculatedAttributeName",),
     "GetSimilarProfiles": ITSELF,
     "GetWorkflowSteps": ("AppflowIntegration.FlowName", "AppflowIntegration.CreatedAt"),
     "ListAccountIntegrations": ("DomainName", "Uri"),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cp_mock.flows import FlowActionError, NotSimulatedError, run_action, run_flow
+from cp_mock.flows import FlowActionError, run_action, run_flow
 
 ERRORS = [
     {"NextAction": "multiple", "ErrorType": "MultipleFoundError"},
@@ -235,10 +235,63 @@ def test_get_profile_object(client: Any, domain: str, jane: str) -> None:
         run_action(object_action({}), domain, contact, client)
 
 
-def test_calculated_attributes_say_they_are_not_simulated(client: Any, domain: str) -> None:
-    action = {"Identifier": "calc", "Type": "GetCalculatedAttributesForCustomerProfile",
-              "Parameters": {"ProfileRequestData": {"ProfileId": "x"}}}  # fmt: skip
-    with pytest.raises(NotSimulatedError, match="not simulated"):
+def calculated_action(profile_id: str, *names: str) -> dict[str, Any]:
+    return {
+        "Identifier": "calc", "Type": "GetCalculatedAttributesForCustomerProfile",
+        "Parameters": {"ProfileRequestData": {"ProfileId": profile_id},
+                       "ProfileResponseData": [f"CalculatedAttributes.{n}" for n in names]},
+        "Transitions": {"NextAction": "route", "Errors": ERRORS},
+    }  # fmt: skip
+
+
+def test_calculated_attributes_land_under_customer_calculated_attributes(
+    client: Any, domain: str, jane: str
+) -> None:
+    # interactions-getcalculatedattributesforcustomerprofile: "the response's attributes
+    # are available dynamically under the $.Customer path"
+    client.put_profile_object_type(DomainName=domain, ObjectTypeName="CTR", Description="calls",
+                                   TemplateId="CTR")  # fmt: skip
+    for name, statistic, field in (
+        ("_calls", "COUNT", "ContactId"),
+        ("_last_channel", "LAST_OCCURRENCE", "Channel"),
+    ):
+        client.create_calculated_attribute_definition(
+            DomainName=domain, CalculatedAttributeName=name, Statistic=statistic,
+            AttributeDetails={"Attributes": [{"Name": field}], "Expression": f"{{CTR.{field}}}"},
+        )  # fmt: skip
+    for contact_id, channel in (("c-1", "VOICE"), ("c-2", "CHAT")):
+        client.put_profile_object(DomainName=domain, ObjectTypeName="CTR", Object=json.dumps(
+            {"ContactId": contact_id, "Channel": channel,
+             "CustomerEndpoint": {"Address": "+15550100"}}))  # fmt: skip
+    contact = {"Customer": {"ProfileId": jane, "FirstName": "Jane"}}
+    outcome = run_action(
+        calculated_action("$.Customer.ProfileId", "_calls", "_last_channel", "_unknown"),
+        domain, contact, client,
+    )  # fmt: skip
+    assert (outcome.error_type, outcome.next_action) == (None, "route")
+    assert outcome.customer == {
+        "ProfileId": jane,
+        "FirstName": "Jane",
+        "CalculatedAttributes": {"_calls": "2", "_last_channel": "CHAT"},
+    }
+    only_calls = run_action(calculated_action(jane, "_calls"), domain, client=client)
+    assert only_calls.customer == {"CalculatedAttributes": {"_calls": "2"}}
+
+
+def test_calculated_attributes_of_an_unknown_profile_take_none_found(
+    client: Any, domain: str
+) -> None:
+    outcome = run_action(calculated_action("a" * 32, "_calls"), domain, client=client)
+    assert (outcome.error_type, outcome.next_action) == ("NoneFoundError", "none")
+    unresolved = run_action(calculated_action("$.Customer.ProfileId", "_calls"), domain,
+                            client=client)  # fmt: skip
+    assert (unresolved.error_type, unresolved.next_action) == ("NoMatchingError", "failed")
+    with pytest.raises(FlowActionError, match="ProfileId must be present"):
+        run_action({"Identifier": "calc", "Type": "GetCalculatedAttributesForCustomerProfile",
+                    "Parameters": {"ProfileRequestData": {}}}, domain, client=client)  # fmt: skip
+    with pytest.raises(FlowActionError, match="CalculatedAttributes.<name>"):
+        action = calculated_action("a" * 32)
+        action["Parameters"]["ProfileResponseData"] = ["FirstName"]
         run_action(action, domain, client=client)
 
 

@@ -197,6 +197,32 @@ def _event_streams(client: Any) -> Seeded:
     return Seeded({"DomainName": DOMAIN}, least=1)
 
 
+def make_purchase_counts(client: Any) -> None:
+    for name in ("count-a", "count-b", "count-c"):
+        client.create_calculated_attribute_definition(
+            DomainName=DOMAIN, CalculatedAttributeName=name, Statistic="COUNT",
+            AttributeDetails={"Attributes": [{"Name": "channel"}],
+                              "Expression": "{Purchase.channel}"},
+            UseHistoricalData=True,
+        )  # fmt: skip
+
+
+@recipe("ListCalculatedAttributeDefinitions")
+def _calculated_attribute_definitions(client: Any) -> Seeded:
+    make_domain(client)
+    make_purchases(client)
+    make_purchase_counts(client)
+    return Seeded({"DomainName": DOMAIN})
+
+
+@recipe("ListCalculatedAttributesForProfile")
+def _calculated_attributes_for_profile(client: Any) -> Seeded:
+    make_domain(client)
+    buyer = make_purchases(client)
+    make_purchase_counts(client)
+    return Seeded({"DomainName": DOMAIN, "ProfileId": buyer})
+
+
 @recipe("ListEventTriggers")
 def _event_triggers(client: Any) -> Seeded:
     make_domain(client)

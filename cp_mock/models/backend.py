@@ -12,6 +12,7 @@ import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
+from .calculated_attributes import CalculatedAttributeOperations
 from .changes import Subscriber
 from .clock import now
 from .dead_letters import DeadLetterOperations
@@ -75,6 +76,7 @@ class CustomerProfilesBackend(
     TemplateOperations,
     TagOperations,
     DeadLetterOperations,
+    CalculatedAttributeOperations,
     BaseBackend,
 ):
     """Plain in-memory state; every operation is a public method, named as boto3 names it.
@@ -90,6 +92,7 @@ class CustomerProfilesBackend(
         EventStreamOperations.stream_change,
         EventTriggerOperations.fire_event_triggers,
         IntegrationOperations.follow_domain_changes,
+        CalculatedAttributeOperations.count_objects,
         # Then what a removed profile held; the profile itself (with its keys) last.
         ObjectOperations.drop_removed_profile_objects,
         ProfileOperations.drop_removed_profile,

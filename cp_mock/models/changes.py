@@ -35,6 +35,9 @@ PROFILE_ACTIONS = frozenset(
     (CREATED, UPDATED, INGESTED, ADDED_PROFILE_KEY, DELETED_PROFILE_KEY, MERGED,
      DELETED_BY_CUSTOMER, DELETED_BY_MERGE, EXPIRED)
 )  # fmt: skip
+# An object taken off its profile (DeleteProfileObject, or evicted over the type's
+# MaxProfileObjectCount): object_type_name and unique_key name it.
+OBJECT_DELETED = "OBJECT_DELETED"
 # Changes to what profiles live in.
 OBJECT_TYPE_DELETED = "OBJECT_TYPE_DELETED"  # object_type_name is gone from the domain
 DOMAIN_DELETED = "DOMAIN_DELETED"  # the domain is gone, with everything it held

@@ -19,6 +19,7 @@ from .search import KeyIndex
 from .tags import tags_member
 
 if TYPE_CHECKING:
+    from .calculated_attributes import CalculatedAttribute
     from .event_streams import EventStream
     from .event_triggers import EventTrigger
 
@@ -70,6 +71,8 @@ class Domain:
     profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
     # objects written to the dead-letter queue, oldest first (models/dead_letters.py)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    # calculated attribute name -> its definition and values (models/calculated_attributes.py)
+    calculated_attributes: dict[str, CalculatedAttribute] = field(default_factory=dict)
 
     def next_rank(self) -> int:
         return next(self._ranks)

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .changes import CREATED, EXPIRED, INGESTED, OBJECT_TYPE_DELETED, Change
+from .changes import CREATED, EXPIRED, INGESTED, OBJECT_DELETED, OBJECT_TYPE_DELETED, Change
 from .clock import now
 from .dead_letters import dead_letter
 from .domains import Domain
@@ -208,6 +208,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         held = domain.objects.of_profile(profile_id, object_type.name)
         for stored in held[: max(0, len(held) - int(limit))]:
             self.forget_object(domain, stored)
+            self.publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
+                                stored.unique_key))  # fmt: skip
 
     # -- operations --------------------------------------------------------------------
     def put_profile_object(
@@ -256,6 +258,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
                 f"Profile {profile_id} has no {object_type_name} object {profile_object_unique_key}"
             )
         self.forget_object(domain, stored)
+        self.publish(Change(OBJECT_DELETED, domain, profile_id, object_type_name,
+                            profile_object_unique_key))  # fmt: skip
         return {"Message": f"Object {profile_object_unique_key} deleted"}
 
     def delete_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from .matching import MatchingOperations
 from .merge import MergeOperations
 from .objects import ObjectOperations
 from .profiles import ProfileOperations
+from .recommenders import RecommenderOperations
 from .tags import TagOperations, TagStore
 from .templates import TemplateOperations
 
@@ -68,6 +69,7 @@ class CustomerProfilesBackend(
     AttributeOperations,
     EventStreamOperations,
     EventTriggerOperations,
+    RecommenderOperations,
     ProfileOperations,
     DomainObjectTypeOperations,
     DetectOperations,

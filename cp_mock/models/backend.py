@@ -26,6 +26,7 @@ from .integrations import Integration, IntegrationOperations
 from .matching import MatchingOperations
 from .merge import MergeOperations
 from .objects import ObjectOperations
+from .profile_recommendations import RecommendationOperations
 from .profiles import ProfileOperations
 from .recommenders import RecommenderOperations
 from .tags import TagOperations, TagStore
@@ -69,6 +70,7 @@ class CustomerProfilesBackend(
     AttributeOperations,
     EventStreamOperations,
     EventTriggerOperations,
+    RecommendationOperations,
     RecommenderOperations,
     ProfileOperations,
     DomainObjectTypeOperations,

@@ -12,22 +12,19 @@ _catalogItem keys are supported"):
 - ``_catalogItem``: the items, by fields targeting ``_catalogItem.<column>``
   (``_catalogItem.Id``, ``_catalogItem.Name``, ``_catalogItem.Attributes.color``, ...).
 
-Filters use a subset of Amazon Personalize's filter expressions (a recommender filter's
-RecommenderFilterExpression), parsed here.
+Filters (models/filter_expressions.py) then narrow what is ranked here.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..exceptions import BadRequestException
 from .mapping import read_source
 
 WEB_ANALYTICS = "_webAnalytics"
@@ -39,12 +36,10 @@ MANDATORY_COLUMNS = {
     WEB_ANALYTICS: ("Item.Id", "EventTimestamp", "EventType"),
     CATALOG_ITEM: ("Id",),
 }
-ITEM_ID, EVENT_TYPE, EVENT_TIMESTAMP, EVENT_VALUE = (
-    "Item.Id",
-    "EventType",
-    "EventTimestamp",
-    "EventValue",
-)
+ITEM_ID = "Item.Id"
+EVENT_TYPE = "EventType"
+EVENT_TIMESTAMP = "EventTimestamp"
+EVENT_VALUE = "EventValue"
 # CatalogItem's members that a catalog column of the same name fills
 CATALOG_TEXT = ("Name", "Code", "Type", "Category", "Description", "Price")
 CATALOG_LONG_TEXT = ("AdditionalInformation", "ImageLink", "Link")
@@ -70,8 +65,7 @@ class Event:
         return self.columns.get(ITEM_ID)
 
     def column(self, name: str) -> str | None:
-        wanted = column_key(name)
-        return next((v for k, v in self.columns.items() if column_key(k) == wanted), None)
+        return catalog_value(self.columns, name)
 
     @property
     def moment(self) -> datetime:
@@ -119,14 +113,12 @@ def read_datasets(object_types: Iterable[Any], objects: Any, wanted: Sequence[st
 
 def instant(text: str) -> datetime | None:
     """An ISO 8601 time, or epoch seconds/milliseconds, else None."""
-    try:
-        number = float(text)
-    except ValueError:
-        number = None
-    if number is not None and math.isfinite(number):
-        seconds = number / 1000 if abs(number) > 10**11 else number
+    seconds = number(text)
+    if seconds is not None:
         try:
-            return datetime.fromtimestamp(seconds, timezone.utc)
+            return datetime.fromtimestamp(
+                seconds / 1000 if abs(seconds) > 10**11 else seconds, timezone.utc
+            )
         except (OverflowError, OSError, ValueError):
             return None
     try:
@@ -136,7 +128,7 @@ def instant(text: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _number(text: str | None) -> float | None:
+def number(text: str | None) -> float | None:
     try:
         value = float(text) if text is not None else None
     except ValueError:
@@ -144,215 +136,10 @@ def _number(text: str | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-# -- filter expressions ----------------------------------------------------------------
-_TOKEN = re.compile(
-    r'\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<op><=|>=|!=|=|<|>)|(?P<punct>[(),|])'
-    r"|(?P<word>\$?[A-Za-z0-9_.\-]+))"
-)
-
-
-@dataclass(frozen=True)
-class Condition:
-    dataset: str  # "Items" or "Interactions"
-    column: str
-    operator: str  # IN, NOT IN, =, !=, <, >, <=, >=
-    values: tuple[str, ...]  # literals, or $placeholders
-
-
-@dataclass(frozen=True)
-class FilterExpression:
-    action: str  # INCLUDE or EXCLUDE
-    # OR of ANDs of conditions
-    alternatives: tuple[tuple[Condition, ...], ...]
-
-    @property
-    def conditions(self) -> list[Condition]:
-        return [c for group in self.alternatives for c in group]
-
-    @property
-    def placeholders(self) -> set[str]:
-        return {v[1:] for c in self.conditions for v in c.values if v.startswith("$")}
-
-
-def _tokens(text: str) -> list[str]:
-    tokens, position = [], 0
-    while position < len(text):
-        if text[position:].strip() == "":
-            break
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            raise _bad_expression(f"unexpected text at {text[position : position + 20]!r}")
-        tokens.append(match.group(match.lastgroup or 0))
-        position = match.end()
-    return tokens
-
-
-def _bad_expression(reason: str) -> BadRequestException:
-    return BadRequestException(
-        f"RecommenderFilterExpression: {reason}. Expected INCLUDE|EXCLUDE ItemID WHERE "
-        '(Items|Interactions).<column> IN ("value", $placeholder) [AND|OR ...]'
-    )
-
-
-def parse_filter_expression(text: str) -> FilterExpression:
-    tokens = _tokens(text)
-    upper = [t.upper() for t in tokens]
-    if (
-        len(tokens) < 4
-        or upper[0] not in ("INCLUDE", "EXCLUDE")
-        or upper[1:3] != ["ITEMID", "WHERE"]
-    ):
-        raise _bad_expression("it does not begin with INCLUDE ItemID WHERE or EXCLUDE ItemID WHERE")
-    position = 3
-    alternatives: list[tuple[Condition, ...]] = []
-    group: list[Condition] = []
-    while True:
-        condition, position = _condition(tokens, position)
-        group.append(condition)
-        if position == len(tokens):
-            break
-        joiner = tokens[position].upper()
-        if joiner not in ("AND", "OR"):
-            raise _bad_expression(f"expected AND or OR, found {tokens[position]!r}")
-        if joiner == "OR":
-            alternatives.append(tuple(group))
-            group = []
-        position += 1
-    alternatives.append(tuple(group))
-    return FilterExpression(upper[0], tuple(alternatives))
-
-
-def _condition(tokens: list[str], position: int) -> tuple[Condition, int]:
-    if position >= len(tokens):
-        raise _bad_expression("a condition is missing")
-    dataset, dot, column = tokens[position].partition(".")
-    if dataset.upper() not in ("ITEMS", "INTERACTIONS") or not dot or not column:
-        raise _bad_expression(
-            f"{tokens[position]!r} is not Items.<column> or Interactions.<column>"
-        )
-    dataset = "Items" if dataset.upper() == "ITEMS" else "Interactions"
-    position += 1
-    rest = [t.upper() for t in tokens[position : position + 2]]
-    if rest[:1] == ["IN"] or rest == ["NOT", "IN"]:
-        operator = "IN" if rest[0] == "IN" else "NOT IN"
-        position += 1 if operator == "IN" else 2
-        values, position = _value_list(tokens, position)
-    elif position < len(tokens) and tokens[position] in ("=", "!=", "<", ">", "<=", ">="):
-        operator = tokens[position]
-        if position + 1 >= len(tokens):
-            raise _bad_expression(f"{operator} needs a value")
-        values, position = (_value(tokens[position + 1]),), position + 2
-    else:
-        raise _bad_expression(f"expected IN, NOT IN or a comparison after {dataset}.{column}")
-    return Condition(dataset, column, operator, values), position
-
-
-def _value_list(tokens: list[str], position: int) -> tuple[tuple[str, ...], int]:
-    if position >= len(tokens) or tokens[position] != "(":
-        raise _bad_expression("IN takes a list of values in parentheses")
-    values: list[str] = []
-    position += 1
-    while position < len(tokens) and tokens[position] != ")":
-        values.append(_value(tokens[position]))
-        position += 1
-        if position < len(tokens) and tokens[position] == ",":
-            position += 1
-    if position >= len(tokens) or not values:
-        raise _bad_expression("a list of values is empty or not closed")
-    return tuple(values), position + 1
-
-
-def _value(token: str) -> str:
-    if token.startswith('"'):
-        return re.sub(r"\\(.)", r"\1", token[1:-1])
-    if token.startswith("$") and len(token) > 1:
-        return token
-    if _number(token) is not None:
-        return token
-    raise _bad_expression(f"{token!r} is not a quoted string, a number or a $placeholder")
-
-
-def bind(expression: FilterExpression, values: Mapping[str, str], where: str) -> FilterExpression:
-    """The expression with each $placeholder replaced by its request values
-    (RecommenderFilter.Values: "Separate multiple values for one parameter with a comma")."""
-
-    def bound(value: str) -> tuple[str, ...]:
-        if not value.startswith("$"):
-            return (value,)
-        name = value[1:]
-        if name not in values:
-            raise BadRequestException(f"{where}.Values: no value for the placeholder ${name}")
-        return tuple(part.strip() for part in values[name].split(","))
-
-    return FilterExpression(
-        expression.action,
-        tuple(
-            tuple(
-                Condition(
-                    c.dataset,
-                    c.column,
-                    c.operator,
-                    tuple(v for raw in c.values for v in bound(raw)),
-                )
-                for c in group
-            )
-            for group in expression.alternatives
-        ),
-    )
-
-
-def _same(value: str, literal: str) -> bool:
-    left, right = _number(value), _number(literal)
-    return value == literal or (left is not None and right is not None and left == right)
-
-
-def _holds(operator: str, value: str | None, literals: tuple[str, ...]) -> bool:
-    if value is None:
-        return operator in ("NOT IN", "!=")
-    if operator == "IN":
-        return any(_same(value, v) for v in literals)
-    if operator == "NOT IN":
-        return not any(_same(value, v) for v in literals)
-    if operator == "=":
-        return _same(value, literals[0])
-    if operator == "!=":
-        return not _same(value, literals[0])
-    left, right = _number(value), _number(literals[0])
-    if left is None or right is None:
-        left_text, right_text = value, literals[0]
-        return {"<": left_text < right_text, ">": left_text > right_text,
-                "<=": left_text <= right_text, ">=": left_text >= right_text}[operator]  # fmt: skip
-    return {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}[
-        operator
-    ]
-
-
-def _catalog_value(columns: Mapping[str, str], column: str) -> str | None:
+def catalog_value(columns: Mapping[str, str], column: str) -> str | None:
+    """The value of ``column`` among ``columns`` (an item's or an event's), by column_key."""
     wanted = column_key(column)
     return next((v for k, v in columns.items() if column_key(k) == wanted), None)
-
-
-def expression_selects(
-    expression: FilterExpression,
-    item_id: str,
-    catalog: Mapping[str, Mapping[str, str]],
-    own_events: Mapping[str, list[Event]],
-) -> bool:
-    """Whether the item meets the expression's condition (before INCLUDE/EXCLUDE)."""
-
-    def holds(condition: Condition) -> bool:
-        if condition.dataset == "Items":
-            if column_key(condition.column) in ("itemid", "id"):
-                return _holds(condition.operator, item_id, condition.values)
-            value = _catalog_value(catalog.get(item_id, {}), condition.column)
-            return _holds(condition.operator, value, condition.values)
-        # an interaction of the profile's own with the item meets it
-        return any(
-            _holds(condition.operator, event.column(condition.column), condition.values)
-            for event in own_events.get(item_id, [])
-        )
-
-    return any(all(holds(c) for c in group) for group in expression.alternatives)
 
 
 # -- ranking ---------------------------------------------------------------------------
@@ -368,17 +155,14 @@ def event_weight(event: Event, config: Mapping[str, Any]) -> float:
             continue
         threshold = parameter.get("EventValueThreshold")
         if threshold is not None:
-            value = _number(event.columns.get(EVENT_VALUE))
+            value = number(event.columns.get(EVENT_VALUE))
             if value is None or value < threshold:
                 return 0.0
         return float(parameter.get("EventWeight", 1.0))
     return 0.0
 
 
-@dataclass
-class Ranking:
-    scores: dict[str, float]  # item id -> raw score
-    keep_zero: bool = False  # items scoring 0 are still recommended
+Ranking = dict[str, float]  # item id -> raw score
 
 
 def raw_scores(
@@ -419,7 +203,7 @@ def raw_scores(
     scores: dict[str, float]
     if recipe == "personalized-ranking":
         affinity = neighbourhood(include_self=True) or popularity()
-        return Ranking({c: affinity.get(c, 0.0) for c in dict.fromkeys(candidate_ids or ())}, True)
+        return {c: affinity.get(c, 0.0) for c in dict.fromkeys(candidate_ids or ())}
     if recipe == "popular-items":
         scores = popularity()
     elif recipe == "trending-now":
@@ -434,23 +218,22 @@ def raw_scores(
             for item in by_profile[neighbour]:
                 scores[item] += 1.0
     else:  # similar-items: the categories of the profile's items
-        categories = {catalog.get(str(i), {}).get("Category") for i in owned} - {None}
+        categories = {catalog_value(catalog.get(str(i), {}), "Category") for i in owned} - {None}
         overall = popularity()
         scores = {
             i: overall.get(i, 0.0)
             for i, columns in catalog.items()
-            if columns.get("Category") in categories
+            if catalog_value(columns, "Category") in categories
         }
-        ranking = Ranking({i: s for i, s in scores.items() if i not in owned}, keep_zero=True)
-        return _restricted(ranking, candidate_ids)
-    ranking = Ranking({i: s for i, s in scores.items() if i not in owned and s > 0})
+        return _restricted({i: s for i, s in scores.items() if i not in owned}, candidate_ids)
+    ranking = {i: s for i, s in scores.items() if i not in owned and s > 0}
     return _restricted(ranking, candidate_ids)
 
 
 def _restricted(ranking: Ranking, candidate_ids: Sequence[str] | None) -> Ranking:
     if candidate_ids:
         wanted = set(candidate_ids)
-        ranking.scores = {i: s for i, s in ranking.scores.items() if i in wanted}
+        return {i: s for i, s in ranking.items() if i in wanted}
     return ranking
 
 
@@ -458,8 +241,8 @@ def ordered(ranking: Ranking, candidate_ids: Sequence[str] | None) -> list[tuple
     """Items by score (raw / the best raw score), highest first; ties by item id, or by
     CandidateIds order when given."""
     position = {c: n for n, c in enumerate(candidate_ids or ())}
-    best = max(ranking.scores.values(), default=0.0)
-    scored = [(item, raw / best if best > 0 else 0.0) for item, raw in ranking.scores.items()]
+    best = max(ranking.values(), default=0.0)
+    scored = [(item, raw / best if best > 0 else 0.0) for item, raw in ranking.items()]
     if candidate_ids:
         scored.sort(key=lambda pair: (-pair[1], position.get(pair[0], len(position)), pair[0]))
     else:
@@ -477,7 +260,7 @@ def diversify(
     kept: list[tuple[str, float]] = []
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for item, score in items:
-        values = [(column, _catalog_value(catalog.get(item, {}), column)) for column, _ in caps]
+        values = [(column, catalog_value(catalog.get(item, {}), column)) for column, _ in caps]
         if any(
             value is not None and counts[(column, value)] >= cap
             for (column, value), (_, cap) in zip(values, caps, strict=True)
@@ -495,13 +278,15 @@ def catalog_item(
 ) -> dict[str, Any]:
     """The CatalogItem of a recommendation: its Id, and the catalog columns asked for by
     MetadataColumns (``Name``, ``Price``, ``Attributes.color``, ...)."""
-    item: dict[str, Any] = {"Id": item_id}
+    item: dict[str, Any] = {"Id": item_id[:255]}
     for column in metadata_columns:
-        value = _catalog_value(columns, column)
+        value = catalog_value(columns, column)
         if value is None or value == "":
             continue
         if column_key(column).startswith("attributes."):
-            item.setdefault("Attributes", {})[column.split(".", 1)[1][:255]] = value[:255]
+            name = column.split(".", 1)[1][:255]
+            if name:
+                item.setdefault("Attributes", {})[name] = value[:255]
             continue
         member = next(
             (m for m in (*CATALOG_TEXT, *CATALOG_LONG_TEXT, *CATALOG_TIMES)

@@ -8,9 +8,14 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import boto3
 import pytest
-from botocore.exceptions import ClientError
+from botocore.config import Config
+from botocore.exceptions import ClientError, ParamValidationError
 from freezegun import freeze_time
+
+from cp_mock import get_backend
+from cp_mock.server import ThreadedServer
 
 ARN = "arn:aws:profile:us-east-1:123456789012:domains/test-domain"
 SHOP = {
@@ -608,7 +613,41 @@ def test_deleting_the_domain_removes_recommenders_and_their_tags(client: Any, do
 
 def test_list_recommender_recipes_min_page_size_is_the_models(client: Any) -> None:
     # ListRecommenderRecipes MaxResults: min 10 (botocore refuses 5 before sending)
-    from botocore.exceptions import ParamValidationError
-
     with pytest.raises(ParamValidationError):
         client.list_recommender_recipes(MaxResults=5)
+
+
+def test_server_mode_serves_the_recommender_operations() -> None:
+    # UpdateRecommender is the API's only PATCH; ListRecommenderRecipes has no domain in
+    # its path
+    with ThreadedServer() as server:
+        remote = boto3.client(
+            "customer-profiles", region_name="us-east-1", endpoint_url=server.endpoint_url,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        try:
+            remote.create_domain(DomainName="served", DefaultExpirationDays=1)
+            remote.create_recommender(DomainName="served", RecommenderName="picks",
+                                      RecommenderRecipeName="popular-items")  # fmt: skip
+            remote.update_recommender(DomainName="served", RecommenderName="picks",
+                                      Description="patched")  # fmt: skip
+            got = remote.get_recommender(DomainName="served", RecommenderName="picks")
+            assert got["Description"] == "patched"
+            assert len(remote.list_recommender_recipes()["RecommenderRecipes"]) == 6
+            profile_id = remote.create_profile(DomainName="served")["ProfileId"]
+            answer = remote.search_recommendations(
+                DomainName="served", KeyName="_profileId", KeyValues=[profile_id],
+                Recommender={"Name": "picks"},
+            )  # fmt: skip
+            assert answer["ProfileId"] == profile_id and answer["Recommendations"] == []
+            unchecked = boto3.client(
+                "customer-profiles", region_name="us-east-1", endpoint_url=server.endpoint_url,
+                aws_access_key_id="testing", aws_secret_access_key="testing",
+                config=Config(parameter_validation=False),
+            )  # fmt: skip
+            with pytest.raises(ClientError) as raised:  # the model's minimum page size is 10
+                unchecked.list_recommender_recipes(MaxResults=5)
+            assert error_of(raised)[0] == "BadRequestException"
+            assert "MaxResults" in error_of(raised)[1]
+        finally:
+            get_backend().reset()

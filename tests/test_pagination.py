@@ -323,6 +323,43 @@ def _similar(client: Any) -> Seeded:
                    "SearchKey": "_profileId", "SearchValue": first})  # fmt: skip
 
 
+@recipe("ListRecommenderRecipes")
+def _recipes(client: Any) -> Seeded:
+    return Seeded({})
+
+
+@recipe("ListRecommenders")
+def _recommenders(client: Any) -> Seeded:
+    make_domain(client)
+    for name in ("picks-a", "picks-b", "picks-c"):
+        client.create_recommender(
+            DomainName=DOMAIN, RecommenderName=name, RecommenderRecipeName="popular-items"
+        )
+    return Seeded({"DomainName": DOMAIN})
+
+
+@recipe("ListRecommenderFilters")
+def _recommender_filters(client: Any) -> Seeded:
+    make_domain(client)
+    for name in ("filter-a", "filter-b", "filter-c"):
+        client.create_recommender_filter(
+            DomainName=DOMAIN, RecommenderFilterName=name,
+            RecommenderFilterExpression='EXCLUDE ItemID WHERE Items.Category IN ("x")',
+        )  # fmt: skip
+    return Seeded({"DomainName": DOMAIN})
+
+
+@recipe("ListRecommenderSchemas")
+def _recommender_schemas(client: Any) -> Seeded:
+    make_domain(client)
+    for name in ("schema-a", "schema-b", "schema-c"):
+        client.create_recommender_schema(
+            DomainName=DOMAIN, RecommenderSchemaName=name,
+            Fields={"_catalogItem": [{"TargetFieldName": "Name"}]},
+        )  # fmt: skip
+    return Seeded({"DomainName": DOMAIN})
+
+
 def seed(operation: str, client: Any) -> Seeded:
     assert operation in RECIPES, f"{operation} pages but has no seeding recipe in {__name__}"
     return RECIPES[operation](client)
@@ -338,18 +375,25 @@ def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
     return dict(getattr(client, xform_name(operation))(**params))
 
 
+def smallest_page(operation: str) -> int:
+    """1, or the model's minimum MaxResults where it has one (ListRecommenderRecipes: 10)."""
+    shape = MODEL.operation_model(operation).input_shape.members["MaxResults"]
+    return max(1, int(shape.metadata.get("min", 1)))
+
+
 def pages(client: Any, operation: str, params: dict[str, Any], bound: int) -> Iterator[Any]:
-    """Every page with MaxResults=1: boto3's paginator where botocore has one (it refuses
+    """Every page of the smallest size: boto3's paginator where botocore has one (it refuses
     a token it has seen before), else a NextToken loop of at most ``bound`` calls."""
+    size = smallest_page(operation)
     if client.can_paginate(xform_name(operation)):
         paginator = client.get_paginator(xform_name(operation))
-        config = {"PageSize": 1, "MaxItems": bound}
+        config = {"PageSize": size, "MaxItems": bound}
         yield from paginator.paginate(**params, PaginationConfig=config)
         return
     token: str | None = None
     for _ in range(bound):
         page = call(
-            client, operation, **params, MaxResults=1, **({"NextToken": token} if token else {})
+            client, operation, **params, MaxResults=size, **({"NextToken": token} if token else {})
         )
         yield page
         token = page.get("NextToken")
@@ -395,7 +439,7 @@ def encoded(value: Any) -> str:
 
 
 def issued_token(client: Any, operation: str, params: dict[str, Any]) -> str | None:
-    return call(client, operation, **params, MaxResults=1).get("NextToken")
+    return call(client, operation, **params, MaxResults=smallest_page(operation)).get("NextToken")
 
 
 def forged_tokens(issued: str | None) -> dict[str, str]:
@@ -431,7 +475,7 @@ def invalid_token_answers(client: Any, operation: str, params: dict[str, Any]) -
     wrong = []
     for label, token in forged_tokens(issued).items():
         try:
-            call(client, operation, **params, MaxResults=1, NextToken=token)
+            call(client, operation, **params, MaxResults=smallest_page(operation), NextToken=token)
         except ClientError as error:
             answer = error.response["Error"]
             status = error.response["ResponseMetadata"]["HTTPStatusCode"]
@@ -443,7 +487,7 @@ def invalid_token_answers(client: Any, operation: str, params: dict[str, Any]) -
         else:
             wrong.append(f"{label}: accepted")
     if issued:  # the issued token itself still works
-        call(client, operation, **params, MaxResults=1, NextToken=issued)
+        call(client, operation, **params, MaxResults=smallest_page(operation), NextToken=issued)
     return wrong
 
 

@@ -27,7 +27,9 @@ from .integrations import Integration, IntegrationOperations
 from .matching import MatchingOperations
 from .merge import MergeOperations
 from .objects import ObjectOperations
+from .profile_recommendations import RecommendationOperations
 from .profiles import ProfileOperations
+from .recommenders import RecommenderOperations
 from .tags import TagOperations, TagStore
 from .templates import TemplateOperations
 
@@ -69,6 +71,8 @@ class CustomerProfilesBackend(
     AttributeOperations,
     EventStreamOperations,
     EventTriggerOperations,
+    RecommendationOperations,
+    RecommenderOperations,
     ProfileOperations,
     DomainObjectTypeOperations,
     DetectOperations,

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .calculated_attributes import CalculatedAttribute
     from .event_streams import EventStream
     from .event_triggers import EventTrigger
+    from .recommenders import Recommender, RecommenderFilter, RecommenderSchema
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
@@ -73,6 +74,10 @@ class Domain:
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
     # calculated attribute name -> its definition and values (models/calculated_attributes.py)
     calculated_attributes: dict[str, CalculatedAttribute] = field(default_factory=dict)
+    # name -> recommender, recommender filter, recommender schema (models/recommenders.py)
+    recommenders: dict[str, Recommender] = field(default_factory=dict)
+    recommender_filters: dict[str, RecommenderFilter] = field(default_factory=dict)
+    recommender_schemas: dict[str, RecommenderSchema] = field(default_factory=dict)
 
     def next_rank(self) -> int:
         return next(self._ranks)

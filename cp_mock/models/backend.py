@@ -27,6 +27,8 @@ from .matching import MatchingOperations
 from .merge import MergeOperations
 from .objects import ObjectOperations
 from .profiles import ProfileOperations
+from .segment_subscriptions import SegmentSubscriptionOperations
+from .segments import SegmentOperations
 from .tags import TagOperations, TagStore
 from .templates import TemplateOperations
 
@@ -68,6 +70,8 @@ class CustomerProfilesBackend(
     AttributeOperations,
     EventStreamOperations,
     EventTriggerOperations,
+    SegmentOperations,
+    SegmentSubscriptionOperations,
     ProfileOperations,
     DomainObjectTypeOperations,
     DetectOperations,
@@ -90,6 +94,8 @@ class CustomerProfilesBackend(
         EventStreamOperations.stream_change,
         EventTriggerOperations.fire_event_triggers,
         IntegrationOperations.follow_domain_changes,
+        # Once the profile's own values are settled: who joined or left a segment.
+        SegmentSubscriptionOperations.follow_segment_membership,
         # Then what a removed profile held; the profile itself (with its keys) last.
         ObjectOperations.drop_removed_profile_objects,
         ProfileOperations.drop_removed_profile,

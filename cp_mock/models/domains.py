@@ -16,6 +16,7 @@ from .expiry import ExpiryQueue
 from .object_store import ObjectStore
 from .provenance import Record
 from .search import KeyIndex
+from .segment_state import SegmentState
 from .tags import tags_member
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class Domain:
     profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
     # objects written to the dead-letter queue, oldest first (models/dead_letters.py)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    # segment definitions, their jobs, subscriptions and stream (models/segments.py)
+    segments: SegmentState = field(default_factory=SegmentState)
 
     def next_rank(self) -> int:
         return next(self._ranks)

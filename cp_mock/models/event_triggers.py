@@ -22,12 +22,13 @@ from typing import Any
 
 from ..exceptions import BadRequestException
 from .arguments import by_member
-from .base import BackendState, copy_plain, named
+from .base import copy_plain, named
 from .changes import INGESTED, Change
 from .clock import now
 from .domains import Domain
 from .integrations import Integration
 from .mapping import read_path, read_source
+from .segment_evaluation import SegmentEvaluation
 from .tags import tags_member
 
 TRIGGER_SETTINGS = (
@@ -220,7 +221,7 @@ def _check_definition(settings: Mapping[str, Any]) -> None:
             )
 
 
-class EventTriggerOperations(BackendState):
+class EventTriggerOperations(SegmentEvaluation):
     integrations: dict[str, Integration]
 
     def _check_trigger_references(self, domain: Domain, settings: Mapping[str, Any]) -> None:
@@ -228,7 +229,7 @@ class EventTriggerOperations(BackendState):
         if name is not None and name not in domain.object_types:
             raise BadRequestException(f"ObjectTypeName: object type {name} does not exist")
         segment = settings.get("SegmentFilter")
-        if segment is not None:  # no segment definition exists: the mock has none yet
+        if segment is not None and segment not in domain.segments.definitions:
             raise BadRequestException(f"SegmentFilter: segment definition {segment} does not exist")
         _check_definition(settings)
 
@@ -334,6 +335,11 @@ class EventTriggerOperations(BackendState):
             if not conditions_hold(
                 trigger.settings["EventTriggerConditions"], object_type, document
             ):
+                continue
+            segment = trigger.settings.get("SegmentFilter")
+            # "The destination is triggered only for profiles that meet the criteria of a
+            # segment definition." (API_CreateEventTrigger, SegmentFilter)
+            if segment is not None and not self._in_segment(domain, segment, profile_id):
                 continue
             moment = now()
             if not within_limits(trigger, profile_id, moment):

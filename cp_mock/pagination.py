@@ -56,6 +56,9 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "ListProfileObjectTypes": ("ObjectTypeName",),
     "ListProfileObjects": ("ObjectTypeName", "ProfileObjectUniqueKey"),
     "ListRuleBasedMatches": ITSELF,
+    "ListSegmentDefinitions": ("SegmentDefinitionName",),
+    # a subscription's events are strictly ordered in time (models/segment_subscriptions.py)
+    "ListSegmentSubscriptionEvents": ("UpdatedAt",),
     "ListWorkflows": ("WorkflowId",),
     "SearchProfiles": ("ProfileId",),
 }

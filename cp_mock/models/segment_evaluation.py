@@ -69,7 +69,9 @@ class SegmentEvaluation(BackendState):
                                                lambda n: test_of(n, (*visiting, name)))  # fmt: skip
             return compiled[name]
 
-        return test_of(definition.name, ())
+        # the definition itself may be a query that no segment can name (an estimate's)
+        return self._compile(domain, definition, calculated,
+                             lambda n: test_of(n, (definition.name,)))  # fmt: skip
 
     def _compile(
         self, domain: Domain, definition: SegmentDefinition, calculated: Any, source: Any

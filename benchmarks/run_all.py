@@ -7,8 +7,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("per_call.py", "search_scale.py", "per_test.py", "bulk_load.py", "event_streams.py",
-           "segments.py")
+SCRIPTS = (
+    "per_call.py",
+    "search_scale.py",
+    "per_test.py",
+    "bulk_load.py",
+    "event_streams.py",
+    "segments.py",
+)
 
 if __name__ == "__main__":
     failed = 0

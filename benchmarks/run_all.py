@@ -14,6 +14,7 @@ SCRIPTS = (
     "bulk_load.py",
     "event_streams.py",
     "calculated_attributes.py",
+    "segments.py",
 )
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ __all__ = [
     "event_trigger_invocations",
     "get_backend",
     "run_identity_resolution",
+    "segment_stream_records",
     "mock_customerprofiles",
     "__version__",
 ]
@@ -98,3 +99,12 @@ def event_trigger_invocations(
     object and profile that fired it, when, and the integrations it was sent to
     (docs/event-streams.md)."""
     return get_backend(account_id, region).event_trigger_invocations(domain_name)
+
+
+def segment_stream_records(
+    domain_name: str, account_id: str | None = None, region: str = "us-east-1"
+) -> list[dict[str, Any]]:
+    """Every segment membership event ``domain_name``'s stream for segments sent, oldest
+    first, as put on Kinesis (docs/segments.md), whether or not moto's Kinesis holds the
+    stream."""
+    return get_backend(account_id, region).segment_stream_records(domain_name)

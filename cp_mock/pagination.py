@@ -62,6 +62,9 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "ListRecommenderSchemas": ("RecommenderSchemaName",),
     "ListRecommenders": ("RecommenderName",),
     "ListRuleBasedMatches": ITSELF,
+    "ListSegmentDefinitions": ("SegmentDefinitionName",),
+    # a subscription's events are strictly ordered in time (models/segment_subscriptions.py)
+    "ListSegmentSubscriptionEvents": ("UpdatedAt",),
     "ListWorkflows": ("WorkflowId",),
     "SearchProfiles": ("ProfileId",),
 }

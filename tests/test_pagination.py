@@ -248,6 +248,33 @@ def _event_triggers(client: Any) -> Seeded:
     return Seeded({"DomainName": DOMAIN})
 
 
+@recipe("ListSegmentDefinitions")
+def _segment_definitions(client: Any) -> Seeded:
+    make_domain(client)
+    for name in ("segment-a", "segment-b", "segment-c"):
+        client.create_segment_definition(
+            DomainName=DOMAIN, SegmentDefinitionName=name, DisplayName=name,
+            SegmentGroups={"Include": "ALL", "Groups": []},
+        )  # fmt: skip
+    return Seeded({"DomainName": DOMAIN})
+
+
+@recipe("ListSegmentSubscriptionEvents")
+def _segment_subscription_events(client: Any) -> Seeded:
+    make_domain(client)
+    client.create_segment_definition(
+        DomainName=DOMAIN, SegmentDefinitionName="named", DisplayName="named",
+        SegmentGroups={"Include": "ALL", "Groups": [{"Dimensions": [{"ProfileAttributes": {
+            "FirstName": {"DimensionType": "INCLUSIVE", "Values": ["Kim"]}}}]}]},
+    )  # fmt: skip
+    client.put_segment_subscription(DomainName=DOMAIN, SegmentDefinitionName="named")
+    # one frozen instant: the events are still told apart (and ordered) by their times
+    with freeze_time("2031-01-01T00:00:00Z"):
+        for _ in range(3):
+            make_profile(client, FirstName="Kim")
+    return Seeded({"DomainName": DOMAIN, "SegmentDefinitionName": "named"})
+
+
 @recipe("ListProfileObjectTypeTemplates")
 def _templates(client: Any) -> Seeded:
     return Seeded({})

@@ -30,6 +30,8 @@ from .objects import ObjectOperations
 from .profile_recommendations import RecommendationOperations
 from .profiles import ProfileOperations
 from .recommenders import RecommenderOperations
+from .segment_subscriptions import SegmentSubscriptionOperations
+from .segments import SegmentOperations
 from .tags import TagOperations, TagStore
 from .templates import TemplateOperations
 
@@ -73,6 +75,8 @@ class CustomerProfilesBackend(
     EventTriggerOperations,
     RecommendationOperations,
     RecommenderOperations,
+    SegmentOperations,
+    SegmentSubscriptionOperations,
     ProfileOperations,
     DomainObjectTypeOperations,
     DetectOperations,
@@ -97,6 +101,8 @@ class CustomerProfilesBackend(
         EventTriggerOperations.fire_event_triggers,
         IntegrationOperations.follow_domain_changes,
         CalculatedAttributeOperations.count_objects,
+        # Once the profile's own values are settled: who joined or left a segment.
+        SegmentSubscriptionOperations.follow_segment_membership,
         # Then what a removed profile held; the profile itself (with its keys) last.
         ObjectOperations.drop_removed_profile_objects,
         ProfileOperations.drop_removed_profile,

@@ -499,14 +499,14 @@ class CalculatedAttributeOperations(BackendState):
 
     def calculated_attribute_value(
         self,
-        domain_name: str,
+        domain: Domain,
         profile_id: str,
         calculated_attribute_name: str,
         range_override: Mapping[str, Any] | None = None,
     ) -> str | None:
         """The profile's value of the attribute, None when it has none (not an operation:
-        for segments, which filter on values, with a dimension's ConditionOverrides)."""
-        domain = self.get_domain_state(domain_name)
+        for segments, which filter on values, with a dimension's ConditionOverrides.Range).
+        ResourceNotFoundException when the domain defines no such attribute."""
         self._counting_profile(domain, profile_id)
         attribute = self._calculated_attribute(domain, calculated_attribute_name)
         found = attribute.value_for(profile_id, range_override)

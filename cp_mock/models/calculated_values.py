@@ -24,7 +24,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
-from .event_triggers import operator_holds
+from .comparisons import operator_holds
 from .mapping import read_path, read_source
 
 DAY_SECONDS = 86_400

@@ -16,6 +16,7 @@ from .expiry import ExpiryQueue
 from .object_store import ObjectStore
 from .provenance import Record
 from .search import KeyIndex
+from .segment_state import SegmentState
 from .tags import tags_member
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ class Domain:
     recommenders: dict[str, Recommender] = field(default_factory=dict)
     recommender_filters: dict[str, RecommenderFilter] = field(default_factory=dict)
     recommender_schemas: dict[str, RecommenderSchema] = field(default_factory=dict)
+    # segment definitions, their jobs, subscriptions and stream (models/segments.py)
+    segments: SegmentState = field(default_factory=SegmentState)
 
     def next_rank(self) -> int:
         return next(self._ranks)

@@ -15,19 +15,21 @@ from __future__ import annotations
 
 import calendar
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException
 from .arguments import by_member
-from .base import BackendState, copy_plain, named
+from .base import copy_plain, named
 from .changes import INGESTED, Change
 from .clock import now
+from .comparisons import operator_holds
 from .domains import Domain
 from .integrations import Integration
 from .mapping import read_path, read_source
+from .segment_evaluation import SegmentEvaluation
 from .tags import tags_member
 
 TRIGGER_SETTINGS = (
@@ -63,74 +65,6 @@ class EventTrigger:
 
 
 # -- conditions ------------------------------------------------------------------------
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _instant(text: str) -> datetime | None:
-    """An ISO 8601 date or time, or epoch seconds/milliseconds."""
-    number = _number(text)
-    if number is not None:
-        seconds = number / 1000 if number > 10**11 else number
-        return datetime.fromtimestamp(seconds, timezone.utc)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _ordered(value: str, bound: str) -> tuple[Any, Any] | None:
-    """``value`` and ``bound`` as numbers, else as instants, else None (not comparable)."""
-    for read in (_number, _instant):
-        pair = read(value), read(bound)
-        if pair[0] is not None and pair[1] is not None:
-            return pair
-    return None
-
-
-def _compare(value: str, bound: str, test: Callable[[Any, Any], bool]) -> bool:
-    pair = _ordered(value, bound)
-    return pair is not None and test(*pair)
-
-
-def _same_day(value: str, day: str) -> bool:
-    moment, other = _instant(value), _instant(day)
-    return moment is not None and other is not None and moment.date() == other.date()
-
-
-def _between(value: str, low: str, high: str) -> bool:
-    return _compare(value, low, lambda v, b: v >= b) and _compare(value, high, lambda v, b: v <= b)
-
-
-def operator_holds(operator: str, value: str | None, values: list[str]) -> bool:
-    """One ObjectAttribute's test of ``value`` (None: the object lacks the attribute)."""
-    if value is None:
-        return operator == "EXCLUSIVE"  # an absent value is in no list of values
-    first = values[0]
-    tests: dict[str, Callable[[], bool]] = {
-        "INCLUSIVE": lambda: value in values,
-        "EXCLUSIVE": lambda: value not in values,
-        "CONTAINS": lambda: any(v in value for v in values),
-        "BEGINS_WITH": lambda: any(value.startswith(v) for v in values),
-        "ENDS_WITH": lambda: any(value.endswith(v) for v in values),
-        "EQUAL": lambda: value == first or _compare(value, first, lambda v, b: v == b),
-        "GREATER_THAN": lambda: _compare(value, first, lambda v, b: v > b),
-        "LESS_THAN": lambda: _compare(value, first, lambda v, b: v < b),
-        "GREATER_THAN_OR_EQUAL": lambda: _compare(value, first, lambda v, b: v >= b),
-        "LESS_THAN_OR_EQUAL": lambda: _compare(value, first, lambda v, b: v <= b),
-        "BEFORE": lambda: _compare(value, first, lambda v, b: v < b),
-        "AFTER": lambda: _compare(value, first, lambda v, b: v > b),
-        "ON": lambda: _same_day(value, first),
-        "BETWEEN": lambda: _between(value, values[0], values[1]),
-        "NOT_BETWEEN": lambda: not _between(value, values[0], values[1]),
-    }
-    return tests[operator]()
-
-
 def _attribute_value(
     attribute: Mapping[str, Any], object_type: Any, document: Mapping[str, Any]
 ) -> str | None:
@@ -220,7 +154,7 @@ def _check_definition(settings: Mapping[str, Any]) -> None:
             )
 
 
-class EventTriggerOperations(BackendState):
+class EventTriggerOperations(SegmentEvaluation):
     integrations: dict[str, Integration]
 
     def _check_trigger_references(self, domain: Domain, settings: Mapping[str, Any]) -> None:
@@ -228,7 +162,7 @@ class EventTriggerOperations(BackendState):
         if name is not None and name not in domain.object_types:
             raise BadRequestException(f"ObjectTypeName: object type {name} does not exist")
         segment = settings.get("SegmentFilter")
-        if segment is not None:  # no segment definition exists: the mock has none yet
+        if segment is not None and segment not in domain.segments.definitions:
             raise BadRequestException(f"SegmentFilter: segment definition {segment} does not exist")
         _check_definition(settings)
 
@@ -334,6 +268,11 @@ class EventTriggerOperations(BackendState):
             if not conditions_hold(
                 trigger.settings["EventTriggerConditions"], object_type, document
             ):
+                continue
+            segment = trigger.settings.get("SegmentFilter")
+            # "The destination is triggered only for profiles that meet the criteria of a
+            # segment definition." (API_CreateEventTrigger, SegmentFilter)
+            if segment is not None and not self._in_segment(domain, segment, profile_id):
                 continue
             moment = now()
             if not within_limits(trigger, profile_id, moment):

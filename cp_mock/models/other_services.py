@@ -1,6 +1,7 @@
 """The one place Customer Profiles reaches other AWS services: moto's backends for them,
-in the same account and region, as moto's own services reach each other (SNS delivering
-to SQS, say). Nothing here goes over HTTP, and nothing needs the other service mocked:
+in the same account and region (S3: the same account and partition), as moto's own
+services reach each other (SNS delivering to SQS, say). Nothing here goes over HTTP, and
+nothing needs the other service mocked:
 a resource moto does not hold is reported back as a problem (a message), for the caller
 to show the way AWS would (an UNHEALTHY destination, a FAILED job, a dead-lettered object
 kept readable).
@@ -90,4 +91,21 @@ def send_sqs_message(
         )
     except ServiceException as error:
         return f"SendMessage to {queue_name} failed: {error.message}"
+    return None
+
+
+def put_s3_object(
+    account_id: str, partition: str, bucket: str, key: str, body: bytes
+) -> str | None:
+    """Write ``body`` to s3://bucket/key in moto's S3 of this account; None when written,
+    else why not (no such bucket in this account)."""
+    from moto.s3.exceptions import MissingBucket
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[account_id][partition]
+    try:
+        backend.get_bucket(bucket)
+    except MissingBucket:
+        return f"S3 bucket {bucket} does not exist in account {account_id}"
+    backend.put_object(bucket, key, body)
     return None

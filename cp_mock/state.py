@@ -51,7 +51,12 @@ _FACTORIES: dict[str, Callable[[], Any]] = {
 
 
 class StateError(ValueError):
-    """A dump that cannot be loaded (or state that cannot be dumped), with the reason."""
+    """A dump that cannot be loaded (or state that cannot be dumped), with the reason;
+    ``kind`` is the type that could not be dumped, if that was the reason."""
+
+    def __init__(self, message: str, kind: type | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 # -- dumping -------------------------------------------------------------------------------
@@ -123,9 +128,9 @@ class _Encoder:
             return (
                 value if value == value and abs(value) != float("inf") else {"$float": repr(value)}
             )
-        if kind is datetime:
+        if isinstance(value, datetime):  # freezegun's FakeDatetime too
             return {"$datetime": value.isoformat()}
-        if kind is date:
+        if isinstance(value, date):
             return {"$date": value.isoformat()}
         if kind is timedelta:
             return {"$timedelta": [value.days, value.seconds, value.microseconds]}
@@ -151,12 +156,16 @@ class _Encoder:
             factory = value.default_factory
             name = getattr(factory, "__name__", "")
             if _FACTORIES.get(name) is not factory:
-                raise StateError(f"cannot dump {where}: a defaultdict of {factory!r}")
+                raise StateError(f"cannot dump {where}: a defaultdict of {factory!r}", kind)
             return {"$defaultdict": name, "Items": self._pairs(value, where)}
         if kind is tuple:
             return self._tuple(value, where)
         if kind is set or kind is frozenset:
-            items = [self.encode(item, f"{where}{{}}") for item in value]
+            try:  # in order, so that equal sets dump the same way, as their JSON does
+                members = sorted(value)
+            except TypeError:
+                members = list(value)
+            items = [self.encode(item, f"{where}{{}}") for item in members]
             return {f"${kind.__name__}": items}
         if kind is deque:
             items = [self.encode(item, f"{where}[]") for item in value]
@@ -170,7 +179,7 @@ class _Encoder:
                 for name, item in _state_of(value).items()
             }
             return {"$object": _class_name(kind), "State": state}
-        raise StateError(f"cannot dump {where}: a {kind.__module__}.{kind.__qualname__}")
+        raise StateError(f"cannot dump {where}: a {kind.__module__}.{kind.__qualname__}", kind)
 
     def _pairs(self, mapping: Mapping[Any, Any], where: str) -> list[list[Any]]:
         return [

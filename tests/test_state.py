@@ -240,9 +240,11 @@ def test_shared_objects_stay_shared(customerprofiles_backend: Any) -> None:
 
 def test_what_cannot_be_dumped_is_named(customerprofiles_backend: Any) -> None:
     customerprofiles_backend.create_domain("d", 1)
-    customerprofiles_backend.domains["d"].workflows["w"] = object()
+    workflows = customerprofiles_backend.domains["d"].workflows
+    workflows["w"] = object()
     with pytest.raises(StateError, match=r"domains\.d\.workflows\.w: a builtins\.object"):
         dump_state()
+    del workflows["w"]
 
 
 # -- a test fixture that starts from a dump (docs/usage.md) --------------------------------

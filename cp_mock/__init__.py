@@ -11,6 +11,7 @@ from typing import Any, TypeVar, overload
 
 from moto import mock_aws
 
+from .aio import serve_aiobotocore_too
 from .faults import clear_faults, fail_next
 from .models import CustomerProfilesBackend, customerprofiles_backends
 from .moto_internals import DefaultConfig, MockAWS, default_account_id
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 register()
+serve_aiobotocore_too()
 share_loaded_botocore_data()
 
 T = TypeVar("T")

@@ -74,7 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             print(SERVER_EXTRA_MISSING, file=sys.stderr)
             return 2
-        return serve(arguments.host, arguments.port, state_file=arguments.state)
+        try:
+            return serve(arguments.host, arguments.port, state_file=arguments.state)
+        except ValueError as refused:  # the --state file is not a dump this version loads
+            print(f"cp-mock server: cannot load {arguments.state}: {refused}", file=sys.stderr)
+            return 2
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -345,3 +345,16 @@ def test_the_server_keeps_its_state_in_a_file_between_runs(tmp_path: Path) -> No
         assert [p["FirstName"] for p in found["Items"]] == ["Kept"]
     finally:
         _stop(process)
+
+
+def test_the_server_refuses_a_state_file_it_cannot_load(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    state_file.write_text(json.dumps({"Format": FORMAT, "Version": VERSION + 1, "Backends": []}))
+    completed = subprocess.run(
+        [sys.executable, "-m", "cp_mock", "server", "--port", "0", "--state", str(state_file)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert f"cannot load {state_file}: this dump is format version {VERSION + 1}" in (
+        completed.stderr
+    )

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiobotocore
@@ -109,3 +111,13 @@ def test_other_moto_services_answer_async_clients_too() -> None:
         assert [m["Body"] for m in received["Messages"]] == ["hello"]
 
     run_with_client(scenario, service="sqs")
+
+
+def test_the_docs_example_runs_as_written() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "usage.md"
+    text = doc.read_text()
+    section = text[text.index("\n## aiobotocore\n") :]
+    example = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(example, str(doc), "exec"), namespace)
+    namespace["test_async_code"]()

@@ -33,8 +33,8 @@ class AwaitableBytes(bytes):
         return bytes(self)
 
 
-class AioCompatibleResponse(AWSResponse):
-    """botocore's response, whose content aiobotocore can await too."""
+class AioCompatibleResponse(AWSResponse):  # type: ignore[misc]
+    """botocore's response (untyped), whose content aiobotocore can await too."""
 
     @property
     def content(self) -> AwaitableBytes:

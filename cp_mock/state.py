@@ -221,6 +221,10 @@ def load_state(data: Mapping[str, Any]) -> None:
         for entry in data["Backends"]:
             account_id, region = str(entry["AccountId"]), str(entry["Region"])
             where = f"{account_id}/{region}"
+            try:
+                customerprofiles_backends[account_id][region]  # a region moto serves
+            except KeyError:
+                raise StateError(f"{where}: not a region Customer Profiles is served in") from None
             fresh = backend_state(CustomerProfilesBackend(region, account_id))
             state = {
                 name: decoder.decode(value, f"{where}.{name}")

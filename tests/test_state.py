@@ -207,9 +207,12 @@ def test_a_dump_this_version_cannot_read_is_refused_whole(client: Any) -> None:
     unknown_field["Backends"][0]["State"]["domains"]["current"]["State"]["gone"] = 1
     unknown_class = json.loads(json.dumps(dumped))
     unknown_class["Backends"][0]["State"]["domains"]["current"]["$object"] = "os:system"
+    unknown_region = json.loads(json.dumps(dumped))
+    unknown_region["Backends"][0]["Region"] = "nowhere-1"
     refusals = (
         (unknown_field, r"a Domain has no \['gone'\]"),
         (unknown_class, "os:system is not a class of cp_mock.models"),
+        (unknown_region, "nowhere-1: not a region Customer Profiles is served in"),
     )
     for broken, message in refusals:
         broken["Backends"].insert(0, good)  # loads, but must not be kept

@@ -68,13 +68,15 @@ def dump_state() -> dict[str, Any]:
         regions = customerprofiles_backends[account_id]
         for region in sorted(regions):
             backend = regions[region]
+            numbered = len(encoder.kept)
             with backend.lock:
-                if _is_empty(backend):
-                    continue
                 state = {
                     name: encoder.encode(value, f"{account_id}/{region}.{name}")
                     for name, value in sorted(backend_state(backend).items())
                 }
+            if state == _fresh_state(region, account_id):  # nothing to keep: left out
+                encoder.forget_since(numbered)
+                continue
             backends.append({"AccountId": account_id, "Region": region, "State": state})
     return {"Format": FORMAT, "Version": VERSION, "Backends": backends}
 
@@ -85,10 +87,11 @@ def backend_state(backend: CustomerProfilesBackend) -> dict[str, Any]:
     return {name: value for name, value in vars(backend).items() if name not in _NOT_STATE}
 
 
-def _is_empty(backend: CustomerProfilesBackend) -> bool:
-    fresh = CustomerProfilesBackend(backend.region_name, backend.account_id)
+def _fresh_state(region: str, account_id: str) -> dict[str, Any]:
+    """A new backend's state, encoded (it holds no shared objects, so no references)."""
+    fresh = backend_state(CustomerProfilesBackend(region, account_id))
     encode = _Encoder().encode
-    return bool(encode(backend_state(backend), "") == encode(backend_state(fresh), ""))
+    return {name: encode(value, name) for name, value in sorted(fresh.items())}
 
 
 def _class_name(cls: type) -> str:
@@ -119,6 +122,12 @@ class _Encoder:
         self.seen[id(value)] = len(self.kept)
         self.kept.append(value)
         return None
+
+    def forget_since(self, count: int) -> None:
+        """Forget what was numbered after the first ``count``, as if never met."""
+        for value in self.kept[count:]:
+            del self.seen[id(value)]
+        del self.kept[count:]
 
     def encode(self, value: Any, where: str) -> Any:
         if value is None or type(value) in (bool, int, str):

@@ -11,18 +11,26 @@ from typing import Any, TypeVar, overload
 
 from moto import mock_aws
 
+from .aio import serve_aiobotocore_too
+from .faults import clear_faults, fail_next
 from .models import CustomerProfilesBackend, customerprofiles_backends
 from .moto_internals import DefaultConfig, MockAWS, default_account_id
 from .registry import register
 from .speedups import share_loaded_botocore_data
+from .state import StateError, dump_state, load_state
 
 __version__ = "0.1.0"
 __all__ = [
     "CustomerProfilesBackend",
+    "StateError",
+    "clear_faults",
+    "dump_state",
+    "fail_next",
     "dead_letter_objects",
     "event_stream_records",
     "event_trigger_invocations",
     "get_backend",
+    "load_state",
     "run_identity_resolution",
     "segment_stream_records",
     "mock_customerprofiles",
@@ -30,6 +38,7 @@ __all__ = [
 ]
 
 register()
+serve_aiobotocore_too()
 share_loaded_botocore_data()
 
 T = TypeVar("T")

@@ -58,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     server.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
     server.add_argument("--port", type=int, default=5000, help="port (0: any free port)")
+    server.add_argument(
+        "--state",
+        metavar="FILE",
+        help="load the state from FILE at start (when it exists), write it there at shutdown",
+    )
     arguments = parser.parse_args(argv)
     if arguments.command == "demo":
         return demo()
@@ -69,7 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             print(SERVER_EXTRA_MISSING, file=sys.stderr)
             return 2
-        return serve(arguments.host, arguments.port)
+        try:
+            return serve(arguments.host, arguments.port, state_file=arguments.state)
+        except ValueError as refused:  # the --state file is not a dump this version loads
+            print(f"cp-mock server: cannot load {arguments.state}: {refused}", file=sys.stderr)
+            return 2
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

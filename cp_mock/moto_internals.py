@@ -20,6 +20,7 @@ import moto
 import moto.backend_index as backend_index
 from moto import settings
 from moto.core.base_backend import BackendDict
+from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.config import DefaultConfig, default_user_config
 from moto.core.custom_responses_mock import reset_responses_mock
 from moto.core.exceptions import InvalidToken
@@ -46,6 +47,7 @@ __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "DefaultConfig",
     "BackendDict",
+    "BotocoreStubber",
     "InvalidToken",
     "MockAWS",
     "Paginator",

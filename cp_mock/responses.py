@@ -36,6 +36,7 @@ from moto.core.responses import BaseResponse
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import AccessDeniedException, BadRequestException
+from .faults import take_fault
 from .models import CustomerProfilesBackend, customerprofiles_backends
 from .moto_internals import (
     DEFAULT_ACCOUNT_ID,
@@ -89,6 +90,9 @@ def serve(request: ServiceRequest) -> TYPE_RESPONSE:
 def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
     operation = found.operation
     backend = signed_backend(operation, request)
+    fault = take_fault(backend, operation.name)  # cp_mock.fail_next: answered, nothing done
+    if fault is not None:
+        raise fault
     try:
         params = parse_request(found, request.query, request.body)
     except Exception as error:  # noqa: BLE001 - any parser failure is a bad request

@@ -4,12 +4,21 @@ own server machinery, for clients that are not Python (the AWS CLI, the JavaScri
 ``cp-mock server`` serves in the foreground; ``ThreadedServer`` serves in a thread of
 the current process, on an ephemeral port unless told otherwise. State is shared with
 the process (``cp_mock.get_backend``) and ``POST /moto-api/reset`` clears it.
+
+``/cp-mock-api/`` gives clients that are not Python what the package gives tests:
+``GET /cp-mock-api/state`` answers ``cp_mock.dump_state()``, ``POST`` (a dump as the body)
+``cp_mock.load_state``; ``POST /cp-mock-api/faults`` (``{"Operation", "ErrorCode",
+"Times", "AccountId", "Region"}``, the first required) is ``cp_mock.fail_next`` and
+``DELETE`` is ``cp_mock.clear_faults``. ``cp-mock server --state FILE`` loads FILE at
+start, when it exists, and writes the state to it at a clean shutdown.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import logging
+import os
 import re
 import signal
 import sys
@@ -18,6 +27,7 @@ import warnings
 import zlib
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -25,6 +35,7 @@ from botocore.model import ServiceModel
 from moto.core.common_types import TYPE_RESPONSE
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request
 
 import cp_mock  # noqa: F401 - importing registers the service with moto
 
@@ -105,6 +116,11 @@ class Dispatcher(DomainDispatcherApplication):
             return f"profile.{region}.amazonaws.com"
         return host
 
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO", "").startswith(CP_MOCK_API):
+            return cp_mock_api(environ, start_response)
+        return super().__call__(environ, start_response)
+
     def _has_route(self, host: str, environ: dict[str, Any]) -> bool:
         """Whether the service moto picked for a request has a route for its method and
         path (called under the dispatcher's lock, as moto's own inference is)."""
@@ -123,6 +139,43 @@ class Dispatcher(DomainDispatcherApplication):
         except HTTPException:
             return False
         return True
+
+
+CP_MOCK_API = "/cp-mock-api/"
+
+
+def _json(status: int, body: Any) -> Response:
+    return Response(json.dumps(body), status=status, content_type="application/json")
+
+
+@Request.application
+def cp_mock_api(request: Request) -> Response:
+    """State and faults over HTTP (see the module's docstring); a refused request is a 400
+    with the reason as ``Message``."""
+    resource = request.path[len(CP_MOCK_API) :].strip("/")
+    try:
+        if (resource, request.method) == ("state", "GET"):
+            return _json(200, cp_mock.dump_state())
+        if (resource, request.method) == ("state", "POST"):
+            cp_mock.load_state(json.loads(request.get_data()))
+            return _json(200, {})
+        if (resource, request.method) == ("faults", "POST"):
+            fault = json.loads(request.get_data())
+            cp_mock.fail_next(
+                fault["Operation"],
+                fault.get("ErrorCode", "ThrottlingException"),
+                fault.get("Times", 1),
+                account_id=fault.get("AccountId"),
+                region=fault.get("Region", "us-east-1"),
+            )
+            return _json(200, {})
+        if (resource, request.method) == ("faults", "DELETE"):
+            cp_mock.clear_faults()
+            return _json(200, {})
+    except (ValueError, KeyError, TypeError, AttributeError) as refused:
+        # json's and the state's errors are ValueErrors; KeyError: a member missing
+        return _json(400, {"Message": f"{type(refused).__name__}: {refused}"})
+    return _json(404, {"Message": f"No {request.method} {request.path} in {CP_MOCK_API}"})
 
 
 def _response(answer: TYPE_RESPONSE) -> Response:
@@ -233,9 +286,17 @@ class ThreadedServer:
 
 
 def serve(
-    host: str = "127.0.0.1", port: int = 5000, announce: Callable[[str], None] = print
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    announce: Callable[[str], None] = print,
+    state_file: str | None = None,
 ) -> int:
-    """Serve in the foreground until SIGINT or SIGTERM; one log line per request."""
+    """Serve in the foreground until SIGINT or SIGTERM; one log line per request. With
+    ``state_file``, start from the state it holds (when it exists) and write the state to
+    it when stopped."""
+    if state_file is not None and Path(state_file).exists():
+        cp_mock.load_state(json.loads(Path(state_file).read_text()))
+        announce(f"cp-mock server: state loaded from {state_file}")
     server = make_server(host, port, application(), threaded=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -253,5 +314,15 @@ def serve(
         pass
     finally:
         server.server_close()
+        if state_file is not None:
+            write_state(state_file)
+            announce(f"cp-mock server: state written to {state_file}")
         announce("cp-mock server stopped")
     return 0
+
+
+def write_state(path: str) -> None:
+    """Write the state to ``path`` whole or not at all (a new file, then renamed)."""
+    partial = f"{path}.partial"
+    Path(partial).write_text(json.dumps(cp_mock.dump_state()))
+    os.replace(partial, path)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from cp_mock import protocol, responses
+from cp_mock import StateError, dump_state, load_state, protocol, responses
+from cp_mock.moto_internals import mock_is_running
 from tests.contract import request_differences, result_differences, violations
 
 
@@ -39,6 +41,24 @@ def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(responses, "render_result", checked_render)
     yield found
     assert not found, "responses that break the model:\n" + "\n".join(found)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After every test that passed with a mock still running, dump the state it left,
+    load it back from JSON and dump it again: the same dump means every family's state
+    (whatever families there are by then) survives dump_state/load_state whole."""
+    result = yield
+    if mock_is_running():
+        try:
+            dumped = json.dumps(dump_state())
+        except StateError as error:
+            if error.kind is None or not error.kind.__module__.startswith("tests."):
+                raise
+            return result  # a test double the test planted in the state
+        load_state(json.loads(dumped))
+        assert json.dumps(dump_state()) == dumped, "the state changed in a dump and load"
+    return result
 
 
 @pytest.fixture

@@ -1,0 +1,363 @@
+"""State dumped and loaded (cp_mock.dump_state / cp_mock.load_state, the server's
+/cp-mock-api/state and --state FILE): what the service answers after a load is what it
+answered before the dump."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+import cp_mock
+from cp_mock import StateError, dump_state, get_backend, load_state, mock_customerprofiles
+from cp_mock.models.domains import Domain
+from cp_mock.server import ThreadedServer
+from cp_mock.state import FORMAT, VERSION
+
+STREAM = "profile-changes"
+STREAM_ARN = f"arn:aws:kinesis:us-east-1:123456789012:stream/{STREAM}"
+CONNECT = "arn:aws:connect:us-east-1:123456789012:instance/11111111-1111-1111-1111-111111111111"
+
+
+def seed(client: Any) -> dict[str, str]:
+    """A domain using every family a boto3 call can reach: profiles, keys, object types
+    (custom and a template's), objects, a merge and its history, matching jobs, an event
+    stream with its records, an event trigger, an integration, domain object types, tags."""
+    boto3.client("kinesis", region_name="us-east-1").create_stream(StreamName=STREAM, ShardCount=1)
+    client.create_domain(
+        DomainName="shop", DefaultExpirationDays=30, Matching={"Enabled": True},
+        Tags={"team": "crm"},
+    )  # fmt: skip
+    client.create_domain(DomainName="empty", DefaultExpirationDays=5)
+    client.create_event_stream(DomainName="shop", EventStreamName="changes", Uri=STREAM_ARN)
+    client.put_profile_object_type(
+        DomainName="shop", ObjectTypeName="Order", Description="orders",
+        AllowProfileCreation=True,
+        Fields={
+            "orderId": {"Source": "_source.id"},
+            "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+            "amount": {"Source": "_source.amount"},
+        },
+        Keys={
+            "_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+        },
+        Tags={"kind": "orders"},
+    )  # fmt: skip
+    client.put_profile_object_type(
+        DomainName="shop", ObjectTypeName="Lead", Description="leads", TemplateId="Marketo-leads"
+    )
+    client.create_event_trigger(
+        DomainName="shop", EventTriggerName="big-order", ObjectTypeName="Order",
+        EventTriggerConditions=[{"EventTriggerDimensions": [{"ObjectAttributes": [
+            {"FieldName": "amount", "ComparisonOperator": "GREATER_THAN", "Values": ["100"]},
+        ]}], "LogicalOperator": "ALL"}],
+    )  # fmt: skip
+    client.put_integration(DomainName="shop", Uri=CONNECT, ObjectTypeName="CTR")
+    jane = client.create_profile(
+        DomainName="shop", FirstName="Jane", LastName="Doe", EmailAddress="jane@example.com",
+        PhoneNumber="+1 555 0100", Attributes={"tier": "gold"},
+    )["ProfileId"]  # fmt: skip
+    twin = client.create_profile(
+        DomainName="shop", FirstName="Jane", LastName="Doe", PhoneNumber="+15550100"
+    )["ProfileId"]
+    other = client.create_profile(DomainName="shop", FirstName="Ann", AccountNumber="A-7")[
+        "ProfileId"
+    ]
+    client.add_profile_key(DomainName="shop", ProfileId=jane, KeyName="loyalty", Values=["L1"])
+    client.update_profile(DomainName="shop", ProfileId=other, LastName="Lee")
+    for number, amount in (("o-1", 50), ("o-2", 500)):
+        client.put_profile_object(
+            DomainName="shop", ObjectTypeName="Order",
+            Object=json.dumps({"id": number, "email": "jane@example.com", "amount": amount}),
+        )  # fmt: skip
+    client.put_profile_object(
+        DomainName="shop", ObjectTypeName="Order",
+        Object=json.dumps({"id": "o-3", "email": "new@example.com", "amount": 7}),
+    )  # fmt: skip
+    cp_mock.run_identity_resolution("shop")
+    client.merge_profiles(DomainName="shop", MainProfileId=jane, ProfileIdsToBeMerged=[twin])
+    client.delete_profile_key(DomainName="shop", ProfileId=other, KeyName="_account",
+                              Values=["A-7"])  # fmt: skip
+    return {"jane": jane, "other": other}
+
+
+def answers(client: Any, ids: dict[str, str]) -> dict[str, Any]:
+    """What the service answers about the seeded state, without request metadata."""
+
+    def call(operation: str, **members: Any) -> Any:
+        answer = getattr(client, operation)(**members)
+        answer.pop("ResponseMetadata")
+        return answer
+
+    jane, other = ids["jane"], ids["other"]
+    shop = {"DomainName": "shop"}
+    domain_arn = call("get_domain", **shop)
+    seen: dict[str, Any] = {
+        "domains": call("list_domains"),
+        "shop": domain_arn,
+        "empty": call("get_domain", DomainName="empty"),
+        "types": call("list_profile_object_types", **shop),
+        "order type": call("get_profile_object_type", ObjectTypeName="Order", **shop),
+        "integrations": call("list_integrations", IncludeHidden=True, **shop),
+        "account integrations": call("list_account_integrations", Uri=CONNECT),
+        "streams": call("list_event_streams", **shop),
+        "triggers": call("list_event_triggers", **shop),
+        "jobs": call("list_identity_resolution_jobs", **shop),
+        "matches": call("get_matches", **shop),
+        "stream records": cp_mock.event_stream_records("shop"),
+        "trigger firings": cp_mock.event_trigger_invocations("shop"),
+    }
+    for key, value in (("_email", "jane@example.com"), ("_phone", "+15550100"),
+                       ("loyalty", "L1"), ("_orderId", "o-2"), ("_fullName", "Ann Lee"),
+                       ("_account", "A-7"), ("_email", "new@example.com")):  # fmt: skip
+        seen[f"search {key}={value}"] = call("search_profiles", KeyName=key, Values=[value], **shop)
+    for profile in (jane, other):
+        seen[f"objects of {profile}"] = call(
+            "list_profile_objects", ProfileId=profile, ObjectTypeName="Order", **shop
+        )
+        history = call("list_profile_history_records", ProfileId=profile, **shop)
+        seen[f"history of {profile}"] = history
+        seen[f"records of {profile}"] = [
+            call("get_profile_history_record", ProfileId=profile, Id=record["Id"], **shop)
+            for record in history["ProfileHistoryRecords"]
+        ]
+    return seen
+
+
+def test_every_answer_is_the_same_after_a_load(client: Any, customerprofiles_mock: Any) -> None:
+    ids = seed(client)
+    before = answers(client, ids)
+    searches = {name: len(answer["Items"]) for name, answer in before.items() if "search" in name}
+    assert searches["search _account=A-7"] == 0  # the deleted key stays deleted
+    assert all(searches[name] for name in searches if "_account" not in name), searches
+    assert before["stream records"] and before["trigger firings"]
+    dumped = json.dumps(dump_state())  # plain JSON
+    customerprofiles_mock.reset()
+    assert client.list_domains()["Items"] == []
+    # the dump is Customer Profiles' state; the Kinesis stream it sends to is moto's
+    boto3.client("kinesis", region_name="us-east-1").create_stream(StreamName=STREAM, ShardCount=1)
+    load_state(json.loads(dumped))
+    assert answers(client, ids) == before
+    assert json.dumps(dump_state()) == dumped
+    # and the loaded state goes on working: writes update every index
+    client.update_profile(DomainName="shop", ProfileId=ids["other"], EmailAddress="ann@x.com")
+    found = client.search_profiles(DomainName="shop", KeyName="_email", Values=["ann@x.com"])
+    assert [p["ProfileId"] for p in found["Items"]] == [ids["other"]]
+
+
+def test_every_account_and_region_is_dumped(client: Any) -> None:
+    client.create_domain(DomainName="here", DefaultExpirationDays=1)
+    get_backend("111111111111", "eu-west-1").create_domain("there", 2)
+    dumped = dump_state()
+    assert [(b["AccountId"], b["Region"]) for b in dumped["Backends"]] == [
+        ("111111111111", "eu-west-1"), ("123456789012", "us-east-1"),
+    ]  # fmt: skip
+    load_state(dumped)
+    assert [d["DomainName"] for d in get_backend("111111111111", "eu-west-1").list_domains()[
+        "Items"]] == ["there"]  # fmt: skip
+
+
+def test_a_load_replaces_the_state(client: Any) -> None:
+    client.create_domain(DomainName="kept", DefaultExpirationDays=1)
+    dumped = dump_state()
+    client.delete_domain(DomainName="kept")
+    client.create_domain(DomainName="dropped", DefaultExpirationDays=1)
+    get_backend("222222222222", "us-west-2").create_domain("dropped-too", 1)
+    load_state(dumped)
+    assert [d["DomainName"] for d in client.list_domains()["Items"]] == ["kept"]
+    assert get_backend("222222222222", "us-west-2").list_domains()["Items"] == []
+
+
+def test_every_field_of_a_domain_is_carried(client: Any) -> None:
+    # A field added to Domain is dumped (and so loaded) without a change to the dumper.
+    client.create_domain(DomainName="d", DefaultExpirationDays=1)
+    (backend,) = dump_state()["Backends"]
+    domain = backend["State"]["domains"]["d"]
+    assert domain["$object"] == "cp_mock.models.domains:Domain"
+    assert set(domain["State"]) == {f.name for f in dataclasses.fields(Domain)}
+
+
+def test_a_dump_of_another_version_is_refused_and_nothing_changes(client: Any) -> None:
+    client.create_domain(DomainName="current", DefaultExpirationDays=1)
+    dumped = dump_state()
+    with pytest.raises(StateError, match=f"format version 0; .* loads version {VERSION}"):
+        load_state({**dumped, "Version": 0})
+    with pytest.raises(StateError, match="not a cp_mock state dump"):
+        load_state({"Backends": []})
+    assert [d["DomainName"] for d in client.list_domains()["Items"]] == ["current"]
+
+
+def test_a_dump_this_version_cannot_read_is_refused_whole(client: Any) -> None:
+    client.create_domain(DomainName="current", DefaultExpirationDays=1)
+    dumped = dump_state()
+    good = {"AccountId": "333333333333", "Region": "us-east-1",
+            "State": dumped["Backends"][0]["State"]}  # fmt: skip
+    unknown_field = json.loads(json.dumps(dumped))
+    unknown_field["Backends"][0]["State"]["domains"]["current"]["State"]["gone"] = 1
+    unknown_class = json.loads(json.dumps(dumped))
+    unknown_class["Backends"][0]["State"]["domains"]["current"]["$object"] = "os:system"
+    unknown_region = json.loads(json.dumps(dumped))
+    unknown_region["Backends"][0]["Region"] = "nowhere-1"
+    refusals = (
+        (unknown_field, r"a Domain has no \['gone'\]"),
+        (unknown_class, "os:system is not a class of cp_mock.models"),
+        (unknown_region, "nowhere-1: not a region Customer Profiles is served in"),
+    )
+    for broken, message in refusals:
+        broken["Backends"].insert(0, good)  # loads, but must not be kept
+        with pytest.raises(StateError, match=message):
+            load_state(broken)
+        assert [d["DomainName"] for d in client.list_domains()["Items"]] == ["current"]
+        assert get_backend("333333333333").list_domains()["Items"] == []
+
+
+def test_a_field_added_since_the_dump_gets_its_default(client: Any) -> None:
+    client.create_domain(DomainName="older", DefaultExpirationDays=1)
+    dumped = dump_state()
+    del dumped["Backends"][0]["State"]["domains"]["older"]["State"]["dead_letters"]
+    load_state(dumped)
+    assert get_backend().domains["older"].dead_letters == []
+
+
+def test_shared_objects_stay_shared(customerprofiles_backend: Any) -> None:
+    # what one object held in two places becomes one object again
+    shared: dict[str, Any] = {"n": 1}
+    customerprofiles_backend.create_domain("d", 1)
+    domain = customerprofiles_backend.domains["d"]
+    domain.workflows["a"] = domain.workflows["b"] = shared
+    load_state(dump_state())
+    loaded = get_backend().domains["d"]
+    assert loaded.workflows["a"] is loaded.workflows["b"] and loaded.workflows["a"] == shared
+
+
+def test_what_cannot_be_dumped_is_named(customerprofiles_backend: Any) -> None:
+    customerprofiles_backend.create_domain("d", 1)
+    workflows = customerprofiles_backend.domains["d"].workflows
+    workflows["w"] = object()
+    with pytest.raises(StateError, match=r"domains\.d\.workflows\.w: a builtins\.object"):
+        dump_state()
+    del workflows["w"]
+
+
+# -- a test fixture that starts from a dump (docs/usage.md) --------------------------------
+@pytest.fixture
+def seeded_client(customerprofiles_client: Any, tmp_path: Path) -> Iterator[Any]:
+    state_file = tmp_path / "customer-profiles.json"
+    state_file.write_text(json.dumps(_a_saved_dump()))
+    cp_mock.load_state(json.loads(state_file.read_text()))
+    yield customerprofiles_client
+
+
+def _a_saved_dump() -> dict[str, Any]:
+    with mock_customerprofiles():
+        client = boto3.client("customer-profiles", region_name="us-east-1")
+        client.create_domain(DomainName="fixture-domain", DefaultExpirationDays=7)
+        client.create_profile(DomainName="fixture-domain", FirstName="Saved")
+        return dump_state()
+
+
+def test_a_fixture_can_start_from_a_dump(seeded_client: Any) -> None:
+    found = seeded_client.search_profiles(
+        DomainName="fixture-domain", KeyName="_fullName", Values=["Saved"]
+    )
+    assert [p["FirstName"] for p in found["Items"]] == ["Saved"]
+
+
+# -- server mode ---------------------------------------------------------------------------
+def _http(method: str, url: str, body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_state_endpoint_dumps_and_loads() -> None:
+    with ThreadedServer() as server:
+        client = boto3.client(
+            "customer-profiles", region_name="us-east-1", endpoint_url=server.endpoint_url,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        client.create_domain(DomainName="served", DefaultExpirationDays=3)
+        status, dumped = _http("GET", f"{server.endpoint_url}/cp-mock-api/state")
+        assert status == 200 and dumped["Format"] == FORMAT
+        client.delete_domain(DomainName="served")
+        assert _http("POST", f"{server.endpoint_url}/cp-mock-api/state", dumped) == (200, {})
+        assert [d["DomainName"] for d in client.list_domains()["Items"]] == ["served"]
+        status, refused = _http("POST", f"{server.endpoint_url}/cp-mock-api/state", {"a": 1})
+        assert status == 400 and "not a cp_mock state dump" in refused["Message"]
+        status, unknown = _http("GET", f"{server.endpoint_url}/cp-mock-api/nothing")
+        assert status == 404 and "/cp-mock-api/nothing" in unknown["Message"]
+    cp_mock.get_backend().reset()
+
+
+def _start_server(state_file: Path) -> tuple[subprocess.Popen[str], Any]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cp_mock", "server", "--port", "0", "--state", str(state_file)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    while "http://" not in line and line:
+        line = process.stdout.readline()
+    port = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+    assert port, line
+    client = boto3.client(
+        "customer-profiles", region_name="us-east-1",
+        endpoint_url=f"http://127.0.0.1:{port.group(1)}",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )  # fmt: skip
+    return process, client
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    return out
+
+
+def test_the_server_keeps_its_state_in_a_file_between_runs(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    process, client = _start_server(state_file)  # no file yet: an empty start
+    try:
+        assert client.list_domains()["Items"] == []
+        client.create_domain(DomainName="dev", DefaultExpirationDays=3)
+        profile = client.create_profile(DomainName="dev", FirstName="Kept")["ProfileId"]
+    finally:
+        out = _stop(process)
+    assert f"state written to {state_file}" in out
+    assert json.loads(state_file.read_text())["Format"] == FORMAT
+
+    process, client = _start_server(state_file)
+    try:
+        found = client.search_profiles(DomainName="dev", KeyName="_profileId", Values=[profile])
+        assert [p["FirstName"] for p in found["Items"]] == ["Kept"]
+    finally:
+        _stop(process)
+
+
+def test_the_server_refuses_a_state_file_it_cannot_load(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    state_file.write_text(json.dumps({"Format": FORMAT, "Version": VERSION + 1, "Backends": []}))
+    completed = subprocess.run(
+        [sys.executable, "-m", "cp_mock", "server", "--port", "0", "--state", str(state_file)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert f"cannot load {state_file}: this dump is format version {VERSION + 1}" in (
+        completed.stderr
+    )

@@ -33,6 +33,7 @@ from enum import Enum
 from typing import Any
 
 from .models import CustomerProfilesBackend, customerprofiles_backends
+from .models.base import DERIVED_KEY
 
 FORMAT = "cp-mock-state"
 VERSION = 1
@@ -99,12 +100,24 @@ def _class_name(cls: type) -> str:
 
 
 def _state_of(value: Any) -> dict[str, Any]:
+    """What ``value`` holds, but for the dataclass fields it declares derived (a cache it
+    rebuilds from the rest: ``field(metadata=DERIVED)``), which take their default on load."""
     state = dict(getattr(value, "__dict__", {}))
+    kind: Any = type(value)
+    for derived in _derived_fields(kind):
+        state.pop(derived, None)
     for cls in type(value).__mro__:
         for slot in getattr(cls, "__slots__", ()):
             if slot not in ("__dict__", "__weakref__") and hasattr(value, slot):
                 state[slot] = getattr(value, slot)
     return state
+
+
+@functools.cache
+def _derived_fields(cls: Any) -> tuple[str, ...]:
+    if not dataclasses.is_dataclass(cls):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get(DERIVED_KEY))
 
 
 class _Encoder:

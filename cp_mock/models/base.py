@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from threading import RLock
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..exceptions import ResourceNotFoundException
@@ -13,6 +14,12 @@ if TYPE_CHECKING:
     from .domains import Domain
     from .tags import TagStore
 
+
+# Dataclass field metadata for a cache a family rebuilds from its other fields (compiled
+# readers, say): ``field(default=None, metadata=DERIVED)``. cp_mock.dump_state leaves such
+# a field out, and it takes its default on load.
+DERIVED_KEY = "derived"
+DERIVED = MappingProxyType({DERIVED_KEY: True})
 
 Found = TypeVar("Found")
 

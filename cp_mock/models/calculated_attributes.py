@@ -25,7 +25,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .arguments import by_member
-from .base import BackendState, copy_plain
+from .base import DERIVED, BackendState, copy_plain
 from .calculated_values import (
     DAY_SECONDS,
     MAX_OBJECT_COUNT,
@@ -85,7 +85,9 @@ class CalculatedAttribute:
     homes: dict[str, str] = field(default_factory=dict)  # unique key -> profile id
     _order: itertools.count[int] = field(default_factory=itertools.count)
     # (the object type's settings, the readers compiled from them)
-    _readers: tuple[Any, dict[str, Callable[[Mapping[str, Any]], Any]]] | None = None
+    _readers: tuple[Any, dict[str, Callable[[Mapping[str, Any]], Any]]] | None = field(
+        default=None, metadata=DERIVED
+    )
 
     @property
     def type_name(self) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from functools import cache
 from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
@@ -44,12 +45,28 @@ _EXPRESSION_FORM = (
 
 # -- the expression ----------------------------------------------------------------------
 class Expression(NamedTuple):
-    """A compiled Expression: the object type it reads, the attribute names in it, and a
-    function from an object's attribute values to its value (None: no value)."""
+    """A checked Expression: the object type it reads, the attribute names in it, and its
+    text, whose compiled form (kept per text) gives an object's value from its attribute
+    values (None: no value). Plain data, so the state can be dumped and loaded."""
 
     type_name: str
     attributes: tuple[str, ...]
-    evaluate: Callable[[Mapping[str, str | None]], str | None]
+    source: str
+
+    def evaluate(self, values: Mapping[str, str | None]) -> str | None:
+        return _compiled(self.source)(values)
+
+
+@cache
+def _compiled(source: str) -> Callable[[Mapping[str, str | None]], str | None]:
+    tokens = _tokens(source)
+    if len(tokens) == 1:  # one term: the attribute's value as it is, text or number
+        match = _TERM.fullmatch(tokens[0][1])
+        assert match is not None
+        only = match.group(2)
+        return lambda values: values.get(only)
+    program = _Parser(tokens, source).parse()
+    return lambda values: _arithmetic(program, values)
 
 
 def compile_expression(expression: str, attribute_names: list[str]) -> Expression:
@@ -87,11 +104,8 @@ def compile_expression(expression: str, attribute_names: list[str]) -> Expressio
             f"AttributeDetails.Expression: {', '.join(unlisted)} is not in "
             "AttributeDetails.Attributes"
         )
-    if len(tokens) == 1:  # one term: the attribute's value as it is, text or number
-        only = used[0]
-        return Expression(type_name, tuple(used), lambda values: values.get(only))
-    program = _Parser(tokens, expression).parse()
-    return Expression(type_name, tuple(used), lambda values: _arithmetic(program, values))
+    _compiled(expression)  # parsed now, so a malformed expression is refused at once
+    return Expression(type_name, tuple(used), expression)
 
 
 def _tokens(expression: str) -> list[tuple[str, str]]:

@@ -241,7 +241,7 @@ def _delete(backend: CustomerProfilesBackend, spec: Spec, identity: Mapping[str,
 
 def _attribute_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.isoformat(timespec="milliseconds")  # the precision the API answers with
     if isinstance(value, Mapping):
         return {key: _attribute_value(item) for key, item in value.items()}
     return value

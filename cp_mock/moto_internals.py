@@ -14,7 +14,13 @@ This module imports nothing of cp_mock's, so every layer may use it.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import os
+import sys
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any
 
 import moto
 import moto.backend_index as backend_index
@@ -49,6 +55,8 @@ __all__ = [
     "BackendDict",
     "BotocoreStubber",
     "InvalidToken",
+    "CLOUDFORMATION_MODELS",
+    "after_import",
     "MockAWS",
     "Paginator",
     "backend_index",
@@ -74,3 +82,53 @@ def default_account_id() -> str:
     """The account moto serves when a request names none: ``MOTO_ACCOUNT_ID`` if set
     (read now, as moto reads it per request), else moto's default."""
     return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+
+
+# moto's CloudFormation, which imports most of moto (over a second): reached only once the
+# process loads it for a stack, never by importing cp_mock.
+CLOUDFORMATION_MODELS = "moto.cloudformation.models"
+CLOUDFORMATION_PARSING = "moto.cloudformation.parsing"
+
+
+def forget_cloudformation_resource_types() -> None:
+    """moto caches the resource types it found (``get_model_map`` and friends) the first
+    time a stack is made; forget them, so types defined since are found too."""
+    parsing = sys.modules.get(CLOUDFORMATION_PARSING)
+    if parsing is not None:
+        for cached in ("get_model_list", "get_model_map", "get_name_type_map"):
+            getattr(parsing, cached).cache_clear()
+
+
+def after_import(module_name: str, callback: Callable[[ModuleType], None]) -> None:
+    """Call ``callback`` with module ``module_name`` once it is imported: now if it is
+    already, else right after the import that loads it (the import itself is unchanged)."""
+    module = sys.modules.get(module_name)
+    if module is not None:
+        callback(module)
+        return
+    sys.meta_path.insert(0, _AfterImport(module_name, callback))
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    def __init__(self, module_name: str, callback: Callable[[ModuleType], None]) -> None:
+        self.module_name = module_name
+        self.callback = callback
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.module_name:
+            return None
+        sys.meta_path.remove(self)  # once: whoever finds the module finds it as before
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        loader: Any = spec.loader
+        load, callback = loader.exec_module, self.callback
+
+        def exec_module(module: ModuleType) -> None:
+            load(module)
+            callback(module)
+
+        loader.exec_module = exec_module
+        return spec

@@ -7,6 +7,8 @@ backend class where its ``urls`` module lives (moto derives it from the module n
 which does not fit our layout). boto3 calls to the service's own endpoint are also
 offered to ``responses.serve_botocore_request`` before moto's stubber matches them
 against every service's URL patterns; whatever that door declines goes moto's way.
+Stacks in moto's CloudFormation hold the service's resource types (``cloudformation.py``)
+and, when one fails, roll back and report its error in the stack's events.
 """
 
 from __future__ import annotations
@@ -18,9 +20,16 @@ from typing import Any
 
 from moto.core.common_types import TYPE_RESPONSE
 
-from . import urls
+from . import cloudformation, urls
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import backend_index, botocore_stubber, moto
+from .moto_internals import (
+    CLOUDFORMATION_MODELS,
+    after_import,
+    backend_index,
+    botocore_stubber,
+    forget_cloudformation_resource_types,
+    moto,
+)
 from .responses import serve_botocore_request
 
 SERVICE = "customerprofiles"
@@ -40,6 +49,7 @@ def register() -> None:
         # First in the list: moto tries the patterns in order and ours is the most specific.
         backend_index.backend_url_patterns.insert(0, (SERVICE, URL_PATTERN))
     _offer_botocore_requests_to_the_service_first()
+    _make_stacks_hold_customer_profiles_resources()
 
 
 def _offer_botocore_requests_to_the_service_first() -> None:
@@ -56,3 +66,84 @@ def _offer_botocore_requests_to_the_service_first() -> None:
 
     process_request.__wrapped__ = general  # type: ignore[attr-defined]
     botocore_stubber.process_request = process_request  # type: ignore[method-assign]
+
+
+def _make_stacks_hold_customer_profiles_resources() -> None:
+    # The resource classes exist since cloudformation.py was imported; moto caches the
+    # types it knows when it makes its first stack, which may have happened already.
+    assert cloudformation.RESOURCE_CLASSES
+    forget_cloudformation_resource_types()
+    after_import(CLOUDFORMATION_MODELS, _report_failed_resources)
+
+
+def _report_failed_resources(models: types.ModuleType) -> None:
+    """moto lets an error of a resource escape CreateStack and UpdateStack; CloudFormation
+    accepts the request and fails the stack instead: the resource's event gives the
+    service's error, and what the stack made is rolled back. Only the errors of Customer
+    Profiles resources are caught, so other stacks behave exactly as moto makes them."""
+    stack = models.Stack
+    if getattr(stack.create_resources, "__wrapped__", None) is not None:
+        return
+    create, update = stack.create_resources, stack.update
+
+    def create_resources(self: Any) -> None:
+        try:
+            create(self)
+        except cloudformation.ResourceFailed as failure:
+            _resource_event(models, self, failure, "CREATE_FAILED")
+            self._add_stack_event(
+                "ROLLBACK_IN_PROGRESS",
+                resource_status_reason=(
+                    f"The following resource(s) failed to create: [{failure.logical_id}]. "
+                    "Rollback requested by user."
+                ),
+            )
+            self.resource_map.delete()
+            self.status = "ROLLBACK_COMPLETE"
+            self._add_stack_event("ROLLBACK_COMPLETE")
+
+    def update_stack(self: Any, *args: Any, **kwargs: Any) -> None:
+        template, template_dict = self.template, self.template_dict
+        resources = self.resource_map
+        before = (resources._template, resources._resource_json_map)
+        try:
+            update(self, *args, **kwargs)
+        except cloudformation.ResourceFailed as failure:
+            _resource_event(models, self, failure, "UPDATE_FAILED")
+            self._add_stack_event(
+                "UPDATE_ROLLBACK_IN_PROGRESS",
+                resource_status_reason=(
+                    f"The following resource(s) failed to update: [{failure.logical_id}]."
+                ),
+            )
+            # what the update added goes; what it changed before the failure stays changed
+            for logical_id in set(resources._resource_json_map) - set(before[1]):
+                added = resources._parsed_resources.pop(logical_id, None)
+                if added is not None and not isinstance(added, str):
+                    resources._delete_resource(added, resources._resource_json_map[logical_id])
+            resources._template, resources._resource_json_map = before
+            self.template, self.template_dict = template, template_dict
+            self.status = "UPDATE_ROLLBACK_COMPLETE"
+            self._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+
+    create_resources.__wrapped__ = create  # type: ignore[attr-defined]
+    update_stack.__wrapped__ = update  # type: ignore[attr-defined]
+    stack.create_resources = create_resources
+    stack.update = update_stack
+
+
+def _resource_event(
+    models: types.ModuleType, stack: Any, failure: cloudformation.ResourceFailed, status: str
+) -> None:
+    stack.events.append(
+        models.Event(
+            stack_id=stack.stack_id,
+            stack_name=stack.name,
+            logical_resource_id=failure.logical_id,
+            physical_resource_id=None,
+            resource_type=failure.resource_type,
+            resource_status=status,
+            resource_status_reason=str(failure),
+            resource_properties=None,
+        )
+    )

@@ -1,0 +1,366 @@
+"""AWS::CustomerProfiles::* resources for moto's CloudFormation.
+
+Each resource type is one ``Spec``: the operations that create, update, read and delete it
+(the very operations the API serves, read and validated as the API reads a request) and
+its primary identifier. What differs between a template and a request is converted in one
+place, ``api_request``: CloudFormation writes a map as a list of pairs (``Tags`` as
+``[{Key, Value}]``, ObjectType ``Fields`` as ``[{Name, ObjectTypeField}]``), and a value
+that came through a template parameter as a string.
+
+moto finds resource types among the direct subclasses of ``CloudFormationModel``;
+``registry.py`` makes sure they are found and that a stack whose Customer Profiles
+resource fails is rolled back and reports the service's error, as CloudFormation does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from botocore import xform_name
+from botocore.model import Shape
+from moto.core.common_models import CloudFormationModel
+from moto.core.exceptions import ServiceException
+
+from .exceptions import BadRequestException, ResourceNotFoundException
+from .models import CustomerProfilesBackend, customerprofiles_backends
+from .protocol import MalformedBody, Route, WrongType, parse_request, service_model
+from .responses import backend_arguments
+from .validation import validate_request
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one resource type maps onto the service's operations."""
+
+    type_name: str  # "Domain" in "AWS::CustomerProfiles::Domain"
+    create: str
+    read: str
+    delete: str
+    update: str | None  # None: every change replaces the resource
+    identifier: tuple[str, ...]  # the primary identifier; changing it replaces the resource
+    attributes: tuple[str, ...]  # what Fn::GetAtt may name (dots reach into a structure)
+
+    @property
+    def cloudformation_type(self) -> str:
+        return f"AWS::CustomerProfiles::{self.type_name}"
+
+
+class ResourceFailed(Exception):
+    """A Customer Profiles resource CloudFormation could not create, update or delete,
+    with the service's error as the stack's events report it."""
+
+    def __init__(self, logical_id: str, resource_type: str, error: ServiceException) -> None:
+        super().__init__(status_reason(error))
+        self.logical_id = logical_id
+        self.resource_type = resource_type
+        self.error = error
+
+
+def status_reason(error: ServiceException) -> str:
+    """A failed resource's status reason, in the form CloudFormation gives a handler's
+    error: the service's message, then which service answered which error."""
+    return f'Resource handler returned message: "{error.message}" (Service: CustomerProfiles, Error Code: {error.code})'  # noqa: E501
+
+
+# -- property conversion: the one place a template's forms become a request's --------
+def api_request(shape: Shape, value: Any) -> Any:
+    """``value``, written as a template writes it, in the form ``shape`` takes in a
+    request: a map from a list of pairs, and numbers and booleans from the strings a
+    template parameter gives. Anything else is left for the request's own checks."""
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, Mapping):
+        members = shape.members
+        return {
+            name: api_request(members[name], item) if name in members else item
+            for name, item in value.items()
+        }
+    if kind == "list" and isinstance(value, list):
+        return [api_request(shape.member, item) for item in value]
+    if kind == "map":
+        if isinstance(value, list):
+            value = _pairs(value)
+        if isinstance(value, Mapping):
+            entry = shape.value
+            return {key: api_request(entry, item) for key, item in value.items()}
+        return value
+    if isinstance(value, str):
+        return _scalar(kind, value)
+    return value
+
+
+def _pairs(items: list[Any]) -> Any:
+    """``[{Key, Value}]`` or ``[{Name, <one more>}]`` as a map; other lists unchanged."""
+    converted: dict[Any, Any] = {}
+    for item in items:
+        if not isinstance(item, Mapping):
+            return items
+        if set(item) == {"Key", "Value"}:
+            converted[item["Key"]] = item["Value"]
+        elif "Name" in item and len(item) == 2:
+            (other,) = (name for name in item if name != "Name")
+            converted[item["Name"]] = item[other]
+        else:
+            return items
+    return converted
+
+
+def _scalar(kind: str, text: str) -> Any:
+    try:
+        if kind in ("integer", "long"):
+            return int(text)
+        if kind in ("double", "float"):
+            return float(text)
+    except ValueError:
+        return text
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+# -- calling an operation as the API does --------------------------------------------
+def call(backend: CustomerProfilesBackend, operation_name: str, params: Mapping[str, Any]) -> Any:
+    """Run ``operation_name`` on ``backend`` with ``params`` (template properties), read,
+    checked and answered exactly as the API answers the same request."""
+    operation = service_model().operation_model(operation_name)
+    shape = operation.input_shape
+    request = api_request(shape, dict(params))
+    uri: dict[str, str] = {}
+    query: dict[str, Any] = {}
+    body: dict[str, Any] = {}
+    for name, member in shape.members.items():
+        if name not in request:
+            continue
+        location = member.serialization.get("location")
+        wire = member.serialization.get("name", name)
+        if location == "uri":
+            if not isinstance(request[name], str):
+                raise BadRequestException(f"{name} must be a string")
+            uri[wire] = request[name]
+        elif location == "querystring":
+            query[wire] = request[name]
+        else:
+            body[wire] = request[name]
+    missing = [name for name in shape.required_members if name not in request]
+    if missing:
+        raise BadRequestException(f"{missing[0]} is required")
+    try:
+        read = parse_request(Route(operation, uri), urlencode(query, doseq=True), json.dumps(body))
+    except (WrongType, MalformedBody) as error:
+        raise BadRequestException(f"Could not parse the request: {error}") from error
+    validate_request(operation, read)
+    method = getattr(backend, xform_name(operation_name))
+    return method(**backend_arguments(method, read))
+
+
+# -- the resource types ----------------------------------------------------------------
+_TIMES = ("CreatedAt", "LastUpdatedAt")
+SPECS = (
+    Spec("Domain", "CreateDomain", "GetDomain", "DeleteDomain", "UpdateDomain",
+         ("DomainName",),
+         (*_TIMES, "Stats", "Stats.ProfileCount", "Stats.MeteringProfileCount",
+          "Stats.ObjectCount", "Stats.TotalSize", "RuleBasedMatching.Status")),
+    Spec("ObjectType", "PutProfileObjectType", "GetProfileObjectType",
+         "DeleteProfileObjectType", "PutProfileObjectType",
+         ("DomainName", "ObjectTypeName"), _TIMES),
+    Spec("Integration", "PutIntegration", "GetIntegration", "DeleteIntegration",
+         "PutIntegration", ("DomainName", "Uri"), _TIMES),
+    Spec("DomainObjectType", "PutDomainObjectType", "GetDomainObjectType",
+         "DeleteDomainObjectType", "PutDomainObjectType",
+         ("DomainName", "ObjectTypeName"), _TIMES),
+    Spec("CalculatedAttributeDefinition", "CreateCalculatedAttributeDefinition",
+         "GetCalculatedAttributeDefinition", "DeleteCalculatedAttributeDefinition",
+         "UpdateCalculatedAttributeDefinition", ("DomainName", "CalculatedAttributeName"),
+         (*_TIMES, "Status", "Readiness", "Readiness.ProgressPercentage",
+          "Readiness.Message")),
+    Spec("EventStream", "CreateEventStream", "GetEventStream", "DeleteEventStream", None,
+         ("DomainName", "EventStreamName"),
+         ("CreatedAt", "EventStreamArn", "State", "DestinationDetails",
+          "DestinationDetails.Status", "DestinationDetails.Uri")),
+    Spec("EventTrigger", "CreateEventTrigger", "GetEventTrigger", "DeleteEventTrigger",
+         "UpdateEventTrigger", ("DomainName", "EventTriggerName"), _TIMES),
+    Spec("SegmentDefinition", "CreateSegmentDefinition", "GetSegmentDefinition",
+         "DeleteSegmentDefinition", None, ("DomainName", "SegmentDefinitionName"),
+         ("CreatedAt", "SegmentDefinitionArn")),
+    Spec("Recommender", "CreateRecommender", "GetRecommender", "DeleteRecommender",
+         "UpdateRecommender", ("DomainName", "RecommenderName"),
+         (*_TIMES, "RecommenderArn", "Status", "FailureReason")),
+)  # fmt: skip
+
+
+class CustomerProfilesResource:
+    """One resource a stack made: its type, its account and region, and the properties it
+    was made from (template values resolved)."""
+
+    spec: Spec
+
+    def __init__(self, account_id: str, region: str, properties: Mapping[str, Any]) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.properties = dict(properties)
+
+    @property
+    def backend(self) -> CustomerProfilesBackend:
+        return customerprofiles_backends[self.account_id][self.region]
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        return {name: self.properties.get(name) for name in self.spec.identifier}
+
+    @property
+    def physical_resource_id(self) -> str:
+        """What ``Ref`` returns: the primary identifier, its parts joined by ``|`` as
+        CloudFormation joins a compound identifier."""
+        return "|".join(str(value) for value in self.identity.values())
+
+    def is_created(self) -> bool:
+        return True
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        value: Any = call(self.backend, self.spec.read, self.identity)
+        for part in attribute_name.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        return _attribute_value(value)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _delete(self.backend, self.spec, self.identity)
+
+
+def _delete(backend: CustomerProfilesBackend, spec: Spec, identity: Mapping[str, Any]) -> None:
+    """Delete the resource; one already gone (deleting a domain deletes what is in it, in
+    whichever order the stack deletes them) counts as deleted, as CloudFormation counts it."""
+    try:
+        call(backend, spec.delete, identity)
+    except ResourceNotFoundException:
+        pass
+
+
+def _attribute_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="milliseconds")  # the precision the API answers with
+    if isinstance(value, Mapping):
+        return {key: _attribute_value(item) for key, item in value.items()}
+    return value
+
+
+def _failed(kwargs: Mapping[str, Any], spec: Spec, error: ServiceException) -> ResourceFailed:
+    return ResourceFailed(kwargs.get("LogicalId", spec.type_name), spec.cloudformation_type, error)
+
+
+def _resource_class(spec: Spec) -> type[CloudFormationModel]:
+    """A direct subclass of ``CloudFormationModel`` for ``spec``, as moto finds them."""
+
+    def cloudformation_type() -> str:
+        return spec.cloudformation_type
+
+    def cloudformation_name_type() -> str:
+        # The property moto fills with a generated name when a template leaves it out.
+        return spec.identifier[-1] if spec.identifier[-1].endswith("Name") else ""
+
+    def has_cfn_attr(cls: type, attribute: str) -> bool:
+        return attribute in spec.attributes
+
+    def create_from_cloudformation_json(
+        cls: type[CustomerProfilesResource],
+        /,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> CustomerProfilesResource:
+        properties = dict(cloudformation_json.get("Properties") or {})
+        name_property = cloudformation_name_type()
+        if name_property and name_property not in properties:
+            properties[name_property] = resource_name
+        resource = cls(account_id, region_name, properties)
+        try:
+            call(resource.backend, spec.create, properties)
+        except ServiceException as error:
+            raise _failed(kwargs, spec, error) from error
+        return resource
+
+    def update_from_cloudformation_json(
+        cls: type[CustomerProfilesResource],
+        original_resource: CustomerProfilesResource,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> CustomerProfilesResource:
+        properties = dict(cloudformation_json.get("Properties") or {})
+        name_property = cloudformation_name_type()
+        if name_property and name_property not in properties:
+            properties[name_property] = original_resource.properties.get(name_property)
+        resource = cls(account_id, region_name, properties)
+        logical = {"LogicalId": getattr(original_resource, "logical_resource_id", "")}
+        try:
+            if _updates_in_place(spec, original_resource.properties, properties):
+                call(resource.backend, spec.update or spec.create, properties)
+            elif resource.identity != original_resource.identity:
+                # replacement under a new identity: the new one first, then the old one
+                call(resource.backend, spec.create, properties)
+                original_resource.delete(account_id, region_name)
+            else:
+                _replace_in_place(spec, original_resource, resource)
+        except ServiceException as error:
+            raise _failed(logical, spec, error) from error
+        return resource
+
+    def delete_from_cloudformation_json(
+        cls: type[CustomerProfilesResource],
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        # moto calls the instance's delete(); this is its fallback, given the Ref value
+        identity = dict(zip(spec.identifier, str(resource_name).split("|"), strict=False))
+        _delete(customerprofiles_backends[account_id][region_name], spec, identity)
+
+    namespace = {
+        "spec": spec,
+        "__module__": __name__,
+        "__doc__": f"{spec.cloudformation_type} in a CloudFormation stack.",
+        "cloudformation_type": staticmethod(cloudformation_type),
+        "cloudformation_name_type": staticmethod(cloudformation_name_type),
+        "has_cfn_attr": classmethod(has_cfn_attr),
+        "create_from_cloudformation_json": classmethod(create_from_cloudformation_json),
+        "update_from_cloudformation_json": classmethod(update_from_cloudformation_json),
+        "delete_from_cloudformation_json": classmethod(delete_from_cloudformation_json),
+    }
+    # CustomerProfilesResource comes first so its methods win; CloudFormationModel must be
+    # a direct base, since moto looks only at its direct subclasses.
+    return type(spec.type_name, (CustomerProfilesResource, CloudFormationModel), namespace)
+
+
+def _updates_in_place(spec: Spec, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether the change can be made by the update operation: the identity is kept and
+    every property that changed is one the update operation takes."""
+    if spec.update is None or any(old.get(n) != new.get(n) for n in spec.identifier):
+        return False
+    takes = service_model().operation_model(spec.update).input_shape.members
+    changed = {name for name in {*old, *new} if old.get(name) != new.get(name)}
+    return changed <= set(takes)
+
+
+def _replace_in_place(
+    spec: Spec, old: CustomerProfilesResource, new: CustomerProfilesResource
+) -> None:
+    """Replace a resource whose identity stays: delete it and create it anew; if the new
+    one is refused, the old one is made again, so a failed update leaves it as it was."""
+    old.delete(old.account_id, old.region)
+    try:
+        call(new.backend, spec.create, new.properties)
+    except ServiceException:
+        call(old.backend, spec.create, old.properties)
+        raise
+
+
+RESOURCE_CLASSES: tuple[type[CloudFormationModel], ...] = tuple(
+    _resource_class(spec) for spec in SPECS
+)

@@ -12,6 +12,7 @@ import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
+from .batch_objects import BatchObjectOperations
 from .changes import Subscriber
 from .clock import now
 from .dead_letters import DeadLetterOperations
@@ -59,6 +60,7 @@ def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
 
 @public_methods_hold_the_lock
 class CustomerProfilesBackend(
+    BatchObjectOperations,
     ObjectOperations,
     ExpiryOperations,
     HistoryOperations,

@@ -150,6 +150,15 @@ def test_object_type_in_missing_domain_is_404(client: Any) -> None:
     assert code(excinfo) == "ResourceNotFoundException"
 
 
+NEWER_TEMPLATE_MEMBERS = pytest.mark.model_members(
+    "GetProfileObjectTypeTemplate",
+    "StoreOnly",
+    "DefaultMaxProfileObjectCount",
+    "DefaultMaxProfileObjectCountEffectiveAfter",
+)
+
+
+@NEWER_TEMPLATE_MEMBERS
 def test_template_newer_members_as_documented(client: Any, domain: str) -> None:
     # API_GetProfileObjectTypeTemplate: StoreOnly, and DefaultMaxProfileObjectCount ("If this
     # value isn't present, no default limit applies"). No catalogued template is store-only
@@ -180,6 +189,7 @@ def limited_template(monkeypatch: pytest.MonkeyPatch) -> str:
     return "Limited-CTR"
 
 
+@NEWER_TEMPLATE_MEMBERS
 def test_a_template_default_object_limit_applies_to_domains_created_after_it(
     client: Any, limited_template: str
 ) -> None:

@@ -335,7 +335,12 @@ def pages(client: Any, operation: str, params: dict[str, Any], bound: int) -> It
 def test_every_implemented_paged_operation_declares_its_unique_key() -> None:
     undeclared = [name for name in PAGED_IMPLEMENTED if name not in pagination.UNIQUE_KEYS]
     assert not undeclared, f"paged operations with no unique key in UNIQUE_KEYS: {undeclared}"
-    not_paged = [name for name in pagination.UNIQUE_KEYS if name not in PAGED]
+    # (an operation the installed model predates is not judged by it)
+    not_paged = [
+        name
+        for name in pagination.UNIQUE_KEYS
+        if name in MODEL.operation_names and name not in PAGED
+    ]
     assert not not_paged, f"UNIQUE_KEYS names operations the model does not page: {not_paged}"
 
 

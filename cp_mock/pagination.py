@@ -43,6 +43,7 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "GetSimilarProfiles": ITSELF,
     "GetWorkflowSteps": ("AppflowIntegration.FlowName", "AppflowIntegration.CreatedAt"),
     "ListAccountIntegrations": ("DomainName", "Uri"),
+    "ListDomainLayouts": ("LayoutDefinitionName",),
     "ListDomainObjectTypes": ("ObjectTypeName",),
     "ListDomains": ("DomainName",),
     "ListEventStreams": ("EventStreamName",),

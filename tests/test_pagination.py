@@ -222,6 +222,17 @@ def _event_triggers(client: Any) -> Seeded:
     return Seeded({"DomainName": DOMAIN})
 
 
+@recipe("ListDomainLayouts")
+def _layouts(client: Any) -> Seeded:
+    make_domain(client)
+    for name in ("layout-a", "layout-b", "layout-c"):
+        client.create_domain_layout(
+            DomainName=DOMAIN, LayoutDefinitionName=name, Description="d", DisplayName=name,
+            LayoutType="PROFILE_EXPLORER", Layout="{}",
+        )  # fmt: skip
+    return Seeded({"DomainName": DOMAIN})
+
+
 @recipe("ListProfileObjectTypeTemplates")
 def _templates(client: Any) -> Seeded:
     return Seeded({})

@@ -24,6 +24,7 @@ from .event_triggers import EventTriggerOperations
 from .expiry import ExpiryOperations
 from .history import HistoryOperations
 from .integrations import Integration, IntegrationOperations
+from .layouts import LayoutOperations
 from .matching import MatchingOperations
 from .merge import MergeOperations
 from .objects import ObjectOperations
@@ -75,6 +76,7 @@ class CustomerProfilesBackend(
     DetectOperations,
     DomainOperations,
     TemplateOperations,
+    LayoutOperations,
     TagOperations,
     DeadLetterOperations,
     BaseBackend,

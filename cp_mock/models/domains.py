@@ -21,6 +21,7 @@ from .tags import tags_member
 if TYPE_CHECKING:
     from .event_streams import EventStream
     from .event_triggers import EventTrigger
+    from .layouts import DomainLayout
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
@@ -70,6 +71,8 @@ class Domain:
     profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
     # objects written to the dead-letter queue, oldest first (models/dead_letters.py)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    # layout name -> its layout (models/layouts.py)
+    layouts: dict[str, DomainLayout] = field(default_factory=dict)
 
     def next_rank(self) -> int:
         return next(self._ranks)

@@ -57,6 +57,7 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "ListProfileObjectTypes": ("ObjectTypeName",),
     "ListProfileObjects": ("ObjectTypeName", "ProfileObjectUniqueKey"),
     "ListRuleBasedMatches": ITSELF,
+    "ListUploadJobs": ("JobId",),
     "ListWorkflows": ("WorkflowId",),
     "SearchProfiles": ("ProfileId",),
 }

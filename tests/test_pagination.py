@@ -233,6 +233,16 @@ def _layouts(client: Any) -> Seeded:
     return Seeded({"DomainName": DOMAIN})
 
 
+@recipe("ListUploadJobs")
+def _upload_jobs(client: Any) -> Seeded:
+    make_domain(client)
+    fields = {"email": {"Source": "_source.email", "Target": "_profile.EmailAddress"}}
+    for name in ("a.csv", "b.csv", "c.csv"):
+        client.create_upload_job(DomainName=DOMAIN, DisplayName=name, Fields=fields,
+                                 UniqueKey="email")  # fmt: skip
+    return Seeded({"DomainName": DOMAIN})
+
+
 @recipe("ListProfileObjectTypeTemplates")
 def _templates(client: Any) -> Seeded:
     return Seeded({})

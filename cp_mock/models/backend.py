@@ -31,6 +31,7 @@ from .objects import ObjectOperations
 from .profiles import ProfileOperations
 from .tags import TagOperations, TagStore
 from .templates import TemplateOperations
+from .upload_jobs import UploadJobOperations
 
 Backend = TypeVar("Backend", bound=type)
 
@@ -62,6 +63,7 @@ def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
 @public_methods_hold_the_lock
 class CustomerProfilesBackend(
     BatchObjectOperations,
+    UploadJobOperations,
     ObjectOperations,
     ExpiryOperations,
     HistoryOperations,

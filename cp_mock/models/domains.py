@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .event_streams import EventStream
     from .event_triggers import EventTrigger
     from .layouts import DomainLayout
+    from .upload_jobs import UploadJob
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
@@ -73,6 +74,8 @@ class Domain:
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
     # layout name -> its layout (models/layouts.py)
     layouts: dict[str, DomainLayout] = field(default_factory=dict)
+    # job id -> its upload job (models/upload_jobs.py)
+    upload_jobs: dict[str, UploadJob] = field(default_factory=dict)
 
     def next_rank(self) -> int:
         return next(self._ranks)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -152,8 +151,10 @@ class UploadJobOperations(ProfileOperations):
     def get_upload_job_path(self, domain_name: str, job_id: str) -> dict[str, Any]:
         job = self._upload_job(self.get_domain_state(domain_name), job_id)
         if job.client_token is None:
-            # a 256-bit AES key, base64, as SSE-C takes it (mock_random has no bytes source)
-            job.client_token = base64.b64encode(os.urandom(32)).decode()
+            # a 256-bit AES key, base64, as SSE-C takes it; from moto's random, so a test
+            # that seeds it gets the same key
+            key = mock_random.getrandbits(256).to_bytes(32, "big")
+            job.client_token = base64.b64encode(key).decode()
         bucket = s3_bucket_for_uploads(self.account_id, self.region_name, self.partition)
         url = presigned_s3_put_url(self.account_id, self.region_name, bucket, job.object_key,
                                    job.client_token, URL_VALID_SECONDS)  # fmt: skip

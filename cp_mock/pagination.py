@@ -45,6 +45,7 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "GetSimilarProfiles": ITSELF,
     "GetWorkflowSteps": ("AppflowIntegration.FlowName", "AppflowIntegration.CreatedAt"),
     "ListAccountIntegrations": ("DomainName", "Uri"),
+    "ListDomainLayouts": ("LayoutDefinitionName",),
     "ListDomainObjectTypes": ("ObjectTypeName",),
     "ListDomains": ("DomainName",),
     "ListEventStreams": ("EventStreamName",),
@@ -65,6 +66,7 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "ListSegmentDefinitions": ("SegmentDefinitionName",),
     # a subscription's events are strictly ordered in time (models/segment_subscriptions.py)
     "ListSegmentSubscriptionEvents": ("UpdatedAt",),
+    "ListUploadJobs": ("JobId",),
     "ListWorkflows": ("WorkflowId",),
     "SearchProfiles": ("ProfileId",),
 }

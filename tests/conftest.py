@@ -4,11 +4,82 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import botocore
 import pytest
+from botocore import xform_name
+from botocore.client import BaseClient
 
-from cp_mock import StateError, dump_state, load_state, protocol, responses
+from cp_mock import CustomerProfilesBackend, StateError, dump_state, load_state, protocol, responses
 from cp_mock.moto_internals import mock_is_running
 from tests.contract import request_differences, result_differences, violations
+
+# boto3 method names of the operations of the installed botocore model
+INSTALLED_OPERATIONS = frozenset(
+    xform_name(name) for name in protocol.service_model().operation_names
+)
+
+
+def operation_absent_from_installed_model(method_name: str) -> bool:
+    """Whether ``method_name`` names an operation the project serves (a backend method) that
+    the installed botocore model does not have, so boto3 has no method for it."""
+    return (
+        method_name not in INSTALLED_OPERATIONS
+        and not method_name.startswith("_")
+        and callable(getattr(CustomerProfilesBackend, method_name, None))
+    )
+
+
+def operation_name(method_name: str) -> str:
+    return "".join(part.capitalize() for part in method_name.split("_"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "model_members(operation, *members): skip unless the installed botocore model's "
+        "operation has these output members (newer members of an older operation)",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in item.iter_markers("model_members"):
+        operation, *members = marker.args
+        model = protocol.service_model()
+        output = (
+            model.operation_model(operation).output_shape
+            if operation in model.operation_names
+            else None
+        )
+        absent = [m for m in members if output is None or m not in output.members]
+        if absent:
+            pytest.skip(
+                f"{operation} has no {', '.join(absent)} in the installed botocore model "
+                f"(botocore {botocore.__version__})"
+            )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def skip_operations_absent_from_the_installed_model() -> Iterator[None]:
+    """A test that calls an operation the installed botocore predates is skipped, naming the
+    operation, rather than failed: the oldest versions pyproject.toml admits (tox's "oldest"
+    leg) have older models. With the tested versions (constraints.txt) nothing is absent."""
+    original = BaseClient.__getattr__
+
+    def getattr_or_skip(client: BaseClient, name: str) -> Any:
+        try:
+            return original(client, name)
+        except AttributeError:
+            service = client.meta.service_model.service_name
+            if service == protocol.SERVICE_NAME and operation_absent_from_installed_model(name):
+                pytest.skip(
+                    f"{operation_name(name)} is not in the installed botocore model "
+                    f"(botocore {botocore.__version__})"
+                )
+            raise
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseClient, "__getattr__", getattr_or_skip)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,13 @@ API_GetProfileObjectTypeTemplate; admin guide "Standard identifiers")."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from freezegun import freeze_time
 
 ORDER_FIELDS = {
     "orderId": {"Source": "_source.id", "Target": "_order.OrderId", "ContentType": "STRING"},
@@ -145,3 +148,80 @@ def test_object_type_in_missing_domain_is_404(client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         put_order_type(client, "nowhere")
     assert code(excinfo) == "ResourceNotFoundException"
+
+
+NEWER_TEMPLATE_MEMBERS = pytest.mark.model_members(
+    "GetProfileObjectTypeTemplate",
+    "StoreOnly",
+    "DefaultMaxProfileObjectCount",
+    "DefaultMaxProfileObjectCountEffectiveAfter",
+)
+
+
+@NEWER_TEMPLATE_MEMBERS
+def test_template_newer_members_as_documented(client: Any, domain: str) -> None:
+    # API_GetProfileObjectTypeTemplate: StoreOnly, and DefaultMaxProfileObjectCount ("If this
+    # value isn't present, no default limit applies"). No catalogued template is store-only
+    # or limited: the admin guide pages they come from state no limit.
+    for item in client.list_profile_object_type_templates()["Items"]:
+        template = client.get_profile_object_type_template(TemplateId=item["TemplateId"])
+        assert template["StoreOnly"] is False
+        assert "DefaultMaxProfileObjectCount" not in template
+        assert "DefaultMaxProfileObjectCountEffectiveAfter" not in template
+    put = client.put_profile_object_type(DomainName=domain, ObjectTypeName="Calls",
+                                         Description="d", TemplateId="CTR")  # fmt: skip
+    assert "MaxProfileObjectCount" not in put
+
+
+@pytest.fixture
+def limited_template(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A CTR-like template that states a default object limit effective after 2030."""
+    from cp_mock.models import templates
+
+    limited = {
+        **templates.catalog()["CTR"],
+        "TemplateId": "Limited-CTR",
+        "DefaultMaxProfileObjectCount": 2,
+        "DefaultMaxProfileObjectCountEffectiveAfter": "2030-01-01T00:00:00+00:00",
+    }
+    catalog = {**templates.catalog(), "Limited-CTR": limited}
+    monkeypatch.setattr(templates, "catalog", lambda: catalog)
+    return "Limited-CTR"
+
+
+@NEWER_TEMPLATE_MEMBERS
+def test_a_template_default_object_limit_applies_to_domains_created_after_it(
+    client: Any, limited_template: str
+) -> None:
+    # "This default applies when you don't set MaxProfileObjectCount on an object type created
+    # from this template ... The default limit applies only to domains created after this time."
+    template = client.get_profile_object_type_template(TemplateId=limited_template)
+    assert template["DefaultMaxProfileObjectCount"] == 2
+    assert template["DefaultMaxProfileObjectCountEffectiveAfter"] == datetime(
+        2030, 1, 1, tzinfo=timezone.utc
+    )
+    client.create_domain(DomainName="older", DefaultExpirationDays=30)
+    with freeze_time("2031-01-01T00:00:00Z"):
+        client.create_domain(DomainName="newer", DefaultExpirationDays=30)
+    limits = {}
+    for name in ("older", "newer"):
+        put = client.put_profile_object_type(
+            DomainName=name, ObjectTypeName="Calls", Description="d", TemplateId=limited_template
+        )
+        limits[name] = put.get("MaxProfileObjectCount")
+    own = client.put_profile_object_type(
+        DomainName="newer", ObjectTypeName="Own", Description="d", TemplateId=limited_template,
+        MaxProfileObjectCount=5,
+    )  # fmt: skip
+    assert limits == {"older": None, "newer": 2} and own["MaxProfileObjectCount"] == 5
+    # the limit is kept as any MaxProfileObjectCount is: the newest two objects per profile
+    for number in range(3):
+        record = {"ContactId": f"c-{number}", "CustomerEndpoint": {"Address": "+15550100"},
+                  "Channel": "VOICE"}  # fmt: skip
+        client.put_profile_object(DomainName="newer", ObjectTypeName="Calls",
+                                  Object=json.dumps(record))  # fmt: skip
+    [profile] = client.search_profiles(DomainName="newer", KeyName="_phone",
+                                       Values=["+15550100"])["Items"]  # fmt: skip
+    held = client.list_profile_objects(DomainName="newer", ObjectTypeName="Calls",
+                                       ProfileId=profile["ProfileId"])["Items"]  # fmt: skip
+    assert sorted(json.loads(o["Object"])["ContactId"] for o in held) == ["c-1", "c-2"]

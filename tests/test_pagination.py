@@ -259,6 +259,17 @@ def _segment_definitions(client: Any) -> Seeded:
     return Seeded({"DomainName": DOMAIN})
 
 
+@recipe("ListDomainLayouts")
+def _layouts(client: Any) -> Seeded:
+    make_domain(client)
+    for name in ("layout-a", "layout-b", "layout-c"):
+        client.create_domain_layout(
+            DomainName=DOMAIN, LayoutDefinitionName=name, Description="d", DisplayName=name,
+            LayoutType="PROFILE_EXPLORER", Layout="{}",
+        )  # fmt: skip
+    return Seeded({"DomainName": DOMAIN})
+
+
 @recipe("ListSegmentSubscriptionEvents")
 def _segment_subscription_events(client: Any) -> Seeded:
     make_domain(client)
@@ -273,6 +284,16 @@ def _segment_subscription_events(client: Any) -> Seeded:
         for _ in range(3):
             make_profile(client, FirstName="Kim")
     return Seeded({"DomainName": DOMAIN, "SegmentDefinitionName": "named"})
+
+
+@recipe("ListUploadJobs")
+def _upload_jobs(client: Any) -> Seeded:
+    make_domain(client)
+    fields = {"email": {"Source": "_source.email", "Target": "_profile.EmailAddress"}}
+    for name in ("a.csv", "b.csv", "c.csv"):
+        client.create_upload_job(DomainName=DOMAIN, DisplayName=name, Fields=fields,
+                                 UniqueKey="email")  # fmt: skip
+    return Seeded({"DomainName": DOMAIN})
 
 
 @recipe("ListProfileObjectTypeTemplates")
@@ -432,7 +453,12 @@ def pages(client: Any, operation: str, params: dict[str, Any], bound: int) -> It
 def test_every_implemented_paged_operation_declares_its_unique_key() -> None:
     undeclared = [name for name in PAGED_IMPLEMENTED if name not in pagination.UNIQUE_KEYS]
     assert not undeclared, f"paged operations with no unique key in UNIQUE_KEYS: {undeclared}"
-    not_paged = [name for name in pagination.UNIQUE_KEYS if name not in PAGED]
+    # (an operation the installed model predates is not judged by it)
+    not_paged = [
+        name
+        for name in pagination.UNIQUE_KEYS
+        if name in MODEL.operation_names and name not in PAGED
+    ]
     assert not not_paged, f"UNIQUE_KEYS names operations the model does not page: {not_paged}"
 
 

@@ -12,6 +12,7 @@ import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
+from .batch_objects import BatchObjectOperations
 from .calculated_attributes import CalculatedAttributeOperations
 from .changes import Subscriber
 from .clock import now
@@ -24,6 +25,7 @@ from .event_triggers import EventTriggerOperations
 from .expiry import ExpiryOperations
 from .history import HistoryOperations
 from .integrations import Integration, IntegrationOperations
+from .layouts import LayoutOperations
 from .matching import MatchingOperations
 from .merge import MergeOperations
 from .objects import ObjectOperations
@@ -34,6 +36,7 @@ from .segment_subscriptions import SegmentSubscriptionOperations
 from .segments import SegmentOperations
 from .tags import TagOperations, TagStore
 from .templates import TemplateOperations
+from .upload_jobs import UploadJobOperations
 
 Backend = TypeVar("Backend", bound=type)
 
@@ -64,6 +67,8 @@ def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
 
 @public_methods_hold_the_lock
 class CustomerProfilesBackend(
+    BatchObjectOperations,
+    UploadJobOperations,
     ObjectOperations,
     ExpiryOperations,
     HistoryOperations,
@@ -82,6 +87,7 @@ class CustomerProfilesBackend(
     DetectOperations,
     DomainOperations,
     TemplateOperations,
+    LayoutOperations,
     TagOperations,
     DeadLetterOperations,
     CalculatedAttributeOperations,

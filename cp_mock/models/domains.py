@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from .calculated_attributes import CalculatedAttribute
     from .event_streams import EventStream
     from .event_triggers import EventTrigger
+    from .layouts import DomainLayout
     from .recommenders import Recommender, RecommenderFilter, RecommenderSchema
+    from .upload_jobs import UploadJob
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
@@ -81,6 +83,10 @@ class Domain:
     recommender_schemas: dict[str, RecommenderSchema] = field(default_factory=dict)
     # segment definitions, their jobs, subscriptions and stream (models/segments.py)
     segments: SegmentState = field(default_factory=SegmentState)
+    # layout name -> its layout (models/layouts.py)
+    layouts: dict[str, DomainLayout] = field(default_factory=dict)
+    # job id -> its upload job (models/upload_jobs.py)
+    upload_jobs: dict[str, UploadJob] = field(default_factory=dict)
 
     def next_rank(self) -> int:
         return next(self._ranks)

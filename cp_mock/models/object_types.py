@@ -19,7 +19,7 @@ from .clock import now
 from .domains import Domain
 from .mapping import KeyDefinition, check_definition, compile_keys
 from .tags import tags_member
-from .templates import find_template
+from .templates import default_max_profile_object_count, find_template
 
 # API_PutProfileObjectType, TemplateId: "If these attributes are present in the request,
 # the service may return a BadRequestException."
@@ -118,6 +118,10 @@ class ObjectTypeOperations(BackendState):
                     f"{', '.join(clashing)}: not allowed with TemplateId, the template defines them"
                 )
             settings = {**settings, **template_settings(template_id)}
+            if settings.get("MaxProfileObjectCount") is None:
+                default = default_max_profile_object_count(template_id, domain.created_at)
+                if default is not None:
+                    settings["MaxProfileObjectCount"] = default
         check_definition(settings.get("Fields") or {}, settings.get("Keys") or {})
         existing = domain.object_types.get(name)
         if existing is not None:

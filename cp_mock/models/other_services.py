@@ -109,3 +109,44 @@ def put_s3_object(
         return f"S3 bucket {bucket} does not exist in account {account_id}"
     backend.put_object(bucket, key, body)
     return None
+
+
+def s3_bucket_for_uploads(account_id: str, region: str, partition: str) -> str:
+    """The bucket upload jobs' files are put in: made in moto's S3 when first needed, one
+    per account and region (bucket names are global)."""
+    from moto.s3.models import s3_backends
+
+    name = f"cp-mock-upload-jobs-{account_id}-{region}"
+    backend = s3_backends[account_id][partition]
+    if name not in backend.buckets:
+        backend.create_bucket(name, region)
+    return name
+
+
+def presigned_s3_put_url(
+    account_id: str, region: str, bucket: str, key: str, sse_customer_key: str, expires_in: int
+) -> str:
+    """A pre-signed URL to PUT ``key`` into ``bucket`` with SSE-C under
+    ``sse_customer_key`` (the customer-key headers are signed, so an upload sends them)."""
+    import botocore.session
+    from botocore.config import Config
+
+    client = botocore.session.get_session().create_client(
+        "s3", region_name=region, aws_access_key_id=account_id, aws_secret_access_key="cp-mock",
+        config=Config(signature_version="s3v4"),
+    )  # fmt: skip
+    params = {"Bucket": bucket, "Key": key, "SSECustomerAlgorithm": "AES256",
+              "SSECustomerKey": sse_customer_key}  # fmt: skip
+    return str(client.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_in))
+
+
+def read_s3_object(account_id: str, partition: str, bucket: str, key: str) -> bytes | None:
+    """The content of ``key`` in moto's S3 bucket ``bucket``; None when there is none."""
+    from moto.s3.exceptions import MissingBucket, MissingKey
+    from moto.s3.models import s3_backends
+
+    try:
+        found = s3_backends[account_id][partition].get_object(bucket, key)
+    except (MissingBucket, MissingKey):
+        return None
+    return None if found is None else bytes(found.value)

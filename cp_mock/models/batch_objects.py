@@ -1,0 +1,59 @@
+"""BatchPutProfileObject: up to ten objects of one type, each put as PutProfileObject puts
+it (API_BatchPutProfileObject).
+
+Each item goes through the same ingestion as PutProfileObject (models/objects.py): mapped
+into its profile, an inferred profile made where the type allows it, or dead-lettered (and
+then reported as successful, as PutProfileObject accepts it). An item ingestion refuses (not
+JSON, no UNIQUE key) is reported in ``Failed`` with the HTTP status code and message that
+PutProfileObject would have answered, and the other items are put all the same. What
+concerns the whole call (the domain, the object type, two items with one ``Id``) fails the
+call, as nothing in it could be put.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from moto.core.exceptions import ServiceException
+
+from ..exceptions import (
+    AccessDeniedException,
+    BadRequestException,
+    InternalServerException,
+    ResourceNotFoundException,
+    ThrottlingException,
+)
+from .objects import ObjectOperations
+
+# The HTTP status code each modeled error carries (the model's error shapes).
+_STATUS_CODES: dict[type[ServiceException], int] = {
+    BadRequestException: 400,
+    AccessDeniedException: 403,
+    ResourceNotFoundException: 404,
+    ThrottlingException: 429,
+    InternalServerException: 500,
+}
+
+
+class BatchObjectOperations(ObjectOperations):
+    def batch_put_profile_object(
+        self, domain_name: str, object_type_name: str, items: list[dict[str, str]]
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        object_type = self.object_type_for_put(domain, object_type_name)
+        counts = Counter(item["Id"] for item in items)
+        repeated = sorted(item_id for item_id, count in counts.items() if count > 1)
+        if repeated:
+            # the response tells items apart by Id only
+            raise BadRequestException(f"Items: each Id must be unique, repeated: {repeated}")
+        successful, failed = [], []
+        for item in items:
+            try:
+                unique_key = self.ingest(domain, object_type, item["Object"])
+            except ServiceException as error:
+                code = _STATUS_CODES.get(type(error), 400)
+                failed.append({"Id": item["Id"], "Code": code, "Message": error.message[:1000]})
+            else:
+                successful.append({"Id": item["Id"], "ProfileObjectUniqueKey": unique_key})
+        return {"Successful": successful, "Failed": failed}

@@ -48,3 +48,13 @@ def test_every_operation_of_the_seed_api_is_implemented() -> None:
 
     assert len(seed) == 30
     assert set(seed) <= set(implemented_operations())
+
+
+def test_every_operation_of_the_installed_model_is_implemented() -> None:
+    """A botocore release that adds an operation shows up here, named, rather than as a
+    NotImplementedError in a user's suite."""
+    from cp_mock.protocol import service_model
+    from cp_mock.responses import implemented_operations
+
+    missing = sorted(set(service_model().operation_names) - set(implemented_operations()))
+    assert not missing, f"operations of the installed model with no backend method: {missing}"

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .arguments import by_member
-from .base import DERIVED, BackendState, copy_plain
+from .base import DERIVED, BackendState, copy_plain, named
 from .calculated_values import (
     DAY_SECONDS,
     MAX_OBJECT_COUNT,
@@ -293,12 +293,7 @@ def check_conditions(conditions: Mapping[str, Any] | None, type_name: str) -> No
 
 class CalculatedAttributeOperations(BackendState):
     def _calculated_attribute(self, domain: Domain, name: str) -> CalculatedAttribute:
-        found = domain.calculated_attributes.get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Calculated attribute definition {name} does not exist in domain {domain.name}"
-            )
-        return found
+        return named(domain.calculated_attributes, "Calculated attribute definition", name)
 
     def _counting_profile(self, domain: Domain, profile_id: str) -> None:
         if profile_id not in domain.profiles:

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from .arguments import by_member
-from .base import BackendState
+from .base import BackendState, named
 from .clock import now
 from .domains import Domain
 from .tags import tags_member
@@ -64,10 +64,7 @@ class DomainLayout:
 
 class LayoutOperations(BackendState):
     def _layout(self, domain: Domain, name: str) -> DomainLayout:
-        layout = domain.layouts.get(name)
-        if layout is None:
-            raise ResourceNotFoundException(f"Layout {name} does not exist in domain {domain.name}")
-        return layout
+        return named(domain.layouts, "Layout", name)
 
     @staticmethod
     def _make_only_default(domain: Domain, layout: DomainLayout) -> None:

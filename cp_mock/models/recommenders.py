@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .base import BackendState, copy_plain
+from .base import BackendState, copy_plain, named
 from .clock import now
 from .domains import Domain
 from .filter_expressions import FilterExpression, parse_filter_expression
@@ -146,30 +146,15 @@ class RecommenderOperations(BackendState):
     # -- lookups -----------------------------------------------------------------------
     @staticmethod
     def _schema(domain: Domain, name: str) -> RecommenderSchema:
-        schema = domain.recommender_schemas.get(name)
-        if schema is None:
-            raise ResourceNotFoundException(
-                f"Recommender schema {name} does not exist in domain {domain.name}"
-            )
-        return schema
+        return named(domain.recommender_schemas, "Recommender schema", name)
 
     @staticmethod
     def _filter(domain: Domain, name: str) -> RecommenderFilter:
-        found = domain.recommender_filters.get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Recommender filter {name} does not exist in domain {domain.name}"
-            )
-        return found
+        return named(domain.recommender_filters, "Recommender filter", name)
 
     @staticmethod
     def _recommender(domain: Domain, name: str) -> Recommender:
-        recommender = domain.recommenders.get(name)
-        if recommender is None:
-            raise ResourceNotFoundException(
-                f"Recommender {name} does not exist in domain {domain.name}"
-            )
-        return recommender
+        return named(domain.recommenders, "Recommender", name)
 
     # -- schemas -----------------------------------------------------------------------
     def create_recommender_schema(

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from ..moto_internals import mock_random
-from .base import copy_plain
+from .base import copy_plain, named
 from .changes import CREATED, UPDATED, Change
 from .clock import now, timestamp
 from .domains import Domain
@@ -110,10 +110,7 @@ def check_value(name: str, definition: dict[str, Any], value: str) -> None:
 
 class UploadJobOperations(ProfileOperations):
     def _upload_job(self, domain: Domain, job_id: str) -> UploadJob:
-        job = domain.upload_jobs.get(job_id)
-        if job is None:
-            raise ResourceNotFoundException(f"Upload job {job_id} does not exist")
-        return job
+        return named(domain.upload_jobs, "Upload job", job_id)
 
     def create_upload_job(
         self,

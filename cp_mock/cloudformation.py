@@ -126,7 +126,14 @@ def _scalar(kind: str, text: str) -> Any:
 def call(backend: CustomerProfilesBackend, operation_name: str, params: Mapping[str, Any]) -> Any:
     """Run ``operation_name`` on ``backend`` with ``params`` (template properties), read,
     checked and answered exactly as the API answers the same request."""
-    operation = service_model().operation_model(operation_name)
+    model = service_model()
+    if operation_name not in model.operation_names:
+        # a botocore older than the resource type: the stack fails, saying why
+        raise BadRequestException(
+            f"{operation_name} is not in the installed botocore model: upgrade botocore to "
+            "use this resource type"
+        )
+    operation = model.operation_model(operation_name)
     shape = operation.input_shape
     request = api_request(shape, dict(params))
     uri: dict[str, str] = {}

@@ -17,6 +17,8 @@ import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
+from cp_mock.protocol import service_model
+
 START = "2026-01-01T00:00:00Z"
 DAY = timedelta(days=1)
 
@@ -127,6 +129,10 @@ def test_max_occurrence_takes_the_most_frequent_and_a_tie_goes_to_the_latest(
     assert value(client, domain, pat, "usual_channel") == "web"  # 3 against 2
 
 
+@pytest.mark.skipif(
+    "RECENT_OCCURRENCES" not in service_model().shape_for("Statistic").enum,
+    reason="the installed botocore model has no RECENT_OCCURRENCES statistic",
+)
 def test_recent_occurrences_are_the_latest_values_newest_first_as_a_json_list(
     client: Any, domain: str, orders: str
 ) -> None:

@@ -17,6 +17,9 @@ from moto import mock_aws
 
 from cp_mock import mock_customerprofiles
 from cp_mock.server import ThreadedServer
+from tests.cloudformation_support import every_resource_type_operation_installed
+
+pytestmark = every_resource_type_operation_installed
 
 REGION = "us-east-1"
 CONNECT = "arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555"

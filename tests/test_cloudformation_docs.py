@@ -8,6 +8,10 @@ from typing import Any
 
 import pytest
 
+from tests.cloudformation_support import every_resource_type_operation_installed
+
+pytestmark = every_resource_type_operation_installed
+
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cloudformation.md"
 
 

@@ -16,6 +16,10 @@ import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
+from cp_mock.protocol import service_model
+
+MODEL = service_model()
+
 PEOPLE = {
     "ann": {
         "FirstName": "Ann", "EmailAddress": "ann@vip.example.com", "GenderString": "female",
@@ -130,6 +134,9 @@ OPERATOR_ROWS = [
 def test_each_operator_row_selects_the_profiles_worked_out_by_hand(
     client: Any, domain: str, people: dict[str, str], row: str, dimension: Any, expected: set[str]
 ) -> None:
+    known = {v for n in MODEL.shape_names for v in MODEL.shape_for(n).metadata.get("enum", ())}
+    if row.split()[0].isupper() and row.split()[0] not in known:
+        pytest.skip(f"the installed botocore model has no {row.split()[0]} dimension type")
     define(client, domain, "seg", groups(dimension))
     assert members(client, domain, people, "seg") == expected
     assert estimate(client, domain, groups(dimension)) == len(expected)
@@ -310,7 +317,14 @@ def test_definition_round_trip_arn_tags_and_listing(client: Any, domain: str) ->
     ("params", "names"),
     [
         ({"SegmentDefinitionName": "_default_x"}, "_default_"),  # admin guide, Default segments
-        ({"SegmentGroups": None}, "SegmentGroups or SegmentSqlQuery"),
+        pytest.param(
+            {"SegmentGroups": None}, "SegmentGroups or SegmentSqlQuery",
+            marks=pytest.mark.skipif(
+                "SegmentGroups" in MODEL.operation_model("CreateSegmentDefinition")
+                .input_shape.required_members,
+                reason="the installed botocore model requires SegmentGroups (no SQL segments)",
+            ),
+        ),
         ({"SegmentSqlQuery": "SELECT ProfileId FROM profiles"}, "SegmentGroups or SegmentSqlQuery"),
         ({"SegmentGroups": groups(SourceSegments=[{"SegmentDefinitionName": "nope"}])}, "nope"),
         ({"SegmentGroups": groups(SourceSegments=[{"SegmentDefinitionName": "seg"}])}, "cycle"),
@@ -397,6 +411,7 @@ def test_a_query_the_engine_cannot_run_is_refused_with_its_message(
 
 
 # -- estimates and membership --------------------------------------------------------------
+@pytest.mark.model_members("GetSegmentMembership", "LastComputedAt")
 def test_membership_reports_unknown_ids_as_failures(
     client: Any, domain: str, people: dict[str, str]
 ) -> None:

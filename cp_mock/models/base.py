@@ -7,7 +7,7 @@ from threading import RLock
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from ..exceptions import ResourceNotFoundException
+from ..exceptions import BadRequestException, ResourceNotFoundException
 from .changes import Change, Subscriber
 
 if TYPE_CHECKING:
@@ -31,6 +31,13 @@ def named(resources: Mapping[str, Found], kind: str, name: str) -> Found:
     if found is None:
         raise ResourceNotFoundException(f"{kind} {name} does not exist")
     return found
+
+
+def check_unused(resources: Mapping[str, Any], kind: str, name: str) -> None:
+    """The BadRequestException AWS gives for a second resource of this ``kind`` with
+    ``name`` ("Calculated attribute definition with name x already exists")."""
+    if name in resources:
+        raise BadRequestException(f"{kind} with name {name} already exists")
 
 
 def copy_plain(value: Any) -> Any:

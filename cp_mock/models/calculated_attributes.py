@@ -25,7 +25,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .arguments import by_member
-from .base import DERIVED, BackendState, copy_plain, named
+from .base import DERIVED, BackendState, check_unused, copy_plain, named
 from .calculated_values import (
     DAY_SECONDS,
     MAX_OBJECT_COUNT,
@@ -307,11 +307,11 @@ class CalculatedAttributeOperations(BackendState):
         **members: Any,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        if calculated_attribute_name in domain.calculated_attributes:
-            raise BadRequestException(
-                f"Calculated attribute definition with name {calculated_attribute_name} "
-                "already exists"
-            )
+        check_unused(
+            domain.calculated_attributes,
+            "Calculated attribute definition",
+            calculated_attribute_name,
+        )
         settings = by_member(members, DEFINITION_MEMBERS)
         details = settings["AttributeDetails"]
         expression = compile_expression(

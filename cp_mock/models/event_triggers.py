@@ -22,7 +22,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException
 from .arguments import by_member
-from .base import copy_plain, named
+from .base import check_unused, copy_plain, named
 from .changes import INGESTED, Change
 from .clock import now
 from .comparisons import operator_holds
@@ -174,10 +174,7 @@ class EventTriggerOperations(SegmentEvaluation):
         **members: Any,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        if event_trigger_name in domain.event_triggers:
-            raise BadRequestException(
-                f"Event trigger with name {event_trigger_name} already exists"
-            )
+        check_unused(domain.event_triggers, "Event trigger", event_trigger_name)
         settings = _settings(members)
         self._check_trigger_references(domain, settings)
         trigger = EventTrigger(

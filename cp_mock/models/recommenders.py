@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .base import BackendState, copy_plain, named
+from .base import BackendState, check_unused, copy_plain, named
 from .clock import now
 from .domains import Domain
 from .filter_expressions import FilterExpression, parse_filter_expression
@@ -165,10 +165,7 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        if recommender_schema_name in domain.recommender_schemas:
-            raise BadRequestException(
-                f"Recommender schema with name {recommender_schema_name} already exists"
-            )
+        check_unused(domain.recommender_schemas, "Recommender schema", recommender_schema_name)
         for dataset, columns in fields.items():
             if dataset not in DATASETS:
                 raise BadRequestException(
@@ -231,10 +228,7 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        if recommender_filter_name in domain.recommender_filters:
-            raise BadRequestException(
-                f"Recommender filter with name {recommender_filter_name} already exists"
-            )
+        check_unused(domain.recommender_filters, "Recommender filter", recommender_filter_name)
         expression = parse_filter_expression(recommender_filter_expression)
         if recommender_schema_name is not None:
             schema = self._schema(domain, recommender_schema_name)
@@ -353,8 +347,7 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        if recommender_name in domain.recommenders:
-            raise BadRequestException(f"Recommender with name {recommender_name} already exists")
+        check_unused(domain.recommenders, "Recommender", recommender_name)
         if recommender_schema_name is not None:
             self._schema(domain, recommender_schema_name)
         self._check_config(domain, recommender_schema_name, recommender_config or {})

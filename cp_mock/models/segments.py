@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..moto_internals import mock_random
-from .base import copy_plain, named
+from .base import check_unused, copy_plain, named
 from .clock import now
 from .domains import Domain
 from .other_services import put_s3_object
@@ -88,10 +88,7 @@ class SegmentOperations(SegmentEvaluation):
                 f"SegmentDefinitionName: names beginning {DEFAULT_PREFIX} are reserved for "
                 "default segments"
             )
-        if segment_definition_name in domain.segments.definitions:
-            raise BadRequestException(
-                f"Segment definition with name {segment_definition_name} already exists"
-            )
+        check_unused(domain.segments.definitions, "Segment definition", segment_definition_name)
         self._check_query(domain, segment_groups, segment_sql_query,
                           "SegmentGroups or SegmentSqlQuery")  # fmt: skip
         definition = SegmentDefinition(

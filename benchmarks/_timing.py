@@ -8,15 +8,21 @@ from collections.abc import Callable
 
 
 def interleaved(
-    candidates: dict[str, Callable[[], object]], rounds: int, batch: int
+    candidates: dict[str, Callable[[], object]],
+    rounds: int,
+    batch: int,
+    between_rounds: Callable[[], object] | None = None,
 ) -> dict[str, float]:
     """Median seconds per call of each candidate, alternating them batch by batch so that
-    the machine's noise falls on all of them alike."""
+    the machine's noise falls on all of them alike. ``between_rounds``, untimed, runs
+    before each round."""
     samples: dict[str, list[float]] = {name: [] for name in candidates}
     for function in candidates.values():  # warm up: first calls build caches
         for _ in range(3):
             function()
     for _ in range(rounds):
+        if between_rounds is not None:
+            between_rounds()
         for name, function in candidates.items():
             start = time.perf_counter()
             for _ in range(batch):

@@ -35,7 +35,7 @@ from .changes import (
     Change,
 )
 from .clock import now
-from .other_services import kinesis_stream_problem, put_kinesis_record
+from .other_services import kinesis_stream_problem, put_kinesis_records
 from .tags import tags_member
 
 PROFILE_OBJECT_TYPE = "_profile"
@@ -66,10 +66,12 @@ class EventStream:
                 details["Message"] = self.message
         return details
 
-    def deliver(self, account_id: str, region: str, profile_id: str, record: str) -> None:
-        """Keep ``record`` and put it on the Kinesis stream, partitioned by profile."""
-        self.records.append(record)
-        self.note_health(put_kinesis_record(account_id, region, self.uri, profile_id, record))
+    def deliver(self, account_id: str, region: str, profile_id: str, records: list[str]) -> None:
+        """Keep ``records`` and put them on the Kinesis stream, partitioned by profile: one
+        change's records in one request."""
+        self.records.extend(records)
+        problem = put_kinesis_records(account_id, region, self.uri, profile_id, records)
+        self.note_health(problem)
 
     def note_health(self, problem: str | None) -> None:
         if problem is None:
@@ -196,10 +198,12 @@ class EventStreamOperations(BackendState):
         streams = change.domain.event_streams.values()
         if not streams:
             return
-        for record in _records_of(change):
-            text = json.dumps(record)  # now, while the profile it holds is as the change left it
-            for stream in streams:
-                stream.deliver(self.account_id, self.region_name, change.profile_id, text)
+        # written out now, while the profile they hold is as the change left it
+        texts = [json.dumps(record) for record in _records_of(change)]
+        if not texts:
+            return
+        for stream in streams:
+            stream.deliver(self.account_id, self.region_name, change.profile_id, texts)
 
 
 def _records_of(change: Change) -> list[dict[str, Any]]:

@@ -38,18 +38,36 @@ def put_kinesis_record(
     account_id: str, region: str, stream_arn: str, partition_key: str, data: str
 ) -> str | None:
     """Put ``data`` on the stream; None when it was put, else why it was not."""
+    return put_kinesis_records(account_id, region, stream_arn, partition_key, [data])
+
+
+def put_kinesis_records(
+    account_id: str, region: str, stream_arn: str, partition_key: str, data: list[str]
+) -> str | None:
+    """Put each of ``data`` on the stream, in order, under one partition key: one PutRecord
+    for one record, one PutRecords for several (the role a stream's owner grants Customer
+    Profiles allows both). None when they were put, else why they were not."""
     from moto.kinesis.exceptions import StreamNotFoundError
     from moto.kinesis.models import kinesis_backends
 
+    kinesis = kinesis_backends[account_id][region]
+    # moto's Kinesis keeps Data as the API carries it: base64
+    encoded = [base64.b64encode(text.encode()).decode() for text in data]
     try:
-        kinesis_backends[account_id][region].put_record(
-            stream_arn=stream_arn,
-            stream_name=None,  # type: ignore[arg-type]
-            partition_key=partition_key,
-            explicit_hash_key=None,  # type: ignore[arg-type]
-            # moto's Kinesis keeps Data as the API carries it: base64
-            data=base64.b64encode(data.encode()).decode(),
-        )
+        if len(encoded) == 1:
+            kinesis.put_record(
+                stream_arn=stream_arn,
+                stream_name=None,  # type: ignore[arg-type]
+                partition_key=partition_key,
+                explicit_hash_key=None,  # type: ignore[arg-type]
+                data=encoded[0],
+            )
+        else:
+            kinesis.put_records(
+                stream_arn=stream_arn,
+                stream_name=None,  # type: ignore[arg-type]
+                records=[{"PartitionKey": partition_key, "Data": text} for text in encoded],
+            )
     except StreamNotFoundError:
         return _missing_stream(stream_arn)
     return None

@@ -32,6 +32,7 @@ Everything lives in this process, so pytest-xdist workers share nothing.
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import types
@@ -150,16 +151,34 @@ class _ReusableClient:
     attributes: dict[str, int] = field(default_factory=dict)
     meta_attributes: dict[str, int] = field(default_factory=dict)
     class_attributes: dict[str, int] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.client.exceptions  # noqa: B018  (made on first use: make it before the snapshot)
         events = self.client.meta.events
+        events.register_last("needs-retry", self._note_retry_state)
         for name in _EVENT_CHANGES:
             setattr(events, name, self._noting_change(getattr(events, name)))
         self.client.close = self._noting_change(self.client.close)
         self.attributes = _identities(vars(self.client).items())
         self.meta_attributes = _identities(vars(self.client.meta).items())
         self.class_attributes = _identities(vars(type(self.client)).items())
+        # values, not identities: a test may change them in place (config.retries[...] = n)
+        self.config = copy.deepcopy(vars(self.client.meta.config))
+
+    def _note_retry_state(
+        self, attempts: int, response: Any = None, caught_exception: Any = None, **_: Any
+    ) -> None:
+        """A new client has its retry state untouched: the standard and adaptive modes'
+        retry quota, which each retry spends (and a test injecting throttling errors can
+        drain), and the adaptive mode's rate limiter, which any throttling error turns on.
+        The legacy mode keeps none."""
+        mode = self.client.meta.config.retries.get("mode")
+        failed = caught_exception is not None or (
+            response is not None and response[0].status_code >= 400
+        )
+        if (attempts > 1 and mode in ("standard", "adaptive")) or (mode == "adaptive" and failed):
+            self.changed[0] = True
 
     def _noting_change(self, method: Callable[..., Any]) -> Callable[..., Any]:
         changed = self.changed
@@ -178,6 +197,7 @@ class _ReusableClient:
             and _identities(vars(self.client).items()) == self.attributes
             and _identities(vars(self.client.meta).items()) == self.meta_attributes
             and _identities(vars(type(self.client)).items()) == self.class_attributes
+            and vars(self.client.meta.config) == self.config
         )
 
 

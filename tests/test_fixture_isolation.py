@@ -36,7 +36,7 @@ import urllib3
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from cp_mock import get_backend
+from cp_mock import clear_faults, fail_next, get_backend
 from cp_mock.moto_internals import mock_is_running
 
 OTHER_ACCOUNT = "111111111111"
@@ -258,6 +258,37 @@ def test_client_6_a_test_closes_its_client(customerprofiles_client):
 def test_client_7_the_next_gets_a_new_one(customerprofiles_client):
     assert not hasattr(customerprofiles_client, "extra")
     assert customerprofiles_client.list_domains()["Items"] == []
+
+
+def test_client_8_a_test_changes_its_config_in_place(customerprofiles_client):
+    customerprofiles_client.meta.config.read_timeout = 1
+    customerprofiles_client.meta.config.retries["total_max_attempts"] = 1
+
+
+def test_client_9_the_next_gets_the_config_a_new_one_has(customerprofiles_client):
+    assert customerprofiles_client.meta.config.read_timeout == 60
+    assert "total_max_attempts" not in customerprofiles_client.meta.config.retries
+
+
+@pytest.fixture
+def no_backoff(monkeypatch):
+    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda seconds: None)
+
+
+def test_client_10_a_test_spends_its_retry_quota(no_backoff, customerprofiles_client):
+    # botocore's standard retry mode (its default) spends 5 of a quota of 500 on each retry
+    # of a throttled call, and stops retrying when the quota is spent.
+    assert customerprofiles_client.meta.config.retries["mode"] == "standard"
+    fail_next("ListDomains", "ThrottlingException", times=1000)
+    for _ in range(60):
+        with pytest.raises(customerprofiles_client.exceptions.ThrottlingException):
+            customerprofiles_client.list_domains()
+    clear_faults()
+
+
+def test_client_11_the_next_retries_as_a_new_one_does(no_backoff, customerprofiles_client):
+    fail_next("ListDomains", "ThrottlingException")
+    assert customerprofiles_client.list_domains()["Items"] == []
 '''
 
 WORKERS_SUITE = """
@@ -368,7 +399,7 @@ def test_moto_mock_aws_behaves_as_before_inside_and_after(users_suite: Outcomes)
 
 
 def test_the_client_behaves_as_a_new_one(users_suite: Outcomes) -> None:
-    users_suite.assert_passed("test_client_", 7)
+    users_suite.assert_passed("test_client_", 11)
 
 
 def test_pytest_xdist_workers_stay_independent(tmp_path: Path) -> None:

@@ -17,3 +17,9 @@ def now() -> datetime:
 def timestamp() -> float:
     """``now()`` as POSIX seconds, at a fraction of the cost (for values only compared)."""
     return time.time()
+
+
+def event_time(moment: datetime) -> str:
+    """``moment`` (UTC) as the event records write it: "2020-01-01T00:00:00.000Z",
+    milliseconds truncated. (isoformat costs a tenth of the equivalent strftime.)"""
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"

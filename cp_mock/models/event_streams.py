@@ -34,7 +34,7 @@ from .changes import (
     UPDATED,
     Change,
 )
-from .clock import now
+from .clock import event_time, now
 from .other_services import kinesis_stream_problem, put_kinesis_records
 from .tags import tags_member
 
@@ -93,7 +93,7 @@ def event_record(
     record: dict[str, Any] = {
         "SchemaVersion": 0,
         "EventId": str(mock_random.uuid4()),
-        "EventTimestamp": now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "EventTimestamp": event_time(now()),
         "EventType": event_type,
         "DomainName": domain_name,
         "ObjectTypeName": object_type_name,

@@ -31,7 +31,7 @@ from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..moto_internals import mock_random
 from .base import named
 from .changes import PROFILE_ACTIONS, Change
-from .clock import now
+from .clock import event_time, now
 from .domains import Domain
 from .other_services import kinesis_stream_problem, put_kinesis_record
 from .segment_evaluation import SegmentEvaluation
@@ -267,7 +267,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
                 {
                     "SchemaVersion": 0,
                     "EventId": str(mock_random.uuid4()),
-                    "EventTimestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+                    "EventTimestamp": event_time(moment),
                     "DomainName": domain.name,
                     "SegmentDefinitionName": subscription.segment_name,
                     "ProfileId": profile_id,

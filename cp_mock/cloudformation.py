@@ -44,6 +44,10 @@ class Spec:
     update: str | None  # None: every change replaces the resource
     identifier: tuple[str, ...]  # the primary identifier; changing it replaces the resource
     attributes: tuple[str, ...]  # what Fn::GetAtt may name (dots reach into a structure)
+    # The resource's ARN after arn:<partition>:profile:<region>:<account>:, for a type whose
+    # update operation does not take Tags: every type's Tags change with "No interruption"
+    # (the template reference), so TagResource and UntagResource change them in place.
+    tags_arn: str | None = None
 
     @property
     def cloudformation_type(self) -> str:
@@ -183,19 +187,24 @@ SPECS = (
          "GetCalculatedAttributeDefinition", "DeleteCalculatedAttributeDefinition",
          "UpdateCalculatedAttributeDefinition", ("DomainName", "CalculatedAttributeName"),
          (*_TIMES, "Status", "Readiness", "Readiness.ProgressPercentage",
-          "Readiness.Message")),
+          "Readiness.Message"),
+         "domains/{DomainName}/calculated-attributes/{CalculatedAttributeName}"),
     Spec("EventStream", "CreateEventStream", "GetEventStream", "DeleteEventStream", None,
          ("DomainName", "EventStreamName"),
          ("CreatedAt", "EventStreamArn", "State", "DestinationDetails",
-          "DestinationDetails.Status", "DestinationDetails.Uri")),
+          "DestinationDetails.Status", "DestinationDetails.Uri"),
+         "domains/{DomainName}/event-streams/{EventStreamName}"),
     Spec("EventTrigger", "CreateEventTrigger", "GetEventTrigger", "DeleteEventTrigger",
-         "UpdateEventTrigger", ("DomainName", "EventTriggerName"), _TIMES),
+         "UpdateEventTrigger", ("DomainName", "EventTriggerName"), _TIMES,
+         "domains/{DomainName}/event-triggers/{EventTriggerName}"),
     Spec("SegmentDefinition", "CreateSegmentDefinition", "GetSegmentDefinition",
          "DeleteSegmentDefinition", None, ("DomainName", "SegmentDefinitionName"),
-         ("CreatedAt", "SegmentDefinitionArn")),
+         ("CreatedAt", "SegmentDefinitionArn"),
+         "domains/{DomainName}/segment-definitions/{SegmentDefinitionName}"),
     Spec("Recommender", "CreateRecommender", "GetRecommender", "DeleteRecommender",
          "UpdateRecommender", ("DomainName", "RecommenderName"),
-         (*_TIMES, "RecommenderArn", "Status", "FailureReason")),
+         (*_TIMES, "RecommenderArn", "Status", "FailureReason"),
+         "domains/{DomainName}/recommenders/{RecommenderName}"),
 )  # fmt: skip
 
 
@@ -307,7 +316,7 @@ def _resource_class(spec: Spec) -> type[CloudFormationModel]:
         logical = {"LogicalId": getattr(original_resource, "logical_resource_id", "")}
         try:
             if _updates_in_place(spec, original_resource.properties, properties):
-                call(resource.backend, spec.update or spec.create, properties)
+                _update_in_place(spec, original_resource, resource)
             elif resource.identity != original_resource.identity:
                 # replacement under a new identity: the new one first, then the old one
                 call(resource.backend, spec.create, properties)
@@ -345,14 +354,55 @@ def _resource_class(spec: Spec) -> type[CloudFormationModel]:
     return type(spec.type_name, (CustomerProfilesResource, CloudFormationModel), namespace)
 
 
+def _changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:
+    return {name for name in {*old, *new} if old.get(name) != new.get(name)}
+
+
+def _update_takes(spec: Spec) -> set[str]:
+    if spec.update is None:
+        return set()
+    return set(service_model().operation_model(spec.update).input_shape.members)
+
+
 def _updates_in_place(spec: Spec, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    """Whether the change can be made by the update operation: the identity is kept and
-    every property that changed is one the update operation takes."""
-    if spec.update is None or any(old.get(n) != new.get(n) for n in spec.identifier):
+    """Whether the change can be made without replacing the resource: the identity is kept
+    and every property that changed is one the update operation takes, or Tags where
+    TagResource changes them."""
+    if any(old.get(name) != new.get(name) for name in spec.identifier):
         return False
-    takes = service_model().operation_model(spec.update).input_shape.members
-    changed = {name for name in {*old, *new} if old.get(name) != new.get(name)}
-    return changed <= set(takes)
+    in_place = _update_takes(spec) | ({"Tags"} if spec.tags_arn else set())
+    return _changed(old, new) <= in_place
+
+
+def _update_in_place(
+    spec: Spec, old: CustomerProfilesResource, new: CustomerProfilesResource
+) -> None:
+    """The update operation for what it takes, then TagResource/UntagResource for Tags it
+    does not; if the tags are refused, the update is undone, so a failed update leaves the
+    resource as it was."""
+    changed = _changed(old.properties, new.properties)
+    takes = _update_takes(spec)
+    if spec.update is not None and changed & takes:
+        call(new.backend, spec.update, new.properties)
+    if "Tags" not in changed or "Tags" in takes or spec.tags_arn is None:
+        return
+    try:
+        _retag(new, spec.tags_arn, old.properties.get("Tags"), new.properties.get("Tags"))
+    except ServiceException:
+        if spec.update is not None and changed & takes:
+            call(old.backend, spec.update, old.properties)
+        raise
+
+
+def _retag(resource: CustomerProfilesResource, arn_path: str, old: Any, new: Any) -> None:
+    arn = resource.backend.arn(arn_path.format(**resource.identity))
+    tags_shape = service_model().operation_model("TagResource").input_shape.members["tags"]
+    before, after = api_request(tags_shape, old or {}), api_request(tags_shape, new or {})
+    if after:  # first, so that tags the service refuses leave the old ones in place
+        call(resource.backend, "TagResource", {"resourceArn": arn, "tags": after})
+    removed = [key for key in before if key not in after]
+    if removed:
+        call(resource.backend, "UntagResource", {"resourceArn": arn, "tagKeys": removed})
 
 
 def _replace_in_place(

@@ -15,6 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+import cp_mock
 from cp_mock import mock_customerprofiles
 from cp_mock.server import ThreadedServer
 from tests.cloudformation_support import every_resource_type_operation_installed
@@ -304,3 +305,63 @@ def test_a_failed_update_leaves_the_resource_as_it_was() -> None:
     assert "BadRequestException" in reason and "Description" in reason
     trigger = profiles.get_event_trigger(DomainName="shop", EventTriggerName="big-order")
     assert trigger["Description"] == "big orders"
+
+
+# -- Tags change in place ----------------------------------------------------------------
+def tagged_template(stream_tags: dict[str, str], picks_tags: dict[str, str], about: str) -> str:
+    def pairs(tags: dict[str, str]) -> list[dict[str, str]]:
+        return [{"Key": key, "Value": value} for key, value in tags.items()]
+
+    return json.dumps({"Resources": {
+        "Shop": {"Type": "AWS::CustomerProfiles::Domain",
+                 "Properties": {"DomainName": "shop", "DefaultExpirationDays": 30}},
+        "Changes": {"Type": "AWS::CustomerProfiles::EventStream", "Properties": {
+            "DomainName": {"Ref": "Shop"}, "EventStreamName": "changes", "Uri": STREAM,
+            "Tags": pairs(stream_tags)}},
+        "Picks": {"Type": "AWS::CustomerProfiles::Recommender", "Properties": {
+            "DomainName": {"Ref": "Shop"}, "RecommenderName": "picks",
+            "RecommenderRecipeName": "popular-items", "Description": about,
+            "Tags": pairs(picks_tags)}},
+    }})  # fmt: skip
+
+
+@mock_customerprofiles
+def test_tags_change_without_replacing_the_resource() -> None:
+    # Template reference, AWS::CustomerProfiles::EventStream and ::Recommender: Tags
+    # "Update requires: No interruption", though neither API update operation takes them.
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    profiles = boto3.client("customer-profiles", region_name=REGION)
+    cloudformation.create_stack(
+        StackName="crm",
+        TemplateBody=tagged_template({"team": "crm", "tier": "1"}, {"team": "crm"}, "top"),
+    )
+    assert status(cloudformation, "crm") == "CREATE_COMPLETE"
+    stream_before = profiles.get_event_stream(DomainName="shop", EventStreamName="changes")
+    picks_before = profiles.get_recommender(DomainName="shop", RecommenderName="picks")
+    profiles.create_profile(DomainName="shop", FirstName="Pat")  # one record sent
+
+    cloudformation.update_stack(
+        StackName="crm", TemplateBody=tagged_template({"team": "data"}, {"team": "data"}, "new")
+    )
+    assert status(cloudformation, "crm") == "UPDATE_COMPLETE"
+    stream = profiles.get_event_stream(DomainName="shop", EventStreamName="changes")
+    assert stream["Tags"] == {"team": "data"}
+    assert stream["CreatedAt"] == stream_before["CreatedAt"]  # the same stream
+    assert len(cp_mock.event_stream_records("shop")) == 1  # with what it sent
+    picks = profiles.get_recommender(DomainName="shop", RecommenderName="picks")
+    assert (picks["Description"], picks["Tags"]) == ("new", {"team": "data"})
+    assert picks["CreatedAt"] == picks_before["CreatedAt"]
+    assert profiles.list_tags_for_resource(resourceArn=stream["EventStreamArn"])["tags"] == {
+        "team": "data"
+    }
+
+    # tags the service refuses fail the update and leave the resource as it was
+    cloudformation.update_stack(
+        StackName="crm", TemplateBody=tagged_template({"team": "data"}, {"aws:x": "1"}, "newer")
+    )
+    assert status(cloudformation, "crm") == "UPDATE_ROLLBACK_COMPLETE"
+    ((logical_id, event, reason),) = failure_events(cloudformation, "crm")
+    assert (logical_id, event) == ("Picks", "UPDATE_FAILED")
+    assert "BadRequestException" in reason
+    picks = profiles.get_recommender(DomainName="shop", RecommenderName="picks")
+    assert (picks["Description"], picks["Tags"]) == ("new", {"team": "data"})

@@ -11,6 +11,8 @@ PutProfileObject puts an object; one it would refuse goes to the dead-letter que
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -23,6 +25,7 @@ ACCOUNT = "123456789012"
 BUCKET = "customer-data"
 STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/customers"
 FLOW_ARN = f"arn:aws:appflow:{REGION}:{ACCOUNT}:flow/s3-customers"
+DOC = Path(__file__).resolve().parent.parent / "docs" / "integrations.md"
 
 
 def s3_flow(prefix: str = "", tasks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -400,3 +403,10 @@ def test_what_was_read_survives_a_dump_and_load(
         ActionType="INGESTED",
     )["ProfileHistoryRecords"]  # c.csv was not read again after the load
     assert record["ObjectTypeName"] == customers
+
+
+def test_the_example_of_the_integrations_page_runs_as_written() -> None:
+    [example] = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
+    namespace: dict[str, Any] = {}
+    exec(compile(example, str(DOC), "exec"), namespace)
+    namespace["test_a_csv_in_s3_becomes_profiles"]()

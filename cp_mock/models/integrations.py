@@ -9,6 +9,13 @@ AppFlow flow's ARN as its Uri. Deleting an object type disables the integrations
 it (the seed): the type is dropped from them, and one left with no type is hidden (listed
 only with IncludeHidden), as are the integrations workflows create. A workflow completes
 at once: the mock has no AppFlow to wait for.
+
+An integration with a single ObjectTypeName whose source is a service moto mocks moves
+data (models/integration_sources.py, docs/integrations.md): S3 through a FlowDefinition
+(documented), an S3 Uri (inferred from the model's Uri), a Kinesis stream Uri (inferred: AWS
+documents no such source). Every other integration keeps its configuration only: Amazon
+Connect contact records, AppFlow's SaaS sources, workflows, and the ObjectTypeNames maps of
+Segment and Shopify events.
 """
 
 from __future__ import annotations

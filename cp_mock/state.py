@@ -38,8 +38,9 @@ from .models.base import DERIVED_KEY
 FORMAT = "cp-mock-state"
 VERSION = 1
 MODELS_PACKAGE = "cp_mock.models"
-# Set by moto's BaseBackend from the constructor's arguments, or per process: not state.
-_NOT_STATE = frozenset({"region_name", "account_id", "partition", "lock"})
+# Set by moto's BaseBackend from the constructor's arguments, or per process (the lock, and
+# what a call holding it is doing): not state.
+_NOT_STATE = frozenset({"region_name", "account_id", "partition", "lock", "syncing_domains"})
 _COUNT = re.compile(r"count\((-?\d+)(?:, (-?\d+))?\)")
 # the default factories a defaultdict in the state may have
 _FACTORIES: dict[str, Callable[[], Any]] = {

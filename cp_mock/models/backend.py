@@ -24,6 +24,7 @@ from .event_streams import EventStreamOperations
 from .event_triggers import EventTriggerOperations
 from .expiry import ExpiryOperations
 from .history import HistoryOperations
+from .integration_sources import IntegrationSourceOperations
 from .integrations import Integration, IntegrationOperations
 from .layouts import LayoutOperations
 from .matching import MatchingOperations
@@ -69,6 +70,7 @@ def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
 class CustomerProfilesBackend(
     BatchObjectOperations,
     UploadJobOperations,
+    IntegrationSourceOperations,
     ObjectOperations,
     ExpiryOperations,
     HistoryOperations,
@@ -120,14 +122,17 @@ class CustomerProfilesBackend(
         self.integrations: dict[str, Integration] = {}
         self.tags = TagStore()
         self.lock = RLock()
+        self.syncing_domains: set[str] = set()
 
     def get_domain_state(self, domain_name: str) -> Domain:
-        """The domain, with what has expired by now gone: objects first, then profiles,
-        by one reading of the clock."""
+        """The domain, with what has expired by now gone (objects first, then profiles, by
+        one reading of the clock), then what its integrations' sources hold ingested."""
         domain = super().get_domain_state(domain_name)
         moment = now()
         self.expire_objects(domain, moment)
         self.expire_profiles(domain, moment)
+        if domain.integration_sources:  # most domains have none: one test
+            self._sync_integration_sources(domain)
         return domain
 
 

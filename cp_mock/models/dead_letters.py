@@ -14,6 +14,10 @@ The message body, a JSON object (docs/ingestion.md):
 ``DomainName``, ``ObjectTypeName``, ``ProfileObjectUniqueKey``, ``Object`` (the object as
 put, a string), ``Reason`` (``NO_MATCHING_PROFILE``), ``Message`` (which keys matched
 nothing or several profiles), ``Timestamp`` (ISO 8601, UTC, by the mock's clock).
+A record an integration read (models/integration_sources.py) also carries ``Source`` (the
+file and row, or the stream, shard and sequence number, it came from); one ingestion
+refused (not a JSON object, no UNIQUE key) has the ``Reason`` ``INVALID_OBJECT`` and no
+``ProfileObjectUniqueKey`` (null).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from .domains import Domain
 from .other_services import send_sqs_message
 
 NO_MATCHING_PROFILE = "NO_MATCHING_PROFILE"
+# a record an integration read that PutProfileObject would have refused
+INVALID_OBJECT = "INVALID_OBJECT"
 
 
 def dead_letter(
@@ -35,19 +41,25 @@ def dead_letter(
     region: str,
     type_name: str,
     body: str,
-    unique_key: str,
+    unique_key: str | None,
     message: str,
+    reason: str = NO_MATCHING_PROFILE,
+    origin: str | None = None,
 ) -> None:
-    """Write an object ingestion could not place to the domain's dead-letter queue."""
-    sent = {
+    """Write an object ingestion could not place (or, ``INVALID_OBJECT``, an integration's
+    record it refused) to the domain's dead-letter queue; ``origin`` says where an
+    integration read it."""
+    sent: dict[str, Any] = {
         "DomainName": domain.name,
         "ObjectTypeName": type_name,
         "ProfileObjectUniqueKey": unique_key,
         "Object": body,
-        "Reason": NO_MATCHING_PROFILE,
+        "Reason": reason,
         "Message": message,
         "Timestamp": now().isoformat(),
     }
+    if origin is not None:
+        sent["Source"] = origin
     queue_url = domain.settings.get("DeadLetterQueueUrl") or None
     problem = "no DeadLetterQueueUrl"
     if queue_url is not None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .calculated_attributes import CalculatedAttribute
     from .event_streams import EventStream
     from .event_triggers import EventTrigger
+    from .integration_sources import IntegrationSource
     from .layouts import DomainLayout
     from .recommenders import Recommender, RecommenderFilter, RecommenderSchema
     from .upload_jobs import UploadJob
@@ -87,6 +88,9 @@ class Domain:
     layouts: dict[str, DomainLayout] = field(default_factory=dict)
     # job id -> its upload job (models/upload_jobs.py)
     upload_jobs: dict[str, UploadJob] = field(default_factory=dict)
+    # integration Uri -> where it reads and how far, for those that move data
+    # (models/integration_sources.py)
+    integration_sources: dict[str, IntegrationSource] = field(default_factory=dict)
 
     def next_rank(self) -> int:
         return next(self._ranks)

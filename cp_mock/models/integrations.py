@@ -9,6 +9,13 @@ AppFlow flow's ARN as its Uri. Deleting an object type disables the integrations
 it (the seed): the type is dropped from them, and one left with no type is hidden (listed
 only with IncludeHidden), as are the integrations workflows create. A workflow completes
 at once: the mock has no AppFlow to wait for.
+
+An integration with a single ObjectTypeName whose source is a service moto mocks moves
+data (models/integration_sources.py, docs/integrations.md): S3 through a FlowDefinition
+(documented), an S3 Uri (inferred from the model's Uri), a Kinesis stream Uri (inferred: AWS
+documents no such source). Every other integration keeps its configuration only: Amazon
+Connect contact records, AppFlow's SaaS sources, workflows, and the ObjectTypeNames maps of
+Segment and Shopify events.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from .base import BackendState
 from .changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change
 from .clock import now
 from .domains import Domain
+from .integration_sources import source_of
 from .tags import tags_member
 from .templates import find_template
 
@@ -166,7 +174,23 @@ class IntegrationOperations(BackendState):
         integration = self._store_integration(
             domain, uri, {k: v for k, v in settings.items() if v is not None}, tags
         )
+        self._follow_source(domain, uri, flow_definition)
         return self._describe_integration(integration)
+
+    def _follow_source(
+        self, domain: Domain, uri: str, flow_definition: dict[str, Any] | None
+    ) -> None:
+        """Read the integration's source from now on if it moves data (a source moto mocks,
+        and a single ObjectTypeName); one put again where it was keeps what it has read."""
+        source = None
+        if "ObjectTypeName" in self.integrations[uri].settings:
+            source = source_of(uri, flow_definition, self.partition, self.region_name,
+                               self.account_id)  # fmt: skip
+        followed = domain.integration_sources.get(uri)
+        if source is None:
+            domain.integration_sources.pop(uri, None)
+        elif followed is None or not followed.same_place(source):
+            domain.integration_sources[uri] = source
 
     def get_integration(self, domain_name: str, uri: str) -> dict[str, Any]:
         return self._describe_integration(self._integration(domain_name, uri))
@@ -186,6 +210,7 @@ class IntegrationOperations(BackendState):
     def delete_integration(self, domain_name: str, uri: str) -> dict[str, Any]:
         integration = self._integration(domain_name, uri)
         del self.integrations[uri]
+        self.domains[domain_name].integration_sources.pop(uri, None)
         self.tags.forget(integration.arn)
         return {"Message": f"Integration {uri} deleted"}
 

@@ -116,8 +116,11 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             + " and the object type does not allow profile creation"
         )
 
-    def ingest(self, domain: Domain, object_type: ObjectType, body: str) -> str:
-        """Put the object on its profile; its ProfileObjectUniqueKey."""
+    def ingest(
+        self, domain: Domain, object_type: ObjectType, body: str, origin: str | None = None
+    ) -> str:
+        """Put the object on its profile; its ProfileObjectUniqueKey. ``origin``: where an
+        integration read it (told to the dead-letter queue)."""
         document = parse_object(body)
         values = field_values(object_type.fields, document)
         keys = key_values(object_type.compiled_keys, values)
@@ -138,7 +141,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             profile_id = self.match_profile(domain, object_type, keys, previous)
         except Unmatched as unmatched:
             dead_letter(domain, self.account_id, self.region_name, object_type.name, body,
-                        unique_key, str(unmatched))  # fmt: skip
+                        unique_key, str(unmatched), origin=origin)  # fmt: skip
             return unique_key
         created = profile_id is None
         kept = [

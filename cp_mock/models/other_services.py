@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from urllib.parse import urlparse
 
 from ..moto_internals import mock_random
@@ -168,3 +169,49 @@ def read_s3_object(account_id: str, partition: str, bucket: str, key: str) -> by
     except (MissingBucket, MissingKey):
         return None
     return None if found is None else bytes(found.value)
+
+
+def list_s3_objects(
+    account_id: str, partition: str, bucket: str, prefix: str
+) -> list[tuple[str, str]]:
+    """``(key, ETag)`` of every object in moto's S3 bucket ``bucket`` whose key starts with
+    ``prefix``, by key; none when there is no such bucket (nothing to read)."""
+    from moto.s3.exceptions import MissingBucket
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[account_id][partition]
+    try:
+        found = backend.get_bucket(bucket)
+    except MissingBucket:
+        return []
+    keys, _folders, _truncated, _marker = backend.list_objects(
+        found, prefix or None, delimiter=None, marker=None, max_keys=None
+    )
+    return [(key.name, key.etag) for key in keys]
+
+
+def read_kinesis_records_after(
+    account_id: str, region: str, stream_arn: str, after: Mapping[str, int]
+) -> list[tuple[str, int, bytes]]:
+    """``(shard id, sequence number, data)`` of the records of the Kinesis stream after the
+    sequence number ``after`` holds for their shard (all of a shard it does not name), shard
+    by shard, each shard's in order; none when the stream does not exist (nothing to read)."""
+    from moto.kinesis.exceptions import StreamNotFoundError
+    from moto.kinesis.models import kinesis_backends
+
+    try:
+        stream = kinesis_backends[account_id][region].describe_stream(
+            stream_arn=stream_arn, stream_name=None
+        )
+    except StreamNotFoundError:
+        return []
+    found = []
+    for shard_id, shard in stream.shards.items():
+        last = after.get(shard_id, 0)
+        if shard.records and shard.get_max_sequence_number() < last:
+            last = 0  # the stream was deleted and made again: its numbers start over
+        for sequence_number, record in shard.records.items():
+            if sequence_number > last:
+                # moto's Kinesis keeps Data as the API carries it: base64
+                found.append((shard_id, sequence_number, base64.b64decode(record.data)))
+    return found

@@ -271,13 +271,15 @@ def test_client_9_the_next_gets_the_config_a_new_one_has(customerprofiles_client
 
 
 @pytest.fixture
-def no_backoff(monkeypatch):
-    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda seconds: None)
+def standard_retries(monkeypatch):
+    # the newest botocore's default; older ones default to "legacy", which keeps no state
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda seconds: None)  # no backoff
 
 
-def test_client_10_a_test_spends_its_retry_quota(no_backoff, customerprofiles_client):
-    # botocore's standard retry mode (its default) spends 5 of a quota of 500 on each retry
-    # of a throttled call, and stops retrying when the quota is spent.
+def test_client_10_a_test_spends_its_retry_quota(standard_retries, customerprofiles_client):
+    # botocore's standard retry mode spends 5 of a quota of 500 on each retry of a
+    # throttled call, and stops retrying when the quota is spent.
     assert customerprofiles_client.meta.config.retries["mode"] == "standard"
     fail_next("ListDomains", "ThrottlingException", times=1000)
     for _ in range(60):
@@ -286,7 +288,7 @@ def test_client_10_a_test_spends_its_retry_quota(no_backoff, customerprofiles_cl
     clear_faults()
 
 
-def test_client_11_the_next_retries_as_a_new_one_does(no_backoff, customerprofiles_client):
+def test_client_11_the_next_retries_as_a_new_one_does(standard_retries, customerprofiles_client):
     fail_next("ListDomains", "ThrottlingException")
     assert customerprofiles_client.list_domains()["Items"] == []
 '''

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
@@ -116,8 +116,10 @@ def _routes(method: str) -> _Routes:
     )
 
 
+@lru_cache(maxsize=1024)
 def route(method: str, path: str) -> Route | None:
-    """The operation ``method`` and the raw (percent-encoded) ``path`` name, if any."""
+    """The operation ``method`` and the raw (percent-encoded) ``path`` name, if any (the
+    same answer to the same path: its ``uri_params`` are read, never changed)."""
     routes = _routes(method)
     for candidates in (routes.by_segments.get(path.count("/"), ()), routes.greedy):
         for pattern, operation in candidates:

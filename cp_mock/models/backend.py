@@ -126,8 +126,8 @@ class CustomerProfilesBackend(
         by one reading of the clock."""
         domain = super().get_domain_state(domain_name)
         moment = now()
-        self.expire_objects(domain, moment)
-        self.expire_profiles(domain, moment)
+        self._expire_objects(domain, moment)
+        self._expire_profiles(domain, moment)
         return domain
 
 

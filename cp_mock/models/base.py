@@ -78,5 +78,10 @@ class BackendState:
 
     def publish(self, change: Change) -> None:
         """Tell every subscriber, in the backend's order, what ``change`` did."""
+        self._publish(change)
+
+    def _publish(self, change: Change) -> None:
+        """``publish``, without taking the lock again: for the hot paths (ingestion,
+        expiry), which hold it already."""
         for subscriber in self.CHANGE_SUBSCRIBERS:
             subscriber(self, change)

@@ -80,12 +80,12 @@ class ExpiryQueue:
 class ExpiryOperations(BackendState):
     """Renews profiles on every change and removes the expired ones."""
 
-    def expire_profiles(self, domain: Domain, moment: datetime) -> None:
+    def _expire_profiles(self, domain: Domain, moment: datetime) -> None:
         """Remove the profiles that have expired by ``moment``, each as a change."""
         if domain.profile_expiry.expires:
             for profile_id in domain.profile_expiry.due(moment.timestamp()):
                 if profile_id in domain.profiles:
-                    self.publish(Change(EXPIRED, domain, profile_id))
+                    self._publish(Change(EXPIRED, domain, profile_id))
 
     def track_expiry(self, change: Change) -> None:
         """Subscriber: a change renews the profile's expiry; a removal forgets it."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .arguments import by_member
-from .base import BackendState
+from .base import BackendState, named
 from .clock import now
 from .domains import Domain
 from .mapping import KeyDefinition, check_definition, compile_keys
@@ -95,13 +95,14 @@ class ObjectTypeOperations(BackendState):
         assert isinstance(object_type, ObjectType)
         return object_type
 
-    def object_type_for_put(self, domain: Domain, name: str) -> ObjectType:
+    def _object_type_for_put(self, domain: Domain, name: str) -> ObjectType:
         """The type an object is put as; a template id defines it implicitly on first use."""
         if name not in domain.object_types and find_template(name) is not None:
             self.define_object_type(
                 domain, name, {"Description": f"{name} (from template)", "TemplateId": name}
             )
-        return self.object_type_state(domain, name)
+        object_type: ObjectType = named(domain.object_types, "Object type", name)
+        return object_type
 
     def define_object_type(
         self,

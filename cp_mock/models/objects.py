@@ -56,15 +56,15 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 
 class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     # -- keeping objects current -------------------------------------------------------
-    def expire_objects(self, domain: Domain, moment: datetime) -> None:
+    def _expire_objects(self, domain: Domain, moment: datetime) -> None:
         """Remove the objects that have expired by ``moment``, each as a change."""
         for stored in domain.objects.due(moment):
-            self.forget_object(domain, stored)
-            self.publish(
+            self._forget_object(domain, stored)
+            self._publish(
                 Change(EXPIRED, domain, stored.profile_id, stored.type_name, stored.unique_key)
             )
 
-    def forget_object(
+    def _forget_object(
         self, domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()
     ) -> None:
         """Drop the object and the keys it gave its profile (but for ``keeping``)."""
@@ -82,10 +82,10 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             if change.merged_into is not None:
                 domain.objects.reassign(stored, change.merged_into)
             else:
-                self.forget_object(domain, stored)
+                self._forget_object(domain, stored)
 
     # -- ingestion ---------------------------------------------------------------------
-    def match_profile(
+    def _match_profile(
         self,
         domain: Domain,
         object_type: ObjectType,
@@ -116,7 +116,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             + " and the object type does not allow profile creation"
         )
 
-    def ingest(self, domain: Domain, object_type: ObjectType, body: str) -> str:
+    def _ingest(self, domain: Domain, object_type: ObjectType, body: str) -> str:
         """Put the object on its profile; its ProfileObjectUniqueKey."""
         document = parse_object(body)
         values = field_values(object_type.fields, document)
@@ -135,7 +135,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         unique_key = unique_key_for(object_type.name, *unique[0])
         previous = domain.objects.get(object_type.name, unique_key)
         try:
-            profile_id = self.match_profile(domain, object_type, keys, previous)
+            profile_id = self._match_profile(domain, object_type, keys, previous)
         except Unmatched as unmatched:
             dead_letter(domain, self.account_id, self.region_name, object_type.name, body,
                         unique_key, str(unmatched))  # fmt: skip
@@ -153,7 +153,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             # record leaves the index as it is.
             same_profile = previous.profile_id == profile_id
             keeping = {(k.name, k.value) for k in kept} if same_profile else set()
-            self.forget_object(domain, previous, keeping)
+            self._forget_object(domain, previous, keeping)
         if profile_id is None:
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
         profile = domain.profiles[profile_id]
@@ -171,7 +171,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             apply_update(profile, changes)
             self.reindex_profile(domain, profile)
         if created:
-            self.publish(Change(CREATED, domain, profile_id))
+            self._publish(Change(CREATED, domain, profile_id))
         put_at = now()
         stored = StoredObject(
             type_name=object_type.name,
@@ -192,7 +192,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             )
         domain.objects.add(stored)
         self._evict_over_limit(domain, object_type, profile_id)
-        self.publish(
+        self._publish(
             Change(
                 INGESTED, domain, profile_id, object_type.name, unique_key,
                 object_is_new=previous is None, profile_changed=bool(changes) and not created,
@@ -207,8 +207,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             return
         held = domain.objects.of_profile(profile_id, object_type.name)
         for stored in held[: max(0, len(held) - int(limit))]:
-            self.forget_object(domain, stored)
-            self.publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
+            self._forget_object(domain, stored)
+            self._publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
                                 stored.unique_key))  # fmt: skip
 
     # -- operations --------------------------------------------------------------------
@@ -216,8 +216,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         self, domain_name: str, object_type_name: str, object: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        object_type = self.object_type_for_put(domain, object_type_name)
-        return {"ProfileObjectUniqueKey": self.ingest(domain, object_type, object)}
+        object_type = self._object_type_for_put(domain, object_type_name)
+        return {"ProfileObjectUniqueKey": self._ingest(domain, object_type, object)}
 
     def list_profile_objects(
         self,
@@ -257,8 +257,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             raise ResourceNotFoundException(
                 f"Profile {profile_id} has no {object_type_name} object {profile_object_unique_key}"
             )
-        self.forget_object(domain, stored)
-        self.publish(Change(OBJECT_DELETED, domain, profile_id, object_type_name,
+        self._forget_object(domain, stored)
+        self._publish(Change(OBJECT_DELETED, domain, profile_id, object_type_name,
                             profile_object_unique_key))  # fmt: skip
         return {"Message": f"Object {profile_object_unique_key} deleted"}
 
@@ -268,9 +268,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         domain = self.get_domain_state(domain_name)
         object_type = self.object_type_state(domain, object_type_name)
         for stored in domain.objects.of_type(object_type_name):
-            self.forget_object(domain, stored)
+            self._forget_object(domain, stored)
         self._scrub_fields(domain, object_type_name)
-        self.publish(Change(OBJECT_TYPE_DELETED, domain, object_type_name=object_type_name))
+        self._publish(Change(OBJECT_TYPE_DELETED, domain, object_type_name=object_type_name))
         self.tags.forget(object_type.arn)
         del domain.object_types[object_type_name]
         return {"Message": f"Object type {object_type_name} deleted"}

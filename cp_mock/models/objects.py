@@ -28,7 +28,7 @@ from .changes import CREATED, EXPIRED, INGESTED, OBJECT_DELETED, OBJECT_TYPE_DEL
 from .clock import now
 from .dead_letters import dead_letter
 from .domains import Domain
-from .mapping import KeyValue, field_values, inferred_fields, key_values, profile_changes
+from .mapping import KeyValue, changes_for, inferred_fields, key_values, read_fields
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
@@ -119,8 +119,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     def _ingest(self, domain: Domain, object_type: ObjectType, body: str) -> str:
         """Put the object on its profile; its ProfileObjectUniqueKey."""
         document = parse_object(body)
-        values = field_values(object_type.fields, document)
-        keys = key_values(object_type.compiled_keys, values)
+        mapping = object_type.mapping
+        values = read_fields(mapping.readers, document)
+        keys = key_values(mapping.keys, values)
         unique = [(k.name, k.value) for k in keys if "UNIQUE" in k.identifiers]
         if not unique:
             unique_names = [
@@ -158,7 +159,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
         profile = domain.profiles[profile_id]
         record = domain.ingested.get(profile_id)
-        changes = profile_changes(object_type.fields, values)
+        changes = changes_for(mapping.targets, values)
         if created:  # an inferred profile: its mapping's own targets win
             changes = {**inferred_fields(object_type.fields, values), **changes}
         else:  # fields set through the API are not overwritten

@@ -211,7 +211,12 @@ class _CheckedStructure(_Structure):
                 if spec is None or item is None:
                     continue  # not a member of the shape, or absent: neither is passed on
                 name, convert = spec
-                converted[name] = item if convert is None else convert(item)
+                if convert is _a_string:  # the most common member, checked in place
+                    if type(item) is not str:
+                        raise WrongType("a string", item)
+                    converted[name] = item
+                else:
+                    converted[name] = item if convert is None else convert(item)
         except WrongType as error:
             error.path.append(f".{name}")
             raise

@@ -10,7 +10,7 @@ A key's value is the value of its field (several fields are joined with ``_``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
@@ -34,9 +34,6 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-Reader = Callable[[Mapping[str, Any]], "str | None"]
-
-
 def _path_parts(path: str) -> tuple[str, ...]:
     parts = path.split(".")
     return tuple(parts[1:] if parts[0] == "_source" else parts)
@@ -48,7 +45,7 @@ def _read_parts(document: Mapping[str, Any], parts: tuple[str, ...]) -> str | No
         if not isinstance(value, Mapping) or part not in value:
             return None
         value = value[part]
-    return _text(value)
+    return value if type(value) is str else _text(value)
 
 
 def read_path(document: Mapping[str, Any], path: str) -> str | None:
@@ -65,28 +62,27 @@ def read_source(document: Mapping[str, Any], source: str) -> str | None:
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)] or "", source).strip()
 
 
-def source_reader(source: str) -> Reader:
-    """``read_source`` of ``source``, with a plain path split once rather than per read."""
-    if "{{" in source:
-        return lambda document: read_source(document, source)
-    parts = _path_parts(source)
-    return lambda document: _read_parts(document, parts)
-
-
-FieldReaders = tuple[tuple[str, Reader], ...]
+# A field's Source read once: (field name, the path into the object, or None for a
+# template of paths, the Source as given)
+FieldReaders = tuple[tuple[str, "tuple[str, ...] | None", str], ...]
 
 
 def field_readers(fields: Mapping[str, Any]) -> FieldReaders:
-    return tuple(
-        (name, source_reader(str(field.get("Source", "")))) for name, field in fields.items()
-    )
+    readers = []
+    for name, field in fields.items():
+        source = str(field.get("Source", ""))
+        readers.append((name, None if "{{" in source else _path_parts(source), source))
+    return tuple(readers)
 
 
 def read_fields(readers: FieldReaders, document: Mapping[str, Any]) -> dict[str, str]:
     """The value of every field that has one (neither absent nor empty)."""
     values = {}
-    for name, read in readers:
-        value = read(document)
+    for name, parts, source in readers:
+        if parts is None:
+            value = read_source(document, source)
+        else:
+            value = _read_parts(document, parts)
         if value:
             values[name] = value
     return values

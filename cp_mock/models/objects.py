@@ -93,12 +93,13 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         previous: StoredObject | None,
     ) -> str | None:
         """The profile the object belongs to, or None when a new profile is to be made."""
-        profile_keys = [k for k in keys if "PROFILE" in k.identifiers]
-        ordered = [k for k in profile_keys if "SECONDARY" not in k.identifiers] + [
-            k for k in profile_keys if "SECONDARY" in k.identifiers
-        ]
+        primary: list[KeyValue] = []  # PROFILE keys without SECONDARY are tried first
+        secondary: list[KeyValue] = []
+        for key in keys:
+            if "PROFILE" in key.identifiers:
+                (secondary if "SECONDARY" in key.identifiers else primary).append(key)
         ambiguous = []
-        for key in ordered:
+        for key in (*primary, *secondary):
             found = domain.index.find_searchable(key.name, key.value, key.content_type)
             # "If more than one profile matches, the match is ambiguous—that key is
             # discarded and the next is tried" (admin guide, "Profile matching")
@@ -122,8 +123,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         mapping = object_type.mapping
         values = read_fields(mapping.readers, document)
         keys = key_values(mapping.keys, values)
-        unique = [(k.name, k.value) for k in keys if "UNIQUE" in k.identifiers]
-        if not unique:
+        unique = next((k for k in keys if "UNIQUE" in k.identifiers), None)
+        if unique is None:
             unique_names = [
                 f"{name} ({', '.join(d.get('FieldNames') or [])})"
                 for name, definitions in object_type.keys.items()
@@ -133,7 +134,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             raise BadRequestException(
                 f"Object lacks the fields of its UNIQUE key {', '.join(unique_names)}"
             )
-        unique_key = unique_key_for(object_type.name, *unique[0])
+        unique_key = unique_key_for(object_type.name, unique.name, unique.value)
         previous = domain.objects.get(object_type.name, unique_key)
         try:
             profile_id = self._match_profile(domain, object_type, keys, previous)
@@ -142,18 +143,20 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
                         unique_key, str(unmatched))  # fmt: skip
             return unique_key
         created = profile_id is None
-        kept = [
-            k
-            for k in keys
-            if "LOOKUP_ONLY" not in k.identifiers and ("NEW_ONLY" not in k.identifiers or created)
-        ]
+        stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
+        kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
+        for key in keys:
+            if "LOOKUP_ONLY" not in key.identifiers:
+                stored_keys.setdefault(key.name, set()).add(key.value)
+                if created or "NEW_ONLY" not in key.identifiers:
+                    kept.append(key)
         # Everything that can reject the object has run: from here on, write.
         if previous is not None:
             # A new version of an object keeps the keys it shares with the old one (the
             # index source is the same: type and unique key), so re-putting an unchanged
             # record leaves the index as it is.
             same_profile = previous.profile_id == profile_id
-            keeping = {(k.name, k.value) for k in kept} if same_profile else set()
+            keeping = {(k.name, k.value) for k in kept} if same_profile else ()
             self._forget_object(domain, previous, keeping)
         if profile_id is None:
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
@@ -179,18 +182,14 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             unique_key=unique_key,
             profile_id=profile_id,
             body=body,
-            keys={},
+            keys=stored_keys,
             expires_at=put_at + timedelta(days=object_type.expiration_days(domain)),
             put_at=put_at,
             size=len(body.encode()),
         )
-        for key in keys:
-            if "LOOKUP_ONLY" not in key.identifiers:
-                stored.keys.setdefault(key.name, set()).add(key.value)
+        source = stored.index_source
         for key in kept:
-            domain.index.hold(
-                profile_id, key.name, key.value, stored.index_source, key.content_type
-            )
+            domain.index.hold(profile_id, key.name, key.value, source, key.content_type)
         domain.objects.add(stored)
         self._evict_over_limit(domain, object_type, profile_id)
         self._publish(

@@ -170,21 +170,18 @@ class KeyIndex:
         ``keys`` are all the postings the source can hold: only those are visited, not
         every key of a profile that may hold thousands of objects."""
         held = self._held.get(profile_id, {})
-        candidates = [
-            (posting, held[posting])
-            for key_name, values in keys.items()
-            for posting in ((key_name, value) for value in values)
-            if posting in held
-        ]
-        for posting, sources in candidates:
-            if posting in keeping or not _holds(sources, source):
-                continue
-            remaining = _without(sources, source)
-            if remaining is None:
-                del held[posting]
-                self._unpost_unless_held(profile_id, posting)
-            else:
-                held[posting] = remaining
+        for key_name, values in keys.items():
+            for value in values:
+                posting = (key_name, value)
+                sources = held.get(posting)
+                if sources is None or posting in keeping or not _holds(sources, source):
+                    continue
+                remaining = _without(sources, source)
+                if remaining is None:
+                    del held[posting]
+                    self._unpost_unless_held(profile_id, posting)
+                else:
+                    held[posting] = remaining
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""

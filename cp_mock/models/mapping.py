@@ -42,7 +42,8 @@ def _path_parts(path: str) -> tuple[str, ...]:
 def _read_parts(document: Mapping[str, Any], parts: tuple[str, ...]) -> str | None:
     value: Any = document
     for part in parts:
-        if not isinstance(value, Mapping) or part not in value:
+        # (a dict first: a check against the Mapping ABC runs Python code each time)
+        if (type(value) is not dict and not isinstance(value, Mapping)) or part not in value:
             return None
         value = value[part]
     return value if type(value) is str else _text(value)

@@ -123,8 +123,10 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         mapping = object_type.mapping
         values = read_fields(mapping.readers, document)
         keys = key_values(mapping.keys, values)
-        unique = next((k for k in keys if "UNIQUE" in k.identifiers), None)
-        if unique is None:
+        for unique in keys:
+            if "UNIQUE" in unique.identifiers:
+                break
+        else:
             unique_names = [
                 f"{name} ({', '.join(d.get('FieldNames') or [])})"
                 for name, definitions in object_type.keys.items()
@@ -145,18 +147,20 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         created = profile_id is None
         stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
         kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
+        kept_postings = set()
         for key in keys:
             if "LOOKUP_ONLY" not in key.identifiers:
                 stored_keys.setdefault(key.name, set()).add(key.value)
                 if created or "NEW_ONLY" not in key.identifiers:
                     kept.append(key)
+                    kept_postings.add((key.name, key.value))
         # Everything that can reject the object has run: from here on, write.
         if previous is not None:
             # A new version of an object keeps the keys it shares with the old one (the
             # index source is the same: type and unique key), so re-putting an unchanged
             # record leaves the index as it is.
             same_profile = previous.profile_id == profile_id
-            keeping = {(k.name, k.value) for k in kept} if same_profile else ()
+            keeping = kept_postings if same_profile else set()
             self._forget_object(domain, previous, keeping)
         if profile_id is None:
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
@@ -164,10 +168,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         record = domain.ingested.get(profile_id)
         changes = changes_for(mapping.targets, values)
         if created:  # an inferred profile: its mapping's own targets win
-            changes = {**inferred_fields(object_type.fields, values), **changes}
-        else:  # fields set through the API are not overwritten
-            changes = not_manual(profile, record, changes)
-        changes = differing(profile, changes)
+            changes = differing(profile, {**inferred_fields(object_type.fields, values), **changes})
+        elif changes:  # fields set through the API are not overwritten
+            changes = differing(profile, not_manual(profile, record, changes))
         if changes:  # the standard keys follow the profile's fields, so only a change moves them
             if record is None:
                 record = domain.ingested[profile_id] = {}

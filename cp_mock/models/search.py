@@ -293,7 +293,10 @@ class KeyIndex:
 
     def _hold(self, profile_id: str, posting: Posting, source: str) -> None:
         held = self._held[profile_id]
-        held[posting] = _with(held.get(posting), source)
+        sources = held.get(posting)
+        if sources == source or (type(sources) is set and source in sources):
+            return  # held by this source already, so posted (a re-put of an unchanged record)
+        held[posting] = _with(sources, source)
         self._post(profile_id, posting)
 
     def _all(self, profile_id: str) -> set[Posting]:

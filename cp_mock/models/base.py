@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .changes import Change, Subscriber
+from .changes import Change, Subscriber, hearing
 
 if TYPE_CHECKING:
     from .domains import Domain
@@ -83,5 +83,5 @@ class BackendState:
     def _publish(self, change: Change) -> None:
         """``publish``, without taking the lock again: for the hot paths (ingestion,
         expiry), which hold it already."""
-        for subscriber in self.CHANGE_SUBSCRIBERS:
+        for subscriber in hearing(self.CHANGE_SUBSCRIBERS, change.action):
             subscriber(self, change)

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .base import BackendState
-from .changes import EXPIRED, INGESTED, Change
+from .changes import EXPIRED, INGESTED, PROFILE_ACTIONS, Change, hears
 from .clock import timestamp
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ class ExpiryOperations(BackendState):
                 if profile_id in domain.profiles:
                     self._publish(Change(EXPIRED, domain, profile_id))
 
+    @hears(*PROFILE_ACTIONS)
     def track_expiry(self, change: Change) -> None:
         """Subscriber: a change renews the profile's expiry; a removal forgets it."""
         domain, profile_id = change.domain, change.profile_id

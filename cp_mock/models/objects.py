@@ -24,7 +24,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .changes import CREATED, EXPIRED, INGESTED, OBJECT_DELETED, OBJECT_TYPE_DELETED, Change
+from .changes import (
+    CREATED,
+    EXPIRED,
+    INGESTED,
+    OBJECT_DELETED,
+    OBJECT_TYPE_DELETED,
+    REMOVALS,
+    Change,
+    hears,
+)
 from .clock import now
 from .dead_letters import dead_letter
 from .domains import Domain
@@ -71,6 +80,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         domain.objects.remove(stored.type_name, stored.unique_key)
         domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys, keeping)
 
+    @hears(*REMOVALS)
     def drop_removed_profile_objects(self, change: Change) -> None:
         """Subscriber, before the profile goes: a removed profile's objects go with it; a
         merged-away one's move to the profile it was merged into (their keys move with

@@ -204,7 +204,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         for key in kept:
             domain.index.hold(profile_id, key.name, key.value, source, key.content_type)
         domain.objects.add(stored)
-        self._evict_over_limit(domain, object_type, profile_id)
+        limit = object_type.settings.get("MaxProfileObjectCount")
+        if limit:
+            self._evict_over_limit(domain, object_type, profile_id, int(limit))
         self._publish(
             Change(
                 INGESTED, domain, profile_id, object_type.name, unique_key,
@@ -213,13 +215,13 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         )  # fmt: skip
         return unique_key
 
-    def _evict_over_limit(self, domain: Domain, object_type: ObjectType, profile_id: str) -> None:
-        """Keep at most MaxProfileObjectCount objects of the type per profile, the newest."""
-        limit = object_type.settings.get("MaxProfileObjectCount")
-        if not limit:
-            return
+    def _evict_over_limit(
+        self, domain: Domain, object_type: ObjectType, profile_id: str, limit: int
+    ) -> None:
+        """Keep at most ``limit`` (MaxProfileObjectCount) objects of the type per profile,
+        the newest."""
         held = domain.objects.of_profile(profile_id, object_type.name)
-        for stored in held[: max(0, len(held) - int(limit))]:
+        for stored in held[: max(0, len(held) - limit)]:
             self._forget_object(domain, stored)
             self._publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
                                 stored.unique_key))  # fmt: skip

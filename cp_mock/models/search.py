@@ -154,7 +154,10 @@ class KeyIndex:
     ) -> None:
         """``add`` for one value already in its searchable form for ``content_type`` (as
         the mapping's key values are): ingestion's path, which puts many."""
-        if content_type is not None or key_name in self._content_types:
+        # (the standard keys' types are fixed: nothing to note)
+        if key_name not in STANDARD_CONTENT_TYPES and (
+            content_type is not None or key_name in self._content_types
+        ):
             self._note_content_type(key_name, content_type)
         self._hold(profile_id, (key_name, value), source)
 

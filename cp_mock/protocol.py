@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
@@ -116,8 +116,10 @@ def _routes(method: str) -> _Routes:
     )
 
 
+@lru_cache(maxsize=1024)
 def route(method: str, path: str) -> Route | None:
-    """The operation ``method`` and the raw (percent-encoded) ``path`` name, if any."""
+    """The operation ``method`` and the raw (percent-encoded) ``path`` name, if any (the
+    same answer to the same path: its ``uri_params`` are read, never changed)."""
     routes = _routes(method)
     for candidates in (routes.by_segments.get(path.count("/"), ()), routes.greedy):
         for pattern, operation in candidates:
@@ -209,7 +211,12 @@ class _CheckedStructure(_Structure):
                 if spec is None or item is None:
                     continue  # not a member of the shape, or absent: neither is passed on
                 name, convert = spec
-                converted[name] = item if convert is None else convert(item)
+                if convert is _a_string:  # the most common member, checked in place
+                    if type(item) is not str:
+                        raise WrongType("a string", item)
+                    converted[name] = item
+                else:
+                    converted[name] = item if convert is None else convert(item)
         except WrongType as error:
             error.path.append(f".{name}")
             raise

@@ -101,11 +101,26 @@ def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
     method = getattr(backend, _snake_case(operation.name), None)
     if method is None:
         raise NotImplementedError(f"The {operation.name} action has not been implemented")
-    arguments = backend_arguments(method, params)
+    keywords = _keywords(operation.name, getattr(method, "__func__", method))
+    arguments = {keywords[name]: value for name, value in params.items() if name in keywords}
     # Rendered under the lock too: a result may hold the backend's own dicts, which
     # another thread's write must not change while they are read.
     with backend.lock:
         return render_result(operation, paginate(operation, params, method(**arguments)))
+
+
+@cache
+def _keywords(operation_name: str, method: Callable[..., Any]) -> Mapping[str, str]:
+    """The keyword each member of the operation's request is passed to ``method`` as;
+    members the method predates are left out."""
+    accepted = _accepted_arguments(method)
+    shape = service_model().operation_model(operation_name).input_shape
+    names = shape.members if shape is not None else ()
+    return {
+        name: _snake_case(name)
+        for name in names
+        if accepted is None or _snake_case(name) in accepted
+    }
 
 
 @cache
@@ -160,6 +175,12 @@ def signed_backend(operation: OperationModel, request: ServiceRequest) -> Custom
     in) gets the operation's modeled error for a refused signature."""
     problem = signature_problem(request.authorization)
     if problem is None:
+        # moto's BackendDict makes a backend on first use (and registers it for reset) on
+        # every lookup; a backend it already holds is read as from the plain dicts they are.
+        regions = dict.get(customerprofiles_backends, request.account_id)
+        backend = None if regions is None else dict.get(regions, request.region)
+        if backend is not None:
+            return backend
         try:
             return customerprofiles_backends[request.account_id][request.region]
         except KeyError:
@@ -258,6 +279,23 @@ def _http_date(second: int) -> str:
     return formatdate(second, usegmt=True)
 
 
+# the request headers the service reads, in lower case
+_READ_HEADERS = frozenset({"authorization", "content-encoding", "x-moto-account-id"})
+
+
+def _read_headers(headers: Mapping[str, Any]) -> dict[str, str]:
+    """The headers the service reads, keyed in lower case. botocore's headers build a
+    case-insensitive key for every lookup (an email.message's scan them all), so only the
+    few the service reads are looked up: a third of the cost of reading all of them."""
+    read = {}
+    for name in headers:
+        lowered = name.lower()
+        if lowered in _READ_HEADERS:
+            value = headers[name]
+            read[lowered] = value.decode("utf-8") if isinstance(value, bytes) else value
+    return read
+
+
 def serve_botocore_request(request: Any) -> TYPE_RESPONSE | None:
     """Serve a botocore request to the service's endpoint; None for moto's general path."""
     if not isinstance(request, AWSPreparedRequest):
@@ -265,11 +303,7 @@ def serve_botocore_request(request: Any) -> TYPE_RESPONSE | None:
     match = _SERVICE_URL.match(request.url)
     if match is None or not _moto_is_plain():
         return None
-    # botocore's headers are an email.message, whose every lookup scans them all
-    headers = {
-        name.lower(): value.decode("utf-8") if isinstance(value, bytes) else value
-        for name, value in request.headers.items()
-    }
+    headers = _read_headers(request.headers)
     if "content-encoding" in headers:
         return None  # a compressed body: moto's general path unpacks it
     region, path, query = match.groups()

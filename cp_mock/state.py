@@ -364,6 +364,8 @@ class _Decoder:
         instance = cls.__new__(cls)
         self._reserve(instance)
         decoded = {name: self.decode(item, f"{where}.{name}") for name, item in state.items()}
+        for derived in _derived_fields(cls):  # a cache a dump holds (taken before the field
+            decoded.pop(derived, None)  # was declared derived) is rebuilt, not trusted
         known = _attributes(cls)
         if known is not None:
             unknown = sorted(set(decoded) - known)

@@ -132,13 +132,18 @@ class _Compiler:
         shape_name = shape.name
 
         def check(value: Any, path: str) -> list[str]:
-            if not isinstance(value, Mapping):
+            # (a dict first: a check against the Mapping ABC runs Python code each time)
+            if type(value) is not dict and not isinstance(value, Mapping):
                 return [f"{path or shape_name} must be an object"]
-            found = [f"{_join(path, m)} is required" for m in required if value.get(m) is None]
+            # (loops written out: this runs on every request and every response)
+            found = []
+            for name in required:
+                if value.get(name) is None:
+                    found.append(f"{_join(path, name)} is required")
             for member, member_value in value.items():
                 member_check = members.get(member)
                 if member_check is not None and member_value is not None:
-                    found += member_check(member_value, _join(path, member))
+                    found += member_check(member_value, f"{path}.{member}" if path else member)
             return found
 
         self.structures[shape.name] = check
@@ -265,7 +270,7 @@ def validate_request(operation_model: OperationModel, params: Mapping[str, Any])
     shape = operation_model.input_shape
     if shape is None:
         return
-    found = problems(shape, params)
+    found = checker(shape)(params, "")
     if found:
         raise BadRequestException(validation_message(found))
 

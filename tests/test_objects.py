@@ -392,3 +392,61 @@ def test_max_profile_object_count_keeps_the_newest(client: Any, domain: str, ord
         DomainName=domain, ObjectTypeName="Recent", ProfileId=profile["ProfileId"]
     )["Items"]
     assert [json.loads(i["Object"])["id"] for i in items] == ["r2", "r3"]
+
+
+def test_redefining_a_type_applies_its_new_fields_to_the_next_put(client: Any, domain: str) -> None:
+    # API_PutProfileObjectType creates or updates a type: a put after an update reads the
+    # object by the new Fields (sources and targets), not by those of the earlier puts.
+    def define(fields: dict[str, Any]) -> None:
+        client.put_profile_object_type(
+            DomainName=domain, ObjectTypeName="Contact", Description="contacts",
+            AllowProfileCreation=True, Fields={"id": {"Source": "_source.id"}, **fields},
+            Keys={"id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+                  "_phone": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["phone"]}]},
+        )  # fmt: skip
+
+    define({"phone": {"Source": "_source.phone", "Target": "_profile.PhoneNumber"},
+            "name": {"Source": "_source.name", "Target": "_profile.FirstName"}})  # fmt: skip
+    put(client, domain, "Contact", {"id": "1", "phone": "+15550100", "name": "Ana",
+                                     "contact": {"phone": "+15550199", "name": "Bo"}})  # fmt: skip
+    [first] = search(client, domain, "_phone", "+15550100")
+    assert first["FirstName"] == "Ana"
+    define({"phone": {"Source": "_source.contact.phone", "Target": "_profile.PhoneNumber"},
+            "name": {"Source": "_source.contact.name", "Target": "_profile.LastName"}})  # fmt: skip
+    put(client, domain, "Contact", {"id": "2", "phone": "+15550100", "name": "Ana",
+                                     "contact": {"phone": "+15550199", "name": "Bo"}})  # fmt: skip
+    [second] = search(client, domain, "_phone", "+15550199")
+    assert second["ProfileId"] != first["ProfileId"]
+    assert (second.get("FirstName"), second["LastName"]) == (None, "Bo")
+
+
+def test_redefining_a_type_applies_its_new_keys_to_the_next_put(client: Any, domain: str) -> None:
+    # The unique key and the profile key both follow the type's latest Keys.
+    def define(unique: str, profile_key: str) -> None:
+        client.put_profile_object_type(
+            DomainName=domain, ObjectTypeName="Ticket", Description="tickets",
+            AllowProfileCreation=True,
+            Fields={"id": {"Source": "_source.id"}, "ref": {"Source": "_source.ref"},
+                    "email": {"Source": "_source.email", "ContentType": "EMAIL_ADDRESS"},
+                    "phone": {"Source": "_source.phone", "ContentType": "PHONE_NUMBER"}},
+            Keys={"ticket": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": [unique]}],
+                  profile_key: [{"StandardIdentifiers": ["PROFILE"],
+                                 "FieldNames": [profile_key.lstrip("_")]}]},
+        )  # fmt: skip
+
+    alice = client.create_profile(DomainName=domain, EmailAddress="alice@example.com")["ProfileId"]
+    bob = client.create_profile(DomainName=domain, PhoneNumber="+15550142")["ProfileId"]
+    ticket = {"id": "t-1", "ref": "r-1", "email": "alice@example.com", "phone": "+15550142"}
+    define(unique="id", profile_key="_email")
+    by_id = put(client, domain, "Ticket", ticket)
+    define(unique="ref", profile_key="_phone")
+    by_ref = put(client, domain, "Ticket", ticket)
+    assert by_ref != by_id  # a new unique key: a second object, not a new version of the first
+
+    def objects(profile_id: str) -> list[str]:
+        listed = client.list_profile_objects(
+            DomainName=domain, ObjectTypeName="Ticket", ProfileId=profile_id
+        )["Items"]
+        return [item["ProfileObjectUniqueKey"] for item in listed]
+
+    assert (objects(alice), objects(bob)) == ([by_id], [by_ref])

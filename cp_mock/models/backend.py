@@ -129,8 +129,8 @@ class CustomerProfilesBackend(
         one reading of the clock), then what its integrations' sources hold ingested."""
         domain = super().get_domain_state(domain_name)
         moment = now()
-        self.expire_objects(domain, moment)
-        self.expire_profiles(domain, moment)
+        self._expire_objects(domain, moment)
+        self._expire_profiles(domain, moment)
         if domain.integration_sources:  # most domains have none: one test
             self._sync_integration_sources(domain)
         return domain

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .changes import Change, Subscriber
+from .changes import Change, Subscriber, hearing
 
 if TYPE_CHECKING:
     from .domains import Domain
@@ -78,5 +78,10 @@ class BackendState:
 
     def publish(self, change: Change) -> None:
         """Tell every subscriber, in the backend's order, what ``change`` did."""
-        for subscriber in self.CHANGE_SUBSCRIBERS:
+        self._publish(change)
+
+    def _publish(self, change: Change) -> None:
+        """``publish``, without taking the lock again: for the hot paths (ingestion,
+        expiry), which hold it already."""
+        for subscriber in hearing(self.CHANGE_SUBSCRIBERS, change.action):
             subscriber(self, change)

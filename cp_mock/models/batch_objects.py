@@ -41,7 +41,7 @@ class BatchObjectOperations(ObjectOperations):
         self, domain_name: str, object_type_name: str, items: list[dict[str, str]]
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        object_type = self.object_type_for_put(domain, object_type_name)
+        object_type = self._object_type_for_put(domain, object_type_name)
         counts = Counter(item["Id"] for item in items)
         repeated = sorted(item_id for item_id, count in counts.items() if count > 1)
         if repeated:
@@ -50,7 +50,7 @@ class BatchObjectOperations(ObjectOperations):
         successful, failed = [], []
         for item in items:
             try:
-                unique_key = self.ingest(domain, object_type, item["Object"])
+                unique_key = self._ingest(domain, object_type, item["Object"])
             except ServiceException as error:
                 code = _STATUS_CODES.get(type(error), 400)
                 failed.append({"Id": item["Id"], "Code": code, "Message": error.message[:1000]})

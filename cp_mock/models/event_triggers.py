@@ -23,7 +23,7 @@ from typing import Any
 from ..exceptions import BadRequestException
 from .arguments import by_member
 from .base import check_unused, copy_plain, named
-from .changes import INGESTED, Change
+from .changes import INGESTED, Change, hears
 from .clock import now
 from .comparisons import operator_holds
 from .domains import Domain
@@ -246,6 +246,7 @@ class EventTriggerOperations(SegmentEvaluation):
             and trigger_name in (integration.settings.get("EventTriggerNames") or ())
         ]
 
+    @hears(INGESTED)
     def fire_event_triggers(self, change: Change) -> None:
         """Subscriber: test an ingested object against the triggers on its type, and
         record each firing."""

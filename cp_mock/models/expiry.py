@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .base import BackendState
-from .changes import EXPIRED, INGESTED, Change
+from .changes import EXPIRED, INGESTED, PROFILE_ACTIONS, Change, hears
 from .clock import timestamp
 
 if TYPE_CHECKING:
@@ -80,13 +80,14 @@ class ExpiryQueue:
 class ExpiryOperations(BackendState):
     """Renews profiles on every change and removes the expired ones."""
 
-    def expire_profiles(self, domain: Domain, moment: datetime) -> None:
+    def _expire_profiles(self, domain: Domain, moment: datetime) -> None:
         """Remove the profiles that have expired by ``moment``, each as a change."""
         if domain.profile_expiry.expires:
             for profile_id in domain.profile_expiry.due(moment.timestamp()):
                 if profile_id in domain.profiles:
-                    self.publish(Change(EXPIRED, domain, profile_id))
+                    self._publish(Change(EXPIRED, domain, profile_id))
 
+    @hears(*PROFILE_ACTIONS)
     def track_expiry(self, change: Change) -> None:
         """Subscriber: a change renews the profile's expiry; a removal forgets it."""
         domain, profile_id = change.domain, change.profile_id

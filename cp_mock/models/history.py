@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from ..exceptions import ResourceNotFoundException
 from .base import BackendState
-from .changes import PROFILE_ACTIONS, Change
+from .changes import PROFILE_ACTIONS, Change, hears
 from .clock import now
 from .domains import Domain
 
@@ -79,6 +79,7 @@ class HistoryRecord(NamedTuple):
 
 
 class HistoryOperations(BackendState):
+    @hears(*PROFILE_ACTIONS)
     def record_change(self, change: Change) -> None:
         """Subscriber: note a change to a profile for ListProfileHistoryRecords, with the
         profile (or, for an ingested object, the object) as the change left it."""

@@ -28,7 +28,7 @@ is ingested when it next calls the service: the schedule runs as soon as there i
 something to read, whatever the TriggerConfig says. What is there when the integration is
 put is read too (S3: every file; Kinesis: from TRIM_HORIZON). Each S3 file is read once per
 ETag, each Kinesis record once. A record goes the way PutProfileObject takes
-(``ObjectOperations.ingest``); one it would refuse goes to the domain's dead-letter queue
+(``ObjectOperations._ingest``); one it would refuse goes to the domain's dead-letter queue
 (models/dead_letters.py, Reason ``INVALID_OBJECT``) and the others go on: nothing is
 raised into the caller's own operation.
 """
@@ -250,8 +250,8 @@ class IntegrationSourceOperations(ObjectOperations):
                 problem = f"Object: longer than {longest_object()} characters"
             if problem is None:
                 try:
-                    object_type = object_type or self.object_type_for_put(domain, type_name)
-                    self.ingest(domain, object_type, record.body, origin=record.origin)
+                    object_type = object_type or self._object_type_for_put(domain, type_name)
+                    self._ingest(domain, object_type, record.body, origin=record.origin)
                     continue
                 except ServiceException as refused:
                     problem = refused.message

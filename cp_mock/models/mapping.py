@@ -34,17 +34,24 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def read_path(document: Mapping[str, Any], path: str) -> str | None:
-    """The text at ``_source.a.b`` in ``document``, or None where it is absent."""
+def _path_parts(path: str) -> tuple[str, ...]:
     parts = path.split(".")
-    if parts[0] == "_source":
-        parts = parts[1:]
+    return tuple(parts[1:] if parts[0] == "_source" else parts)
+
+
+def _read_parts(document: Mapping[str, Any], parts: tuple[str, ...]) -> str | None:
     value: Any = document
     for part in parts:
-        if not isinstance(value, Mapping) or part not in value:
+        # (a dict first: a check against the Mapping ABC runs Python code each time)
+        if (type(value) is not dict and not isinstance(value, Mapping)) or part not in value:
             return None
         value = value[part]
-    return _text(value)
+    return value if type(value) is str else _text(value)
+
+
+def read_path(document: Mapping[str, Any], path: str) -> str | None:
+    """The text at ``_source.a.b`` in ``document``, or None where it is absent."""
+    return _read_parts(document, _path_parts(path))
 
 
 def read_source(document: Mapping[str, Any], source: str) -> str | None:
@@ -56,34 +63,80 @@ def read_source(document: Mapping[str, Any], source: str) -> str | None:
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)] or "", source).strip()
 
 
-def field_values(fields: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, str]:
-    values = {}
+# A field's Source read once: (field name, the path into the object, or None for a
+# template of paths, the Source as given)
+FieldReaders = tuple[tuple[str, "tuple[str, ...] | None", str], ...]
+
+
+def field_readers(fields: Mapping[str, Any]) -> FieldReaders:
+    readers = []
     for name, field in fields.items():
-        value = read_source(document, str(field.get("Source", "")))
-        if value is not None and value != "":
+        source = str(field.get("Source", ""))
+        readers.append((name, None if "{{" in source else _path_parts(source), source))
+    return tuple(readers)
+
+
+def read_fields(readers: FieldReaders, document: Mapping[str, Any]) -> dict[str, str]:
+    """The value of every field that has one (neither absent nor empty)."""
+    values = {}
+    for name, parts, source in readers:
+        if parts is None:
+            value = read_source(document, source)
+        else:
+            value = _read_parts(document, parts)
+        if value:
             values[name] = value
     return values
 
 
-def profile_changes(fields: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
+def field_values(fields: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, str]:
+    return read_fields(field_readers(fields), document)
+
+
+# A field's Target on the profile: (standard field, member of it or None)
+ProfileTargets = dict[str, tuple[str, "str | None"]]
+
+
+def profile_targets(fields: Mapping[str, Any]) -> ProfileTargets:
+    """The fields whose Target is a standard profile field (or a member of one); targets of
+    other standard objects (_asset, _case, _order) are not profiles'."""
+    targets: ProfileTargets = {}
+    for name, field in fields.items():
+        target = str(field.get("Target") or "")
+        if not target.startswith(PROFILE_PREFIX):
+            continue
+        path = target[len(PROFILE_PREFIX) :].split(".")
+        if len(path) == 2 and (path[0] in ADDRESS_FIELDS or path[0] == "Attributes"):
+            targets[name] = (path[0], path[1])
+        elif len(path) == 1:
+            targets[name] = (path[0], None)
+    return targets
+
+
+def changes_for(targets: ProfileTargets, values: Mapping[str, str]) -> dict[str, Any]:
     """The standard profile fields the mapped values populate, shaped like UpdateProfile."""
     changes: dict[str, Any] = {}
     for name, value in values.items():
-        target = str(fields[name].get("Target") or "")
-        if not target.startswith(PROFILE_PREFIX):
-            continue  # targets of other standard objects (_asset, _case, _order) are not profiles
-        path = target[len(PROFILE_PREFIX) :].split(".")
-        if len(path) == 2 and (path[0] in ADDRESS_FIELDS or path[0] == "Attributes"):
-            changes.setdefault(path[0], {})[path[1]] = value
-        elif len(path) == 1 and path[0] in ENUM_FIELDS:
+        target = targets.get(name)
+        if target is None:
+            continue
+        field, member = target
+        if member is not None:
+            changes.setdefault(field, {})[member] = value
+        elif field in ENUM_FIELDS:
             upper = value.upper()
-            if upper in ENUM_FIELDS[path[0]]:
-                changes[path[0]] = upper
+            if upper in ENUM_FIELDS[field]:
+                changes[field] = upper
             else:
-                changes[f"{path[0]}String"] = value
-        elif len(path) == 1:
-            changes[path[0]] = value
+                changes[f"{field}String"] = value
+        else:
+            changes[field] = value
     return changes
+
+
+def profile_changes(fields: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
+    """The standard profile fields the mapped values populate, shaped like UpdateProfile."""
+    return changes_for(profile_targets(fields), values)
 
 
 # Admin guide, "Inferred profiles": a profile that ingestion creates takes the value of a
@@ -134,6 +187,21 @@ def compile_keys(keys: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[Ke
             identifiers = frozenset(definition.get("StandardIdentifiers") or ())
             compiled.append(KeyDefinition(key_name, names, identifiers, content_type))
     return tuple(compiled)
+
+
+class CompiledMapping(NamedTuple):
+    """An object type's Fields and Keys as ingestion reads them, compiled once per
+    definition of the type."""
+
+    readers: FieldReaders
+    keys: tuple[KeyDefinition, ...]
+    targets: ProfileTargets
+
+
+def compile_mapping(fields: Mapping[str, Any], keys: Mapping[str, Any]) -> CompiledMapping:
+    return CompiledMapping(
+        field_readers(fields), compile_keys(keys, fields), profile_targets(fields)
+    )
 
 
 def key_values(keys: tuple[KeyDefinition, ...], values: Mapping[str, str]) -> list[KeyValue]:

@@ -14,10 +14,10 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .arguments import by_member
-from .base import BackendState
+from .base import DERIVED, BackendState, named
 from .clock import now
 from .domains import Domain
-from .mapping import KeyDefinition, check_definition, compile_keys
+from .mapping import CompiledMapping, check_definition, compile_mapping
 from .tags import tags_member
 from .templates import default_max_profile_object_count, find_template
 
@@ -38,10 +38,10 @@ class ObjectType:
     settings: dict[str, Any]
     created_at: datetime = field(default_factory=now)
     last_updated_at: datetime = field(default_factory=now)
-    # (the settings it was compiled from, the compiled Keys): redefining the type replaces
-    # its settings, which makes the next put compile them again
-    _compiled: tuple[dict[str, Any], tuple[KeyDefinition, ...]] | None = field(
-        default=None, repr=False, compare=False
+    # (the settings it was compiled from, their Fields and Keys compiled): redefining the
+    # type replaces its settings, which makes the next put compile them again
+    _compiled: tuple[dict[str, Any], CompiledMapping] | None = field(
+        default=None, repr=False, compare=False, metadata=DERIVED
     )
 
     @property
@@ -53,11 +53,11 @@ class ObjectType:
         return self.settings.get("Keys") or {}
 
     @property
-    def compiled_keys(self) -> tuple[KeyDefinition, ...]:
-        """The Keys as ingestion reads them, compiled once per definition."""
+    def mapping(self) -> CompiledMapping:
+        """The Fields and Keys as ingestion reads them, compiled once per definition."""
         compiled = self._compiled
         if compiled is None or compiled[0] is not self.settings:
-            compiled = self._compiled = (self.settings, compile_keys(self.keys, self.fields))
+            compiled = self._compiled = (self.settings, compile_mapping(self.fields, self.keys))
         return compiled[1]
 
     @property
@@ -95,13 +95,14 @@ class ObjectTypeOperations(BackendState):
         assert isinstance(object_type, ObjectType)
         return object_type
 
-    def object_type_for_put(self, domain: Domain, name: str) -> ObjectType:
+    def _object_type_for_put(self, domain: Domain, name: str) -> ObjectType:
         """The type an object is put as; a template id defines it implicitly on first use."""
         if name not in domain.object_types and find_template(name) is not None:
             self.define_object_type(
                 domain, name, {"Description": f"{name} (from template)", "TemplateId": name}
             )
-        return self.object_type_state(domain, name)
+        object_type: ObjectType = named(domain.object_types, "Object type", name)
+        return object_type
 
     def define_object_type(
         self,

@@ -24,11 +24,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .changes import CREATED, EXPIRED, INGESTED, OBJECT_DELETED, OBJECT_TYPE_DELETED, Change
+from .changes import (
+    CREATED,
+    EXPIRED,
+    INGESTED,
+    OBJECT_DELETED,
+    OBJECT_TYPE_DELETED,
+    REMOVALS,
+    Change,
+    hears,
+)
 from .clock import now
 from .dead_letters import dead_letter
 from .domains import Domain
-from .mapping import KeyValue, field_values, inferred_fields, key_values, profile_changes
+from .mapping import KeyValue, changes_for, inferred_fields, key_values, read_fields
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
@@ -56,21 +65,22 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 
 class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     # -- keeping objects current -------------------------------------------------------
-    def expire_objects(self, domain: Domain, moment: datetime) -> None:
+    def _expire_objects(self, domain: Domain, moment: datetime) -> None:
         """Remove the objects that have expired by ``moment``, each as a change."""
         for stored in domain.objects.due(moment):
-            self.forget_object(domain, stored)
-            self.publish(
+            self._forget_object(domain, stored)
+            self._publish(
                 Change(EXPIRED, domain, stored.profile_id, stored.type_name, stored.unique_key)
             )
 
-    def forget_object(
+    def _forget_object(
         self, domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()
     ) -> None:
         """Drop the object and the keys it gave its profile (but for ``keeping``)."""
         domain.objects.remove(stored.type_name, stored.unique_key)
         domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys, keeping)
 
+    @hears(*REMOVALS)
     def drop_removed_profile_objects(self, change: Change) -> None:
         """Subscriber, before the profile goes: a removed profile's objects go with it; a
         merged-away one's move to the profile it was merged into (their keys move with
@@ -82,10 +92,10 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             if change.merged_into is not None:
                 domain.objects.reassign(stored, change.merged_into)
             else:
-                self.forget_object(domain, stored)
+                self._forget_object(domain, stored)
 
     # -- ingestion ---------------------------------------------------------------------
-    def match_profile(
+    def _match_profile(
         self,
         domain: Domain,
         object_type: ObjectType,
@@ -93,12 +103,13 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         previous: StoredObject | None,
     ) -> str | None:
         """The profile the object belongs to, or None when a new profile is to be made."""
-        profile_keys = [k for k in keys if "PROFILE" in k.identifiers]
-        ordered = [k for k in profile_keys if "SECONDARY" not in k.identifiers] + [
-            k for k in profile_keys if "SECONDARY" in k.identifiers
-        ]
+        primary: list[KeyValue] = []  # PROFILE keys without SECONDARY are tried first
+        secondary: list[KeyValue] = []
+        for key in keys:
+            if "PROFILE" in key.identifiers:
+                (secondary if "SECONDARY" in key.identifiers else primary).append(key)
         ambiguous = []
-        for key in ordered:
+        for key in (*primary, *secondary):
             found = domain.index.find_searchable(key.name, key.value, key.content_type)
             # "If more than one profile matches, the match is ambiguous—that key is
             # discarded and the next is tried" (admin guide, "Profile matching")
@@ -116,16 +127,19 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             + " and the object type does not allow profile creation"
         )
 
-    def ingest(
+    def _ingest(
         self, domain: Domain, object_type: ObjectType, body: str, origin: str | None = None
     ) -> str:
         """Put the object on its profile; its ProfileObjectUniqueKey. ``origin``: where an
         integration read it (told to the dead-letter queue)."""
         document = parse_object(body)
-        values = field_values(object_type.fields, document)
-        keys = key_values(object_type.compiled_keys, values)
-        unique = [(k.name, k.value) for k in keys if "UNIQUE" in k.identifiers]
-        if not unique:
+        mapping = object_type.mapping
+        values = read_fields(mapping.readers, document)
+        keys = key_values(mapping.keys, values)
+        for unique in keys:
+            if "UNIQUE" in unique.identifiers:
+                break
+        else:
             unique_names = [
                 f"{name} ({', '.join(d.get('FieldNames') or [])})"
                 for name, definitions in object_type.keys.items()
@@ -135,38 +149,41 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             raise BadRequestException(
                 f"Object lacks the fields of its UNIQUE key {', '.join(unique_names)}"
             )
-        unique_key = unique_key_for(object_type.name, *unique[0])
+        unique_key = unique_key_for(object_type.name, unique.name, unique.value)
         previous = domain.objects.get(object_type.name, unique_key)
         try:
-            profile_id = self.match_profile(domain, object_type, keys, previous)
+            profile_id = self._match_profile(domain, object_type, keys, previous)
         except Unmatched as unmatched:
             dead_letter(domain, self.account_id, self.region_name, object_type.name, body,
                         unique_key, str(unmatched), origin=origin)  # fmt: skip
             return unique_key
         created = profile_id is None
-        kept = [
-            k
-            for k in keys
-            if "LOOKUP_ONLY" not in k.identifiers and ("NEW_ONLY" not in k.identifiers or created)
-        ]
+        stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
+        kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
+        kept_postings = set()
+        for key in keys:
+            if "LOOKUP_ONLY" not in key.identifiers:
+                stored_keys.setdefault(key.name, set()).add(key.value)
+                if created or "NEW_ONLY" not in key.identifiers:
+                    kept.append(key)
+                    kept_postings.add((key.name, key.value))
         # Everything that can reject the object has run: from here on, write.
         if previous is not None:
             # A new version of an object keeps the keys it shares with the old one (the
             # index source is the same: type and unique key), so re-putting an unchanged
             # record leaves the index as it is.
             same_profile = previous.profile_id == profile_id
-            keeping = {(k.name, k.value) for k in kept} if same_profile else set()
-            self.forget_object(domain, previous, keeping)
+            keeping = kept_postings if same_profile else set()
+            self._forget_object(domain, previous, keeping)
         if profile_id is None:
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
         profile = domain.profiles[profile_id]
         record = domain.ingested.get(profile_id)
-        changes = profile_changes(object_type.fields, values)
+        changes = changes_for(mapping.targets, values)
         if created:  # an inferred profile: its mapping's own targets win
-            changes = {**inferred_fields(object_type.fields, values), **changes}
-        else:  # fields set through the API are not overwritten
-            changes = not_manual(profile, record, changes)
-        changes = differing(profile, changes)
+            changes = differing(profile, {**inferred_fields(object_type.fields, values), **changes})
+        elif changes:  # fields set through the API are not overwritten
+            changes = differing(profile, not_manual(profile, record, changes))
         if changes:  # the standard keys follow the profile's fields, so only a change moves them
             if record is None:
                 record = domain.ingested[profile_id] = {}
@@ -174,28 +191,26 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             apply_update(profile, changes)
             self.reindex_profile(domain, profile)
         if created:
-            self.publish(Change(CREATED, domain, profile_id))
+            self._publish(Change(CREATED, domain, profile_id))
         put_at = now()
         stored = StoredObject(
             type_name=object_type.name,
             unique_key=unique_key,
             profile_id=profile_id,
             body=body,
-            keys={},
+            keys=stored_keys,
             expires_at=put_at + timedelta(days=object_type.expiration_days(domain)),
             put_at=put_at,
             size=len(body.encode()),
         )
-        for key in keys:
-            if "LOOKUP_ONLY" not in key.identifiers:
-                stored.keys.setdefault(key.name, set()).add(key.value)
+        source = stored.index_source
         for key in kept:
-            domain.index.hold(
-                profile_id, key.name, key.value, stored.index_source, key.content_type
-            )
+            domain.index.hold(profile_id, key.name, key.value, source, key.content_type)
         domain.objects.add(stored)
-        self._evict_over_limit(domain, object_type, profile_id)
-        self.publish(
+        limit = object_type.settings.get("MaxProfileObjectCount")
+        if limit:
+            self._evict_over_limit(domain, object_type, profile_id, int(limit))
+        self._publish(
             Change(
                 INGESTED, domain, profile_id, object_type.name, unique_key,
                 object_is_new=previous is None, profile_changed=bool(changes) and not created,
@@ -203,15 +218,15 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         )  # fmt: skip
         return unique_key
 
-    def _evict_over_limit(self, domain: Domain, object_type: ObjectType, profile_id: str) -> None:
-        """Keep at most MaxProfileObjectCount objects of the type per profile, the newest."""
-        limit = object_type.settings.get("MaxProfileObjectCount")
-        if not limit:
-            return
+    def _evict_over_limit(
+        self, domain: Domain, object_type: ObjectType, profile_id: str, limit: int
+    ) -> None:
+        """Keep at most ``limit`` (MaxProfileObjectCount) objects of the type per profile,
+        the newest."""
         held = domain.objects.of_profile(profile_id, object_type.name)
-        for stored in held[: max(0, len(held) - int(limit))]:
-            self.forget_object(domain, stored)
-            self.publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
+        for stored in held[: max(0, len(held) - limit)]:
+            self._forget_object(domain, stored)
+            self._publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
                                 stored.unique_key))  # fmt: skip
 
     # -- operations --------------------------------------------------------------------
@@ -219,8 +234,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         self, domain_name: str, object_type_name: str, object: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        object_type = self.object_type_for_put(domain, object_type_name)
-        return {"ProfileObjectUniqueKey": self.ingest(domain, object_type, object)}
+        object_type = self._object_type_for_put(domain, object_type_name)
+        return {"ProfileObjectUniqueKey": self._ingest(domain, object_type, object)}
 
     def list_profile_objects(
         self,
@@ -260,8 +275,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             raise ResourceNotFoundException(
                 f"Profile {profile_id} has no {object_type_name} object {profile_object_unique_key}"
             )
-        self.forget_object(domain, stored)
-        self.publish(Change(OBJECT_DELETED, domain, profile_id, object_type_name,
+        self._forget_object(domain, stored)
+        self._publish(Change(OBJECT_DELETED, domain, profile_id, object_type_name,
                             profile_object_unique_key))  # fmt: skip
         return {"Message": f"Object {profile_object_unique_key} deleted"}
 
@@ -271,9 +286,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         domain = self.get_domain_state(domain_name)
         object_type = self.object_type_state(domain, object_type_name)
         for stored in domain.objects.of_type(object_type_name):
-            self.forget_object(domain, stored)
+            self._forget_object(domain, stored)
         self._scrub_fields(domain, object_type_name)
-        self.publish(Change(OBJECT_TYPE_DELETED, domain, object_type_name=object_type_name))
+        self._publish(Change(OBJECT_TYPE_DELETED, domain, object_type_name=object_type_name))
         self.tags.forget(object_type.arn)
         del domain.object_types[object_type_name]
         return {"Message": f"Object type {object_type_name} deleted"}

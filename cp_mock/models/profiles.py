@@ -17,8 +17,10 @@ from .changes import (
     CREATED,
     DELETED_BY_CUSTOMER,
     DELETED_PROFILE_KEY,
+    REMOVALS,
     UPDATED,
     Change,
+    hears,
 )
 from .domains import Domain
 from .mapping import declared_content_type
@@ -78,6 +80,7 @@ class ProfileOperations(BackendState):
     def reindex_profile(self, domain: Domain, profile: dict[str, Any]) -> None:
         domain.index.set_standard(profile["ProfileId"], standard_postings(profile))
 
+    @hears(*REMOVALS)
     def drop_removed_profile(self, change: Change) -> None:
         """Subscriber, last: a removed profile goes, with its keys (a merged-away one's
         keys move to the profile it was merged into)."""

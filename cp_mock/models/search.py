@@ -154,7 +154,10 @@ class KeyIndex:
     ) -> None:
         """``add`` for one value already in its searchable form for ``content_type`` (as
         the mapping's key values are): ingestion's path, which puts many."""
-        if content_type is not None or key_name in self._content_types:
+        # (the standard keys' types are fixed: nothing to note)
+        if key_name not in STANDARD_CONTENT_TYPES and (
+            content_type is not None or key_name in self._content_types
+        ):
             self._note_content_type(key_name, content_type)
         self._hold(profile_id, (key_name, value), source)
 
@@ -170,21 +173,18 @@ class KeyIndex:
         ``keys`` are all the postings the source can hold: only those are visited, not
         every key of a profile that may hold thousands of objects."""
         held = self._held.get(profile_id, {})
-        candidates = [
-            (posting, held[posting])
-            for key_name, values in keys.items()
-            for posting in ((key_name, value) for value in values)
-            if posting in held
-        ]
-        for posting, sources in candidates:
-            if posting in keeping or not _holds(sources, source):
-                continue
-            remaining = _without(sources, source)
-            if remaining is None:
-                del held[posting]
-                self._unpost_unless_held(profile_id, posting)
-            else:
-                held[posting] = remaining
+        for key_name, values in keys.items():
+            for value in values:
+                posting = (key_name, value)
+                sources = held.get(posting)
+                if sources is None or posting in keeping or not _holds(sources, source):
+                    continue
+                remaining = _without(sources, source)
+                if remaining is None:
+                    del held[posting]
+                    self._unpost_unless_held(profile_id, posting)
+                else:
+                    held[posting] = remaining
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""
@@ -296,7 +296,10 @@ class KeyIndex:
 
     def _hold(self, profile_id: str, posting: Posting, source: str) -> None:
         held = self._held[profile_id]
-        held[posting] = _with(held.get(posting), source)
+        sources = held.get(posting)
+        if sources == source or (type(sources) is set and source in sources):
+            return  # held by this source already, so posted (a re-put of an unchanged record)
+        held[posting] = _with(sources, source)
         self._post(profile_id, posting)
 
     def _all(self, profile_id: str) -> set[Posting]:

@@ -30,7 +30,7 @@ from typing import Any
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..moto_internals import mock_random
 from .base import named
-from .changes import PROFILE_ACTIONS, Change
+from .changes import PROFILE_ACTIONS, Change, hears
 from .clock import event_time, now
 from .domains import Domain
 from .other_services import kinesis_stream_problem, put_kinesis_record
@@ -204,6 +204,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
         return [json.loads(record) for record in (stream.records if stream else [])]
 
     # -- events --------------------------------------------------------------------------
+    @hears(*PROFILE_ACTIONS)
     def follow_segment_membership(self, change: Change) -> None:
         """Subscriber: a changed profile's membership of each subscribed classic segment,
         recorded as LIVE events where it differs from what was recorded."""

@@ -27,7 +27,7 @@ from typing import Any
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..moto_internals import mock_random
 from .base import BackendState
-from .changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change
+from .changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change, hears
 from .clock import now
 from .domains import Domain
 from .integration_sources import source_of
@@ -112,6 +112,7 @@ class IntegrationOperations(BackendState):
     def _flow_arn(self, flow_name: str) -> str:
         return f"arn:{self.partition}:appflow:{self.region_name}:{self.account_id}:flow/{flow_name}"
 
+    @hears(OBJECT_TYPE_DELETED, DOMAIN_DELETED)
     def follow_domain_changes(self, change: Change) -> None:
         """Subscriber: integrations hear of a deleted object type or domain."""
         if change.action == OBJECT_TYPE_DELETED:

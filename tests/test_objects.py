@@ -367,6 +367,28 @@ def test_objects_expire_by_the_mock_clock(
     assert_consistent(customerprofiles_backend)
 
 
+def test_a_re_put_object_expires_from_its_latest_put(
+    client: Any, domain: str, customerprofiles_backend: Any
+) -> None:
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="Visit", Description="web visits", ExpirationDays=2,
+        AllowProfileCreation=True,
+        Fields={"id": {"Source": "_source.id"}},
+        Keys={"visitId": [{"StandardIdentifiers": ["UNIQUE", "PROFILE"], "FieldNames": ["id"]}]},
+    )  # fmt: skip
+    with freeze_time(datetime(2030, 1, 1, 12, 0, 0)) as clock:
+        for _ in range(200):  # a record synced again and again
+            put(client, domain, "Visit", {"id": "v-1"})
+            clock.tick(timedelta(minutes=10))  # 200 puts over about 33 hours
+        # what waits for expiry holds about one entry per object, not one per put
+        assert len(customerprofiles_backend.domains[domain].objects._expiry) <= 2
+        clock.tick(timedelta(days=2) - timedelta(minutes=20))
+        assert client.get_domain(DomainName=domain)["Stats"]["ObjectCount"] == 1
+        clock.tick(timedelta(minutes=20))  # two days after the last put
+        assert client.get_domain(DomainName=domain)["Stats"]["ObjectCount"] == 0
+    assert_consistent(customerprofiles_backend)
+
+
 def test_domain_default_expiration_applies_without_a_type_setting(client: Any) -> None:
     client.create_domain(DomainName="short", DefaultExpirationDays=1)
     with freeze_time(datetime(2030, 6, 1)) as clock:

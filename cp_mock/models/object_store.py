@@ -37,7 +37,13 @@ class ObjectStore:
         default_factory=lambda: defaultdict(dict)
     )
     total_size: int = 0
+    # Expiry without a scan, as the profiles' ExpiryQueue does it: the heap holds, for
+    # every object, one entry no later than its expiry, and ``_queued`` the time of that
+    # entry. A re-put moves an object's expiry later and pushes nothing; an entry popped
+    # before the object's (since renewed) expiry is pushed again at it. So the heap stays
+    # about one entry per object, however often objects are put again.
     _expiry: list[tuple[datetime, int, str, str]] = field(default_factory=list)
+    _queued: dict[tuple[str, str], datetime] = field(default_factory=dict)
     _order: itertools.count[int] = field(default_factory=itertools.count)
 
     def __len__(self) -> int:
@@ -50,10 +56,14 @@ class ObjectStore:
         self.by_type[stored.type_name][stored.unique_key] = stored
         self.by_profile[stored.profile_id][(stored.type_name, stored.unique_key)] = None
         self.total_size += stored.size
-        heapq.heappush(
-            self._expiry,
-            (stored.expires_at, next(self._order), stored.type_name, stored.unique_key),
-        )
+        key = (stored.type_name, stored.unique_key)
+        queued = self._queued.get(key)
+        if queued is None or stored.expires_at < queued:
+            self._queue(stored.expires_at, key)
+
+    def _queue(self, expires_at: datetime, key: tuple[str, str]) -> None:
+        heapq.heappush(self._expiry, (expires_at, next(self._order), *key))
+        self._queued[key] = expires_at
 
     def remove(self, type_name: str, unique_key: str) -> StoredObject | None:
         stored = self.by_type.get(type_name, {}).pop(unique_key, None)
@@ -85,8 +95,16 @@ class ObjectStore:
         """Objects whose expiry is at or before ``moment``, oldest first."""
         expired = []
         while self._expiry and self._expiry[0][0] <= moment:
-            expires_at, _, type_name, unique_key = heapq.heappop(self._expiry)
+            queued_at, _, type_name, unique_key = heapq.heappop(self._expiry)
+            key = (type_name, unique_key)
+            if self._queued.get(key) != queued_at:
+                continue  # an entry an earlier one has stood for since
+            del self._queued[key]
             stored = self.get(type_name, unique_key)
-            if stored is not None and stored.expires_at == expires_at:
+            if stored is None:
+                continue  # deleted
+            if stored.expires_at <= moment:
                 expired.append(stored)
+            else:
+                self._queue(stored.expires_at, key)  # renewed since: wait for its time
         return expired

@@ -26,9 +26,10 @@ from botocore.model import Shape
 from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import ServiceException
 
+from .converters import WrongType
 from .exceptions import BadRequestException, ResourceNotFoundException
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .protocol import MalformedBody, Route, WrongType, parse_request, service_model
+from .protocol import MalformedBody, Route, parse_request, service_model
 from .responses import backend_arguments
 from .validation import validate_request
 

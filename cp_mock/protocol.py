@@ -5,7 +5,8 @@ method and path name, the request's members, and the response's status and body.
   the patterns of its own number of segments, most specific first; then, for labels that
   hold slashes, against all of them with moto's rule that a URI's last label is greedy
   (so an ARN sent unencoded still reaches ``/tags/{resourceArn}``).
-- Requests and results are converted by functions compiled once per shape from the model.
+- Requests and results are converted by functions compiled once per shape from the model
+  (``converters``).
   moto's parser and serializer walk the model for every value (its serializer asks a value
   picker for every member a shape has, present or not: 80 to 150 us a response); the
   compiled ones visit only the members a message holds. Scalars go through moto's own
@@ -13,8 +14,7 @@ method and path name, the request's members, and the response's status and body.
   An operation whose shapes use a binding they do not cover (headers, a payload) goes
   through moto's parser or serializer whole, so the choice never changes a message.
 - A request body is read strictly: each value must have the JSON type its shape says
-  (``WrongType`` names the member otherwise). moto's conversions would turn a string
-  into a list of its characters, pairs into a map, ``"5"`` or ``true`` into a number.
+  (``converters.WrongType`` names the member otherwise).
 - Errors: moto's serializer, from the model's error shapes.
 """
 
@@ -36,6 +36,16 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import ServiceException
 from werkzeug.datastructures import MultiDict
 
+from .converters import (
+    FLOAT_WORDS,
+    JSON_TYPES,
+    Convert,
+    ShapeCompiler,
+    Structure,
+    Unsupported,
+    WrongType,
+    a_string,
+)
 from .exceptions import BadRequestException
 from .moto_internals import (
     ActionContext,
@@ -49,8 +59,6 @@ from .moto_internals import (
 
 SERVICE_NAME = "customer-profiles"
 CONTENT_TYPE = "application/json"
-
-Convert = Callable[[Any], Any]
 
 
 @cache
@@ -129,214 +137,6 @@ def route(method: str, path: str) -> Route | None:
     return None
 
 
-# -- converting a shape's values -------------------------------------------------------
-class Unsupported(Exception):
-    """A shape uses a binding the compiled converters do not cover."""
-
-
-@dataclass
-class _Structure:
-    """A structure's members as they are read: name read -> (name written, converter).
-    Reading a request, the names read are the wire's; writing a result, the model's."""
-
-    members: dict[str, tuple[str, Convert | None]]
-
-    def __call__(self, value: Mapping[str, Any]) -> dict[str, Any]:
-        converted = {}
-        members = self.members
-        for key, item in value.items():
-            spec = members.get(key)
-            if spec is None or item is None:
-                continue  # not a member of the shape, or absent: neither is passed on
-            name, convert = spec
-            converted[name] = item if convert is None else convert(item)
-        return converted
-
-
-def _list(item: Convert | None) -> Convert:
-    if item is None:
-        return list
-    return lambda values: [None if v is None else item(v) for v in values]
-
-
-def _map(entry: Convert | None) -> Convert:
-    if entry is None:
-        return dict
-    return lambda values: {k: None if v is None else entry(v) for k, v in values.items()}
-
-
-# -- reading a body strictly -----------------------------------------------------------
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"
-
-
-class WrongType(ValueError):
-    """A body value whose JSON type is not its shape's. The path to it is collected as
-    the error leaves each container, so nothing is spent on paths while values are right."""
-
-    def __init__(self, expected: str, value: Any) -> None:
-        super().__init__(expected)
-        self.expected = expected
-        self.found = _json_kind(value)
-        self.path: list[str] = []  # innermost first: ".Values", "[0]", ".key"
-
-    def __str__(self) -> str:
-        where = "".join(reversed(self.path)).lstrip(".") or "The request body"
-        return f"{where} must be {self.expected}, not {self.found}"
-
-
-_LONGEST_SHOWN_KEY = 64
-
-
-class _CheckedStructure(_Structure):
-    def __call__(self, value: Mapping[str, Any]) -> dict[str, Any]:
-        if type(value) is not dict:
-            raise WrongType("an object", value)
-        converted = {}
-        members = self.members
-        name = ""
-        try:
-            for key, item in value.items():
-                spec = members.get(key)
-                if spec is None or item is None:
-                    continue  # not a member of the shape, or absent: neither is passed on
-                name, convert = spec
-                if convert is _a_string:  # the most common member, checked in place
-                    if type(item) is not str:
-                        raise WrongType("a string", item)
-                    converted[name] = item
-                else:
-                    converted[name] = item if convert is None else convert(item)
-        except WrongType as error:
-            error.path.append(f".{name}")
-            raise
-        return converted
-
-
-def _checked_list(item: Convert | None) -> Convert:
-    def read(values: Any) -> list[Any]:
-        if type(values) is not list:
-            raise WrongType("an array", values)
-        converted = []
-        for index, value in enumerate(values):
-            try:
-                if item is not None:
-                    converted.append(item(value))  # which refuses null as a wrong type
-                elif value is None:
-                    raise WrongType("a JSON value", value)
-                else:
-                    converted.append(value)
-            except WrongType as error:
-                error.path.append(f"[{index}]")
-                raise
-        return converted
-
-    return read
-
-
-def _checked_map(entry: Convert | None) -> Convert:
-    def read(values: Any) -> dict[str, Any]:
-        if type(values) is not dict:
-            raise WrongType("an object", values)
-        converted = {}
-        key = ""
-        try:
-            for key, value in values.items():
-                if entry is not None:
-                    converted[key] = entry(value)  # which refuses null as a wrong type
-                elif value is None:
-                    raise WrongType("a JSON value", value)
-                else:
-                    converted[key] = value
-        except WrongType as error:
-            shown = key if len(key) <= _LONGEST_SHOWN_KEY else f"{key[:_LONGEST_SHOWN_KEY]}..."
-            error.path.append(f".{shown}")
-            raise
-        return converted
-
-    return read
-
-
-def _a_string(value: Any) -> str:
-    if type(value) is str:
-        return value
-    raise WrongType("a string", value)
-
-
-# What a body value of each scalar type may be, as JSON decodes it (exact types: a bool
-# is not an integer), and how the error names it.
-_JSON_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
-    "integer": ((int,), "an integer"),
-    "long": ((int,), "an integer"),
-    "short": ((int,), "an integer"),
-    "byte": ((int,), "an integer"),
-    "double": ((int, float), "a number"),
-    "float": ((int, float), "a number"),
-    "boolean": ((bool,), "true or false"),
-    # epoch seconds, or the string a timestampFormat asks for
-    "timestamp": ((int, float, str), "a timestamp"),
-    "blob": ((str,), "base64-encoded data"),
-}
-# botocore sends these floating-point values as strings
-_FLOAT_WORDS = frozenset({"Infinity", "-Infinity", "NaN"})
-
-
-class _Compiler:
-    """Compiles converters for one direction; ``scalar`` says how a scalar shape's value
-    is converted (None: as it is). ``strict`` containers refuse a value of another JSON
-    type (a request body's; a scalar's type is ``scalar``'s to check)."""
-
-    def __init__(
-        self, scalar: Callable[[Shape], Convert | None], reading_wire: bool, strict: bool = False
-    ) -> None:
-        self.scalar = scalar
-        self.reading_wire = reading_wire
-        self.strict = strict
-        self.structures: dict[str, _Structure] = {}
-
-    def body_members(self, shape: StructureShape) -> _Structure:
-        """The members of ``shape`` carried in the JSON body (those with no location)."""
-        members = {}
-        for name, member in shape.members.items():
-            if "location" in member.serialization:
-                continue
-            wire = member.serialization.get("name", name)
-            read, written = (wire, name) if self.reading_wire else (name, wire)
-            members[read] = (written, self.convert(member))
-        return self._structure(members)
-
-    def _structure(self, members: dict[str, tuple[str, Convert | None]]) -> _Structure:
-        return _CheckedStructure(members) if self.strict else _Structure(members)
-
-    def convert(self, shape: Shape) -> Convert | None:
-        kind = shape.type_name
-        if kind == "structure":
-            assert isinstance(shape, StructureShape)
-            if shape.is_document_type:
-                return None
-            if shape.name not in self.structures:  # shapes may refer to themselves
-                if any("location" in m.serialization for m in shape.members.values()):
-                    raise Unsupported(f"{shape.name} nests members bound to the HTTP message")
-                self.structures[shape.name] = self._structure({})
-                self.structures[shape.name].members.update(self.body_members(shape).members)
-            return self.structures[shape.name]
-        if kind == "list":
-            return (_checked_list if self.strict else _list)(self.convert(shape.member))
-        if kind == "map":
-            return (_checked_map if self.strict else _map)(self.convert(shape.value))
-        return self.scalar(shape)
-
-
 # -- requests --------------------------------------------------------------------------
 @cache
 def _parser(operation: OperationModel) -> RestJSONParser:
@@ -367,11 +167,11 @@ def _reading_body(parser: RestJSONParser) -> Callable[[Shape], Convert | None]:
         kind = shape.type_name
         if kind == "string":
             handler = convert(shape)
-            return _a_string if handler is None else _checked(handler, (str,), "a string")
-        if kind not in _JSON_TYPES:
+            return a_string if handler is None else _checked(handler, (str,), "a string")
+        if kind not in JSON_TYPES:
             return convert(shape)
-        types, expected = _JSON_TYPES[kind]
-        words = _FLOAT_WORDS if kind in ("double", "float") else frozenset()
+        types, expected = JSON_TYPES[kind]
+        words = FLOAT_WORDS if kind in ("double", "float") else frozenset()
         return _checked(convert(shape), types, expected, words)
 
     return scalar
@@ -405,7 +205,7 @@ class _Located(NamedTuple):
 class RequestReader:
     uri: tuple[_Located, ...]
     query: tuple[_Located, ...]
-    body: _Structure | None
+    body: Structure | None
 
     def __call__(
         self, uri_params: Mapping[str, str], query: str, body: bytes | str
@@ -446,7 +246,7 @@ def _request_reader(operation: OperationModel) -> RequestReader | None:
     assert isinstance(shape, StructureShape)
     if "payload" in shape.serialization:
         return None
-    compiler = _Compiler(_reading(parser), reading_wire=True)
+    compiler = ShapeCompiler(_reading(parser), reading_wire=True)
     located: dict[str, list[_Located]] = {"uri": [], "querystring": []}
     try:
         for name, member in shape.members.items():
@@ -458,7 +258,8 @@ def _request_reader(operation: OperationModel) -> RequestReader | None:
             wire = member.serialization.get("name", name)
             convert = compiler.convert(member)
             located[location].append(_Located(name, wire, member.type_name, convert))
-        body = _Compiler(_reading_body(parser), reading_wire=True, strict=True).body_members(shape)
+        strict = ShapeCompiler(_reading_body(parser), reading_wire=True, strict=True)
+        body = strict.body_members(shape)
     except Unsupported:
         return None
     return RequestReader(
@@ -579,7 +380,7 @@ def _writing(shape: Shape) -> Convert | None:
 
 @dataclass(frozen=True)
 class ResultWriter:
-    body: _Structure
+    body: Structure
     status_member: str | None
     status: int
 
@@ -596,7 +397,7 @@ def _result_writer(operation: OperationModel) -> ResultWriter | None:
     status = int(operation.http.get("responseCode", 200))
     shape = operation.output_shape
     if shape is None:
-        return ResultWriter(_Structure({}), None, status)
+        return ResultWriter(Structure({}), None, status)
     assert isinstance(shape, StructureShape)
     if "payload" in shape.serialization:
         return None
@@ -608,7 +409,7 @@ def _result_writer(operation: OperationModel) -> ResultWriter | None:
     if any(location != "statusCode" for location in located.values()):
         return None
     try:
-        body = _Compiler(_writing, reading_wire=False).body_members(shape)
+        body = ShapeCompiler(_writing, reading_wire=False).body_members(shape)
     except Unsupported:
         return None
     return ResultWriter(body, next(iter(located), None), status)

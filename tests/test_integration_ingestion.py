@@ -146,6 +146,17 @@ def test_s3_uri_json_lines_fields_unchanged(
     assert object_count(client, domain) == 2
 
 
+def test_a_json_file_is_json_lines_whatever_its_first_line(
+    client: Any, domain: str, customers: str, s3: Any
+) -> None:
+    client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=f"s3://{BUCKET}")
+    body = '["not", "an object"]\n{"id": "c-1", "email": "ana@example.com"}\n'
+    s3.put_object(Bucket=BUCKET, Key="export.json", Body=body)
+    assert len(profiles_by_email(client, domain, "ana@example.com")) == 1
+    [failed] = cp_mock.dead_letter_objects(domain)
+    assert failed["Source"] == f"s3://{BUCKET}/export.json, line 1"
+
+
 def test_s3_arn_uri_respects_its_prefix(client: Any, domain: str, customers: str, s3: Any) -> None:
     client.put_integration(DomainName=domain, ObjectTypeName=customers,
                            Uri=f"arn:aws:s3:::{BUCKET}/incoming/")  # fmt: skip

@@ -16,11 +16,12 @@ Sources (``source_of``):
 Only an integration with a single ObjectTypeName moves data (ObjectTypeNames maps name the
 types of Segment and Shopify events: configuration only).
 
-Files: a key ending ``.csv``, or content whose first non-blank character is not ``{``, is
-CSV with a header row (a record per row, its values strings; a header with a dot fails the
+Files: a key ending ``.csv`` is CSV, one ending ``.json``, ``.jsonl`` or ``.ndjson`` JSON
+Lines; any other is JSON Lines when its first non-blank character is ``{`` or ``[``. CSV has
+a header row (a record per row, its values strings; a header with a dot fails the
 file's rows: "Customer Profiles does not support ingesting data from CSV headers that
-contain dot notation", admin guide, "Create and ingest customer data"); any other file is
-JSON Lines, a JSON object per line.
+contain dot notation", admin guide, "Create and ingest customer data"); JSON Lines is a
+JSON object per line (a line holding anything else fails alone).
 
 When: a domain's sources are read at the start of every Customer Profiles operation on it
 (``CustomerProfilesBackend.get_domain_state``), so what a test put in moto's S3 or Kinesis
@@ -147,10 +148,14 @@ def records_of_file(location: str, content: bytes, tasks: list[dict[str, Any]]) 
     first = text.lstrip()[:1]
     if not first:
         return
-    if location.lower().endswith(".csv") or first != "{":
-        yield from _csv_records(location, text, tasks)
-    else:
+    name = location.lower()
+    if name.endswith(_JSON_LINES_ENDINGS) or (not name.endswith(".csv") and first in "{["):
         yield from _json_lines_records(location, text, tasks)
+    else:
+        yield from _csv_records(location, text, tasks)
+
+
+_JSON_LINES_ENDINGS = (".json", ".jsonl", ".ndjson")
 
 
 def _csv_records(where: str, text: str, tasks: list[dict[str, Any]]) -> Iterator[Record]:

@@ -304,6 +304,19 @@ def test_mapping_keys_match_existing_profiles_as_put_profile_object_does(
     assert new["FirstName"] == "Nu"
 
 
+def test_a_record_longer_than_put_profile_object_takes_fails_alone(
+    client: Any, domain: str, customers: str, kinesis: Any
+) -> None:
+    client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=STREAM_ARN)
+    long = json.dumps({"id": "c-1", "email": "a@example.com", "note": "x" * 256_000})
+    kinesis.put_record(StreamName="customers", PartitionKey="p", Data=long)
+    kinesis.put_record(StreamName="customers", PartitionKey="p",
+                       Data=json.dumps({"id": "c-2", "email": "b@example.com"}))  # fmt: skip
+    assert object_count(client, domain) == 1
+    [failed] = cp_mock.dead_letter_objects(domain)
+    assert failed["Message"] == "Object must have at most 256000 characters"  # the API's check
+
+
 def test_kinesis_stream_records_are_ingested_in_order(
     client: Any, domain: str, customers: str, kinesis: Any
 ) -> None:

@@ -44,10 +44,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import botocore.session
 from moto.core.exceptions import ServiceException
 
 from ..exceptions import BadRequestException
+from ..protocol import service_model
+from ..validation import Check, checker
 from .dead_letters import INVALID_OBJECT, dead_letter
 from .domains import Domain
 from .object_types import ObjectType
@@ -194,11 +195,12 @@ def _json_lines_records(where: str, text: str, tasks: list[dict[str, Any]]) -> I
 
 
 @functools.cache
-def longest_object() -> int:
-    """The longest Object PutProfileObject takes (the model's max)."""
-    model = botocore.session.get_session().get_service_model("customer-profiles")
-    shape = model.operation_model("PutProfileObject").input_shape.members["Object"]
-    return int(shape.metadata["max"])
+def object_problems() -> Check:
+    """PutProfileObject's own checks of its Object (the model's length bounds), as the
+    API runs them on a request."""
+    return checker(
+        service_model().operation_model("PutProfileObject").input_shape.members["Object"]
+    )
 
 
 class IntegrationSourceOperations(ObjectOperations):
@@ -251,8 +253,8 @@ class IntegrationSourceOperations(ObjectOperations):
         object_type: ObjectType | None = None
         for record in records:
             problem = record.problem
-            if problem is None and len(record.body) > longest_object():
-                problem = f"Object: longer than {longest_object()} characters"
+            if problem is None:
+                problem = "; ".join(object_problems()(record.body, "Object")) or None
             if problem is None:
                 try:
                     object_type = object_type or self._object_type_for_put(domain, type_name)

@@ -152,6 +152,7 @@ class _ReusableClient:
     meta_attributes: dict[str, int] = field(default_factory=dict)
     class_attributes: dict[str, int] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    retry_mode: str = ""
 
     def __post_init__(self) -> None:
         self.client.exceptions  # noqa: B018  (made on first use: make it before the snapshot)
@@ -165,6 +166,8 @@ class _ReusableClient:
         self.class_attributes = _identities(vars(type(self.client)).items())
         # values, not identities: a test may change them in place (config.retries[...] = n)
         self.config = copy.deepcopy(vars(self.client.meta.config))
+        # botocore chose the retry handlers by it when it made the client
+        self.retry_mode = self.client.meta.config.retries.get("mode", "")
 
     def _note_retry_state(
         self, attempts: int, response: Any = None, caught_exception: Any = None, **_: Any
@@ -173,11 +176,12 @@ class _ReusableClient:
         retry quota, which each retry spends (and a test injecting throttling errors can
         drain), and the adaptive mode's rate limiter, which any throttling error turns on.
         The legacy mode keeps none."""
-        mode = self.client.meta.config.retries.get("mode")
-        failed = caught_exception is not None or (
-            response is not None and response[0].status_code >= 400
-        )
-        if (attempts > 1 and mode in ("standard", "adaptive")) or (mode == "adaptive" and failed):
+        if self.retry_mode == "legacy":
+            return
+        if attempts > 1 or (
+            self.retry_mode == "adaptive"
+            and (caught_exception is not None or (response and response[0].status_code >= 400))
+        ):
             self.changed[0] = True
 
     def _noting_change(self, method: Callable[..., Any]) -> Callable[..., Any]:

@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from botocore import xform_name
@@ -47,7 +47,9 @@ class Spec:
     attributes: tuple[str, ...]  # what Fn::GetAtt may name (dots reach into a structure)
     # The resource's ARN after arn:<partition>:profile:<region>:<account>:, for a type whose
     # update operation does not take Tags: every type's Tags change with "No interruption"
-    # (the template reference), so TagResource and UntagResource change them in place.
+    # (the template reference), so TagResource and UntagResource change them in place. It
+    # mirrors the path the type's family registers the ARN under (test_cloudformation's
+    # test_every_type_s_tags_change_in_place_at_its_own_arn holds the two together).
     tags_arn: str | None = None
 
     @property
@@ -264,6 +266,17 @@ def _attribute_value(value: Any) -> Any:
     return value
 
 
+def _properties(
+    cloudformation_json: Mapping[str, Any], name_property: str, name: Any
+) -> dict[str, Any]:
+    """The resource's template properties, with ``name`` for its name property (when it has
+    one) if the template leaves it out."""
+    properties = dict(cloudformation_json.get("Properties") or {})
+    if name_property and name_property not in properties:
+        properties[name_property] = name
+    return properties
+
+
 def _failed(kwargs: Mapping[str, Any], spec: Spec, error: ServiceException) -> ResourceFailed:
     return ResourceFailed(kwargs.get("LogicalId", spec.type_name), spec.cloudformation_type, error)
 
@@ -290,10 +303,7 @@ def _resource_class(spec: Spec) -> type[CloudFormationModel]:
         region_name: str,
         **kwargs: Any,
     ) -> CustomerProfilesResource:
-        properties = dict(cloudformation_json.get("Properties") or {})
-        name_property = cloudformation_name_type()
-        if name_property and name_property not in properties:
-            properties[name_property] = resource_name
+        properties = _properties(cloudformation_json, cloudformation_name_type(), resource_name)
         resource = cls(account_id, region_name, properties)
         try:
             call(resource.backend, spec.create, properties)
@@ -309,15 +319,15 @@ def _resource_class(spec: Spec) -> type[CloudFormationModel]:
         account_id: str,
         region_name: str,
     ) -> CustomerProfilesResource:
-        properties = dict(cloudformation_json.get("Properties") or {})
         name_property = cloudformation_name_type()
-        if name_property and name_property not in properties:
-            properties[name_property] = original_resource.properties.get(name_property)
+        kept_name = original_resource.properties.get(name_property) if name_property else None
+        properties = _properties(cloudformation_json, name_property, kept_name)
         resource = cls(account_id, region_name, properties)
         logical = {"LogicalId": getattr(original_resource, "logical_resource_id", "")}
         try:
-            if _updates_in_place(spec, original_resource.properties, properties):
-                _update_in_place(spec, original_resource, resource)
+            plan = _in_place(spec, original_resource.properties, properties)
+            if plan is not None:
+                _update_in_place(spec, original_resource, resource, plan)
             elif resource.identity != original_resource.identity:
                 # replacement under a new identity: the new one first, then the old one
                 call(resource.backend, spec.create, properties)
@@ -365,33 +375,41 @@ def _update_takes(spec: Spec) -> set[str]:
     return set(service_model().operation_model(spec.update).input_shape.members)
 
 
-def _updates_in_place(spec: Spec, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    """Whether the change can be made without replacing the resource: the identity is kept
-    and every property that changed is one the update operation takes, or Tags where
-    TagResource changes them."""
+class _InPlace(NamedTuple):
+    """How a change is made without replacing the resource."""
+
+    update: bool  # the update operation, for the changed properties it takes
+    retag: bool  # TagResource/UntagResource, for Tags it does not take
+
+
+def _in_place(spec: Spec, old: Mapping[str, Any], new: Mapping[str, Any]) -> _InPlace | None:
+    """How the change can be made without replacing the resource; None when it cannot: the
+    identity changed, or a property that changed is one neither the update operation nor
+    TagResource changes."""
     if any(old.get(name) != new.get(name) for name in spec.identifier):
-        return False
-    in_place = _update_takes(spec) | ({"Tags"} if spec.tags_arn else set())
-    return _changed(old, new) <= in_place
+        return None
+    changed, takes = _changed(old, new), _update_takes(spec)
+    retag = "Tags" in changed and "Tags" not in takes and spec.tags_arn is not None
+    if not changed <= takes | ({"Tags"} if retag else set()):
+        return None
+    return _InPlace(update=bool(changed & takes), retag=retag)
 
 
 def _update_in_place(
-    spec: Spec, old: CustomerProfilesResource, new: CustomerProfilesResource
+    spec: Spec, old: CustomerProfilesResource, new: CustomerProfilesResource, plan: _InPlace
 ) -> None:
-    """The update operation for what it takes, then TagResource/UntagResource for Tags it
-    does not; if the tags are refused, the update is undone, so a failed update leaves the
-    resource as it was."""
-    changed = _changed(old.properties, new.properties)
-    takes = _update_takes(spec)
-    if spec.update is not None and changed & takes:
-        call(new.backend, spec.update, new.properties)
-    if "Tags" not in changed or "Tags" in takes or spec.tags_arn is None:
+    """The update operation, then the tags; if the tags are refused, the update is undone,
+    so a failed update leaves the resource as it was."""
+    update = spec.update if plan.update else None
+    if update is not None:
+        call(new.backend, update, new.properties)
+    if not plan.retag or spec.tags_arn is None:
         return
     try:
         _retag(new, spec.tags_arn, old.properties.get("Tags"), new.properties.get("Tags"))
     except ServiceException:
-        if spec.update is not None and changed & takes:
-            call(old.backend, spec.update, old.properties)
+        if update is not None:
+            call(old.backend, update, old.properties)
         raise
 
 

@@ -365,3 +365,59 @@ def test_tags_change_without_replacing_the_resource() -> None:
     assert "BadRequestException" in reason
     picks = profiles.get_recommender(DomainName="shop", RecommenderName="picks")
     assert (picks["Description"], picks["Tags"]) == ("new", {"team": "data"})
+
+
+def every_retagged_type(tags: dict[str, str]) -> str:
+    """A resource of each type whose update operation does not take Tags, tagged ``tags``."""
+    tagged = [{"Key": key, "Value": value} for key, value in tags.items()]
+    in_shop = {"DomainName": {"Ref": "Shop"}, "Tags": tagged}
+    return json.dumps({"Resources": {
+        "Shop": {"Type": "AWS::CustomerProfiles::Domain",
+                 "Properties": {"DomainName": "shop", "DefaultExpirationDays": 30}},
+        "Orders": {"Type": "AWS::CustomerProfiles::ObjectType", "Properties": {
+            "DomainName": {"Ref": "Shop"}, "ObjectTypeName": "Order", "Description": "orders",
+            "Fields": [{"Name": "id", "ObjectTypeField": {"Source": "_source.id"}},
+                       {"Name": "amount", "ObjectTypeField": {"Source": "_source.amount"}}],
+            "Keys": [{"Name": "_orderId", "ObjectTypeKeyList": [
+                {"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}]}]}},
+        "Spend": {"Type": "AWS::CustomerProfiles::CalculatedAttributeDefinition",
+                  "DependsOn": "Orders", "Properties": {
+            **in_shop, "CalculatedAttributeName": "spend", "Statistic": "SUM",
+            "AttributeDetails": {"Attributes": [{"Name": "amount"}],
+                                 "Expression": "{Order.amount}"}}},
+        "Changes": {"Type": "AWS::CustomerProfiles::EventStream", "Properties": {
+            **in_shop, "EventStreamName": "changes", "Uri": STREAM}},
+        "Big": {"Type": "AWS::CustomerProfiles::EventTrigger", "DependsOn": "Orders",
+                "Properties": {**in_shop, "EventTriggerName": "big", "ObjectTypeName": "Order",
+            "EventTriggerConditions": [{"LogicalOperator": "ALL", "EventTriggerDimensions": [
+                {"ObjectAttributes": [{"FieldName": "amount", "ComparisonOperator":
+                                       "GREATER_THAN", "Values": ["100"]}]}]}]}},
+        "Spenders": {"Type": "AWS::CustomerProfiles::SegmentDefinition", "Properties": {
+            **in_shop, "SegmentDefinitionName": "spenders", "DisplayName": "Spenders",
+            "SegmentGroups": {"Include": "ALL", "Groups": [{"Type": "ALL", "Dimensions": [
+                {"ProfileAttributes": {"FirstName": {"DimensionType": "INCLUSIVE",
+                                                     "Values": ["Pat"]}}}]}]}}},
+        "Picks": {"Type": "AWS::CustomerProfiles::Recommender", "Properties": {
+            **in_shop, "RecommenderName": "picks", "RecommenderRecipeName": "popular-items"}},
+    }})  # fmt: skip
+
+
+@mock_customerprofiles
+def test_every_type_s_tags_change_in_place_at_its_own_arn() -> None:
+    # Each type's ARN (Spec.tags_arn) is written beside the one its family registers: a
+    # wrong one fails the update with ResourceNotFoundException.
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    profiles = boto3.client("customer-profiles", region_name=REGION)
+    cloudformation.create_stack(StackName="crm", TemplateBody=every_retagged_type({"a": "1"}))
+    assert status(cloudformation, "crm") == "CREATE_COMPLETE"
+    cloudformation.update_stack(StackName="crm", TemplateBody=every_retagged_type({"b": "2"}))
+    assert status(cloudformation, "crm") == "UPDATE_COMPLETE", failure_events(cloudformation, "crm")
+    shop = {"DomainName": "shop"}
+    reads = [
+        profiles.get_calculated_attribute_definition(**shop, CalculatedAttributeName="spend"),
+        profiles.get_event_stream(**shop, EventStreamName="changes"),
+        profiles.get_event_trigger(**shop, EventTriggerName="big"),
+        profiles.get_segment_definition(**shop, SegmentDefinitionName="spenders"),
+        profiles.get_recommender(**shop, RecommenderName="picks"),
+    ]
+    assert [read["Tags"] for read in reads] == [{"b": "2"}] * 5

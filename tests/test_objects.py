@@ -343,15 +343,20 @@ def test_deleting_a_profile_deletes_its_objects(client: Any, domain: str, orders
     assert search(client, domain, "_orderId", "o-1") == []
 
 
-def test_objects_expire_by_the_mock_clock(
-    client: Any, domain: str, customerprofiles_backend: Any
-) -> None:
+def define_visits(client: Any, domain: str) -> None:
+    """Visits, kept two days."""
     client.put_profile_object_type(
         DomainName=domain, ObjectTypeName="Visit", Description="web visits", ExpirationDays=2,
         AllowProfileCreation=True,
         Fields={"id": {"Source": "_source.id"}},
         Keys={"visitId": [{"StandardIdentifiers": ["UNIQUE", "PROFILE"], "FieldNames": ["id"]}]},
     )  # fmt: skip
+
+
+def test_objects_expire_by_the_mock_clock(
+    client: Any, domain: str, customerprofiles_backend: Any
+) -> None:
+    define_visits(client, domain)
     start = datetime(2030, 1, 1, 12, 0, 0)
     with freeze_time(start) as clock:
         put(client, domain, "Visit", {"id": "v-1"})
@@ -370,12 +375,7 @@ def test_objects_expire_by_the_mock_clock(
 def test_a_re_put_object_expires_from_its_latest_put(
     client: Any, domain: str, customerprofiles_backend: Any
 ) -> None:
-    client.put_profile_object_type(
-        DomainName=domain, ObjectTypeName="Visit", Description="web visits", ExpirationDays=2,
-        AllowProfileCreation=True,
-        Fields={"id": {"Source": "_source.id"}},
-        Keys={"visitId": [{"StandardIdentifiers": ["UNIQUE", "PROFILE"], "FieldNames": ["id"]}]},
-    )  # fmt: skip
+    define_visits(client, domain)
     with freeze_time(datetime(2030, 1, 1, 12, 0, 0)) as clock:
         for _ in range(200):  # a record synced again and again
             put(client, domain, "Visit", {"id": "v-1"})

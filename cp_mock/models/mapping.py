@@ -89,10 +89,6 @@ def read_fields(readers: FieldReaders, document: Mapping[str, Any]) -> dict[str,
     return values
 
 
-def field_values(fields: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, str]:
-    return read_fields(field_readers(fields), document)
-
-
 # A field's Target on the profile: (standard field, member of it or None)
 ProfileTargets = dict[str, tuple[str, "str | None"]]
 
@@ -132,11 +128,6 @@ def changes_for(targets: ProfileTargets, values: Mapping[str, str]) -> dict[str,
         else:
             changes[field] = value
     return changes
-
-
-def profile_changes(fields: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
-    """The standard profile fields the mapped values populate, shaped like UpdateProfile."""
-    return changes_for(profile_targets(fields), values)
 
 
 # Admin guide, "Inferred profiles": a profile that ingestion creates takes the value of a

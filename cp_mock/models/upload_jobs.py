@@ -28,7 +28,14 @@ from .changes import CREATED, UPDATED, Change
 from .clock import now, timestamp
 from .domains import Domain
 from .expiry import DAY_SECONDS
-from .mapping import field_values, profile_changes
+from .mapping import (
+    FieldReaders,
+    ProfileTargets,
+    changes_for,
+    field_readers,
+    profile_targets,
+    read_fields,
+)
 from .other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
 from .profiles import ProfileOperations, apply_update
 from .search import ADDED_SOURCE, EMAIL_ADDRESS, PHONE_NUMBER
@@ -208,11 +215,13 @@ class UploadJobOperations(ProfileOperations):
             job.finish("FAILED", "VALIDATION_FAILURE")
             return
         counts = {"CreatedRecords": 0, "UpdatedRecords": 0, "FailedRecords": 0}
+        # the job's field mappings, read once for all its rows
+        mapping = field_readers(job.fields), profile_targets(job.fields)
         for line, row in enumerate(rows, start=2):
             if not row:
                 continue  # a blank line is no record
             try:
-                created = self._ingest_row(domain, job, header, row)
+                created = self._ingest_row(domain, job, mapping, header, row)
             except RowFailed as failure:
                 counts["FailedRecords"] += 1
                 job.failures.append(f"row {line}: {failure}")
@@ -228,12 +237,18 @@ class UploadJobOperations(ProfileOperations):
             job.finish("FAILED", "VALIDATION_FAILURE")
 
     def _ingest_row(
-        self, domain: Domain, job: UploadJob, header: list[str], row: list[str]
+        self,
+        domain: Domain,
+        job: UploadJob,
+        mapping: tuple[FieldReaders, ProfileTargets],
+        header: list[str],
+        row: list[str],
     ) -> bool:
         """Write the row's profile; whether it was created (else updated)."""
         if len(row) != len(header):
             raise RowFailed(f"{len(row)} values for {len(header)} columns")
-        values = field_values(job.fields, dict(zip(header, row, strict=True)))
+        readers, targets = mapping
+        values = read_fields(readers, dict(zip(header, row, strict=True)))
         unique_value = values.get(job.unique_field)
         if unique_value is None:
             raise RowFailed(f"no value for {job.unique_key} (UniqueKey)")
@@ -245,7 +260,7 @@ class UploadJobOperations(ProfileOperations):
         if len(found) > 1:
             raise RowFailed(f"{job.unique_key} {unique_value!r} finds {len(found)} profiles")
         # Everything that can fail the row has run: from here on, write.
-        changes = profile_changes(job.fields, values)
+        changes = changes_for(targets, values)
         created = not found
         if created:
             profile_id = self.store_new_profile(domain, changes)["ProfileId"]

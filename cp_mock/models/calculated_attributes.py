@@ -73,6 +73,18 @@ class Tally:
     )
 
 
+def _read(
+    known: dict[Any, Any],
+    readers: Mapping[str, Callable[[Mapping[str, Any]], Any]],
+    document: Mapping[str, Any],
+    name: str,
+) -> Any:
+    """The attribute ``name`` of ``document``, read once for every definition counting it."""
+    if name not in known:
+        known[name] = readers[name](document)
+    return known[name]
+
+
 @dataclass
 class CalculatedAttribute:
     name: str
@@ -128,30 +140,52 @@ class CalculatedAttribute:
             self._readers = (settings, {n: attribute_reader(fields, n) for n in names})
         return self._readers[1]
 
-    def count(self, stored: StoredObject, document: Mapping[str, Any], object_type: Any) -> None:
-        """Count a put object (a new version replaces the old one's entry)."""
+    def count(
+        self,
+        stored: StoredObject,
+        document: Mapping[str, Any],
+        object_type: Any,
+        put_at: float | None = None,
+        read: dict[Any, Any] | None = None,
+    ) -> None:
+        """Count a put object (a new version replaces the old one's entry). ``put_at``: its
+        put time in POSIX seconds, when known; ``read``: what has been read of it already
+        (its attributes by name, the values of expressions by expression), which this adds
+        to, when several definitions count it: every definition reads an attribute of a
+        type, and computes an expression, the same way."""
+        known: dict[Any, Any] = {} if read is None else read
         unique_key, profile_id = stored.unique_key, stored.profile_id
         home = self.homes.get(unique_key)
         if home is not None and home != profile_id:
             self.forget(home, unique_key)
-        readers = self.readers(object_type)
-        object_filter = self.settings.get("Filter")
-        if object_filter and not filter_passes(object_filter, lambda n: readers[n](document)):
-            self.forget(profile_id, unique_key)
-            return
+        settings = self.settings
+        object_filter = settings.get("Filter")
+        if object_filter:
+            readers = self.readers(object_type)
+            if not filter_passes(object_filter, lambda n: _read(known, readers, document, n)):
+                self.forget(profile_id, unique_key)
+                return
         expression = self.expression
-        value = expression.evaluate({n: readers[n](document) for n in expression.attributes})
-        if value is not None and len(value) > MAX_VALUE_LENGTH:
-            value = value[:MAX_VALUE_LENGTH]
-        stamp = stored.put_at.timestamp()
-        source = self.conditions.get("Range", {}).get("TimestampSource")
-        if source:
-            read = read_timestamp(
-                read_path(document, timestamp_source(source, self.type_name)),
-                self.conditions["Range"].get("TimestampFormat"),
+        computed = known.get(expression)
+        if computed is None:
+            readers = self.readers(object_type)
+            value = expression.evaluate(
+                {n: _read(known, readers, document, n) for n in expression.attributes}
             )
-            stamp = stamp if read is None else read
-        entry = Entry((stamp, next(self._order)), value, number(value))
+            if value is not None and len(value) > MAX_VALUE_LENGTH:
+                value = value[:MAX_VALUE_LENGTH]
+            computed = known[expression] = (value, number(value))
+        value, as_number = computed
+        stamp = stored.put_at.timestamp() if put_at is None else put_at
+        time_range = (settings.get("Conditions") or {}).get("Range")
+        if time_range and time_range.get("TimestampSource"):
+            read_at = read_timestamp(
+                read_path(document, timestamp_source(time_range["TimestampSource"],
+                                                     self.type_name)),
+                time_range.get("TimestampFormat"),
+            )  # fmt: skip
+            stamp = stamp if read_at is None else read_at
+        entry = Entry((stamp, next(self._order)), value, as_number)
         tally = self.tallies.get(profile_id)
         if tally is None:
             tally = self.tallies[profile_id] = Tally({}, Aggregate(self.statistic))
@@ -481,7 +515,9 @@ class CalculatedAttributeOperations(BackendState):
 
     def _count_ingested(self, domain: Domain, change: Change) -> None:
         type_name = change.object_type_name
-        reading = [a for a in domain.calculated_attributes.values() if a.type_name == type_name]
+        reading = [
+            a for a in domain.calculated_attributes.values() if a.expression.type_name == type_name
+        ]
         if not reading:
             return
         stored = domain.objects.get(type_name or "", change.unique_key or "")
@@ -489,10 +525,14 @@ class CalculatedAttributeOperations(BackendState):
             for attribute in reading:
                 attribute.forget(change.profile_id, change.unique_key or "")
             return
-        document = json.loads(stored.body)
+        document = change.document
+        if document is None:
+            document = json.loads(stored.body)
         object_type = domain.object_types.get(stored.type_name)
+        put_at = stored.put_at.timestamp()
+        read: dict[Any, Any] = {}  # what the definitions have read of it, shared by them
         for attribute in reading:
-            attribute.count(stored, document, object_type)
+            attribute.count(stored, document, object_type, put_at, read)
 
     def calculated_attribute_value(
         self,

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
 from .comparisons import operator_holds
-from .mapping import read_path, read_source
+from .mapping import path_reader, source_reader
 
 DAY_SECONDS = 86_400
 MAX_ATTRIBUTES = 2  # API_CreateCalculatedAttributeDefinition: "at most, two fields"
@@ -244,9 +244,8 @@ def attribute_reader(fields: Mapping[str, Any], name: str) -> Callable[[Mapping[
     name (its Source), else as a path into the object."""
     definition = fields.get(name)
     if definition is not None and definition.get("Source"):
-        source = str(definition["Source"])
-        return lambda document: read_source(document, source)
-    return lambda document: read_path(document, name)
+        return source_reader(str(definition["Source"]))
+    return path_reader(name)
 
 
 def timestamp_source(source: str, type_name: str) -> str:

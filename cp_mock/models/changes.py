@@ -16,7 +16,7 @@ of ListProfileHistoryRecords), plus two for the containers profiles live in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -62,6 +62,9 @@ class Change(NamedTuple):
     object_is_new: bool = False
     # INGESTED: the put changed the profile's fields (it did not create the profile)
     profile_changed: bool = False
+    # INGESTED: the object as parsed, for subscribers to read instead of parsing it again
+    # (read only, never changed)
+    document: Mapping[str, Any] | None = None
 
     @property
     def removes_profile(self) -> bool:

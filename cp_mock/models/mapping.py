@@ -10,7 +10,7 @@ A key's value is the value of its field (several fields are joined with ``_``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
@@ -52,6 +52,19 @@ def _read_parts(document: Mapping[str, Any], parts: tuple[str, ...]) -> str | No
 def read_path(document: Mapping[str, Any], path: str) -> str | None:
     """The text at ``_source.a.b`` in ``document``, or None where it is absent."""
     return _read_parts(document, _path_parts(path))
+
+
+def path_reader(path: str) -> Callable[[Mapping[str, Any]], str | None]:
+    """``read_path`` of ``path``, with the path split once."""
+    parts = _path_parts(path)
+    return lambda document: _read_parts(document, parts)
+
+
+def source_reader(source: str) -> Callable[[Mapping[str, Any]], str | None]:
+    """``read_source`` of ``source``, with a plain path split once."""
+    if "{{" not in source:
+        return path_reader(source)
+    return lambda document: read_source(document, source)
 
 
 def read_source(document: Mapping[str, Any], source: str) -> str | None:

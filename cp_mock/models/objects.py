@@ -214,6 +214,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             Change(
                 INGESTED, domain, profile_id, object_type.name, unique_key,
                 object_is_new=previous is None, profile_changed=bool(changes) and not created,
+                document=document,
             )
         )  # fmt: skip
         return unique_key

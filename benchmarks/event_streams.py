@@ -25,7 +25,7 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import interleaved, table  # noqa: E402
-from per_call import ratio_for  # noqa: E402
+from per_call import medians_for  # noqa: E402
 
 import cp_mock  # noqa: E402
 
@@ -81,18 +81,20 @@ def main() -> int:
         client.create_event_stream(DomainName="streamed", EventStreamName="s", Uri=arn)
         orders = itertools.count()
 
+        def create_with(on: Any, domain: str) -> None:
+            on.create_profile(DomainName=domain, FirstName="Ada")
+
+        def put_with(on: Any, domain: str) -> None:
+            # a new order of an existing customer: the object's record, no _profile one
+            order = {"id": f"o-{next(orders)}", "phone": "+15550100"}
+            on.put_profile_object(DomainName=domain, ObjectTypeName="Order",
+                                  Object=json.dumps(order))  # fmt: skip
+
         def create(domain: str) -> Any:
-            return lambda: client.create_profile(DomainName=domain, FirstName="Ada")
+            return lambda: create_with(client, domain)
 
         def put(domain: str) -> Any:
-            def call() -> None:
-                # a new order of an existing customer: the object's record, no _profile one
-                order = {"id": f"o-{next(orders)}", "phone": "+15550100"}
-                client.put_profile_object(
-                    DomainName=domain, ObjectTypeName="Order", Object=json.dumps(order)
-                )
-
-            return call
+            return lambda: put_with(client, domain)
 
         rows = []
         for name, make in (("CreateProfile", create), ("PutProfileObject", put)):
@@ -116,12 +118,15 @@ def main() -> int:
 
         feed_rows = []
         for name, call, canned in (
-            ("CreateProfile", create("plain"), {"ProfileId": "0" * 32}),
-            ("PutProfileObject", put("plain"), {"ProfileObjectUniqueKey": "k"}),
+            ("CreateProfile", create_with, {"ProfileId": "0" * 32}),
+            ("PutProfileObject", put_with, {"ProfileObjectUniqueKey": "k"}),
         ):
-            floor, mock = ratio_for(client, call, canned, args.rounds, args.batch)
-            feed_rows.append((name, f"{floor * 1e6:.0f}", f"{mock * 1e6:.0f}",
-                              f"{mock / floor:.2f}"))  # fmt: skip
+            medians = medians_for("customer-profiles", lambda on, call=call: call(on, "plain"),
+                                  canned, args.rounds, args.batch)  # fmt: skip
+            floor = medians["floor"]
+            for door, label in (("mock", name), ("http", f"{name}, HTTP door")):
+                feed_rows.append((label, f"{floor * 1e6:.0f}", f"{medians[door] * 1e6:.0f}",
+                                  f"{medians[door] / floor:.2f}"))  # fmt: skip
     print("Benchmark 5: median per call, microseconds; ratio = with an event stream to moto's")
     print(f"Kinesis / without (target <= 1.3); {sent} records sent")
     print(table(rows, ("operation", "Kinesis stream", "no stream us", "stream us", "ratio")))

@@ -11,6 +11,7 @@ from typing import Any, TypeVar, overload
 
 from moto import mock_aws
 
+from . import direct
 from .aio import serve_aiobotocore_too
 from .faults import clear_faults, fail_next
 from .models import CustomerProfilesBackend, customerprofiles_backends
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 register()
+direct.install()
 serve_aiobotocore_too()
 share_loaded_botocore_data()
 

@@ -65,14 +65,24 @@ def clear_faults() -> None:
         _faults.clear()
 
 
+def pending() -> bool:
+    """Whether any fault is set and not yet answered."""
+    return bool(_faults)
+
+
 def take_fault(backend: CustomerProfilesBackend, operation_name: str) -> ServiceException | None:
     """The error this call of ``operation_name`` answers with, if a fault is set for it."""
     if not _faults:  # the usual case, without taking the lock
         return None
     with _lock:
-        pending = _faults.get(backend, {}).get(operation_name)
+        set_for_backend = _faults.get(backend, {})
+        pending = set_for_backend.get(operation_name)
         if not pending:
             return None
         error_code = pending.popleft()
+        if not pending:  # none left: pending() is false again once every fault is answered
+            del set_for_backend[operation_name]
+            if not set_for_backend:
+                del _faults[backend]
     error_class: type[ServiceException] = getattr(exceptions, error_code)
     return error_class(f"{operation_name} failed with {error_code} as set by cp_mock.fail_next")

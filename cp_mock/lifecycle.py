@@ -43,6 +43,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from . import direct
 from .moto_internals import (
     BackendDict,
     MockAWS,
@@ -203,6 +204,10 @@ class _ReusableClient:
             and _identities(vars(type(self.client)).items()) == self.class_attributes
             and vars(self.client.meta.config) == self.config
         )
+
+
+# It watches retries, and a call the direct door answers is never retried.
+direct.need_not_run(_ReusableClient._note_retry_state)
 
 
 @functools.cache

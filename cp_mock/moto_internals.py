@@ -26,7 +26,7 @@ import moto
 import moto.backend_index as backend_index
 from moto import settings
 from moto.core.base_backend import BackendDict
-from moto.core.botocore_stubber import BotocoreStubber
+from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 from moto.core.config import DefaultConfig, default_user_config
 from moto.core.custom_responses_mock import reset_responses_mock
 from moto.core.exceptions import InvalidToken
@@ -55,6 +55,7 @@ __all__ = [
     "BackendDict",
     "BotocoreStubber",
     "InvalidToken",
+    "MockRawResponse",
     "CLOUDFORMATION_MODELS",
     "after_import",
     "MockAWS",

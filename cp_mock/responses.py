@@ -68,7 +68,7 @@ class ServiceRequest(NamedTuple):
     path: str  # as sent: percent-encoded
     query: str
     body: bytes | str
-    authorization: str  # the Authorization header, "" when there is none
+    signature_problem: str | None  # why AWS would refuse the request's signature, if it would
     account_id: str
     region: str
 
@@ -173,7 +173,7 @@ def signed_backend(operation: OperationModel, request: ServiceRequest) -> Custom
     """The backend ``request`` acts on. A request AWS refuses before reading it (unsigned,
     not signed with SigV4, signed for another service or for a region the service is not
     in) gets the operation's modeled error for a refused signature."""
-    problem = signature_problem(request.authorization)
+    problem = request.signature_problem
     if problem is None:
         # moto's BackendDict makes a backend on first use (and registers it for reset) on
         # every lookup; a backend it already holds is read as from the plain dicts they are.
@@ -208,10 +208,10 @@ def implemented_operations() -> list[str]:
 
 
 # -- the door for boto3 calls under the mock -------------------------------------------
-_SERVICE_URL = re.compile(r"https?://profile\.([a-z0-9-]+)\.amazonaws\.com(/[^?#]*)\??([^#]*)$")
+SERVICE_URL = re.compile(r"https?://profile\.([a-z0-9-]+)\.amazonaws\.com(/[^?#]*)\??([^#]*)$")
 
 
-def _moto_is_plain() -> bool:
+def moto_is_plain() -> bool:
     """moto as configured by default: no passthrough, no service allow-list, no IAM checks,
     no request recording. Anything else is moto's to do, on its own path."""
     core = default_user_config.get("core", {})
@@ -236,18 +236,20 @@ def _access_key(authorization: str) -> str:
     the whole header (seconds for a long garbled one), and serve() refuses any header that
     is not SigV4 whatever its key."""
     sigv4 = _SIGV4_CREDENTIAL.match(authorization)
-    if sigv4 is None:
-        return NO_ACCESS_KEY
-    key = sigv4.group(1)
+    return NO_ACCESS_KEY if sigv4 is None else known_access_key(sigv4.group(1))
+
+
+def known_access_key(key: str) -> str:
+    """``key`` as moto's ``access_key_regex`` reads it: itself when it has an access key's
+    form, moto's stand-in otherwise."""
     return key if _ACCESS_KEY.fullmatch(key) else NO_ACCESS_KEY
 
 
-def current_account(headers: Mapping[str, str], region: str) -> str:
+def current_account(access_key: str, headers: Mapping[str, str], region: str) -> str:
     """The account a request acts in, by moto's rules (``BaseResponse.setup_class``):
     MOTO_ACCOUNT_ID, then the x-moto-account-id header, then the account IAM knows the
     access key by (an assumed role's, say), whose last use IAM then records. ``headers``
     are keyed in lower case."""
-    access_key = _access_key(headers.get("authorization", ""))
     if "MOTO_ACCOUNT_ID" in os.environ:
         account_id = os.environ["MOTO_ACCOUNT_ID"]
     elif "x-moto-account-id" in headers:
@@ -283,7 +285,7 @@ def _http_date(second: int) -> str:
 _READ_HEADERS = frozenset({"authorization", "content-encoding", "x-moto-account-id"})
 
 
-def _read_headers(headers: Mapping[str, Any]) -> dict[str, str]:
+def read_headers(headers: Mapping[str, Any]) -> dict[str, str]:
     """The headers the service reads, keyed in lower case. botocore's headers build a
     case-insensitive key for every lookup (an email.message's scan them all), so only the
     few the service reads are looked up: a third of the cost of reading all of them."""
@@ -300,30 +302,36 @@ def serve_botocore_request(request: Any) -> TYPE_RESPONSE | None:
     """Serve a botocore request to the service's endpoint; None for moto's general path."""
     if not isinstance(request, AWSPreparedRequest):
         return None
-    match = _SERVICE_URL.match(request.url)
-    if match is None or not _moto_is_plain():
+    match = SERVICE_URL.match(request.url)
+    if match is None or not moto_is_plain():
         return None
-    headers = _read_headers(request.headers)
+    headers = read_headers(request.headers)
     if "content-encoding" in headers:
         return None  # a compressed body: moto's general path unpacks it
     region, path, query = match.groups()
-    account_id = current_account(headers, region)
+    authorization = headers.get("authorization", "")
+    account_id = current_account(_access_key(authorization), headers, region)
     body = request.body
     if hasattr(body, "read"):
         body = body.read()
-    status, response_headers, response_body = serve(
+    return serve_dated(
         ServiceRequest(
             request.method,
             path,
             query,
             body or b"",
-            headers.get("authorization", ""),
+            signature_problem(authorization),
             account_id,
             region,
         )
     )
-    response_headers["date"] = _http_date(int(time.time()))
-    return status, response_headers, response_body
+
+
+def serve_dated(request: ServiceRequest) -> TYPE_RESPONSE:
+    """``serve``'s answer with the Date header an HTTP response carries."""
+    status, headers, body = serve(request)
+    headers["date"] = _http_date(int(time.time()))
+    return status, headers, body
 
 
 # -- the door for everything else: moto's BaseResponse ---------------------------------
@@ -379,7 +387,7 @@ class CustomerProfilesResponse(BaseResponse):
                 self.raw_path,
                 self.parsed_url.query,
                 self.body or b"",
-                self.headers.get("Authorization", ""),
+                signature_problem(self.headers.get("Authorization", "")),
                 self.current_account,
                 self.region,
             )

@@ -1,6 +1,7 @@
 """cp_mock/aio.py without aiobotocore itself (tests/aio drives aiobotocore's own client):
 the stubber's answer is moto's own until aiobotocore is loaded, and then still serves
-botocore as before."""
+botocore as before. The stubber answers on the HTTP way, which aiobotocore clients take
+(the direct door leaves their signer alone), so these tests turn the direct door off."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
+from cp_mock import direct
 from cp_mock.aio import AioCompatibleResponse, AwaitableBytes
+
+
+@pytest.fixture(autouse=True)
+def http_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(direct, "enabled", False)
 
 
 def answered_with(client: Any) -> list[Any]:

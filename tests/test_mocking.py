@@ -19,7 +19,7 @@ from moto.moto_api import recorder
 from moto.moto_api._internal import mock_random
 
 import cp_mock
-from cp_mock import get_backend, mock_customerprofiles, registry
+from cp_mock import direct, get_backend, mock_customerprofiles, registry
 from cp_mock import responses as responses_module
 
 
@@ -261,8 +261,9 @@ def test_moto_account_id_is_the_default_account(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_boto3_calls_take_the_lean_door(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plain boto3 call under the mock is served by ``serve_botocore_request``, not by
-    moto's general path (which a moto change could silently send every call down)."""
+    """A plain boto3 call under the mock with the direct door off is served by
+    ``serve_botocore_request``, not by moto's general path (which a moto change could
+    silently send every call down); with it on (tests/test_direct_door.py), by neither."""
     lean: list[str] = []
     general: list[str] = []
     serve_lean = registry.serve_botocore_request
@@ -280,8 +281,11 @@ def test_boto3_calls_take_the_lean_door(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(registry, "serve_botocore_request", lean_door)
     monkeypatch.setattr(responses_module.CustomerProfilesResponse, "call_action", general_door)
-    with mock_customerprofiles():
-        client = new_client()
-        client.create_domain(DomainName="lean", DefaultExpirationDays=1)
-        assert domain_names(client) == ["lean"]
-    assert len(lean) == 2 and general == []
+    for door_on, through_lean in ((False, 2), (True, 0)):
+        monkeypatch.setattr(direct, "enabled", door_on)
+        lean.clear()
+        with mock_customerprofiles():
+            client = new_client()
+            client.create_domain(DomainName="lean", DefaultExpirationDays=1)
+            assert domain_names(client) == ["lean"]
+        assert len(lean) == through_lean and general == []

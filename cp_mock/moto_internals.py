@@ -61,6 +61,7 @@ __all__ = [
     "MockAWS",
     "Paginator",
     "backend_index",
+    "backend_of",
     "botocore_stubber",
     "default_account_id",
     "default_user_config",
@@ -72,6 +73,15 @@ __all__ = [
     "responses_mock",
     "settings",
 ]
+
+
+def backend_of(backends: Any, account_id: str, region: str) -> Any:
+    """``backends[account_id][region]``. moto's BackendDict makes a backend on first use
+    (and registers it for reset) on every lookup; a backend it already holds is read as
+    from the plain dicts BackendDicts are."""
+    regions = dict.get(backends, account_id)
+    backend = None if regions is None else dict.get(regions, region)
+    return backends[account_id][region] if backend is None else backend
 
 
 def mock_is_running() -> bool:

@@ -40,6 +40,7 @@ from .faults import take_fault
 from .models import CustomerProfilesBackend, customerprofiles_backends
 from .moto_internals import (
     DEFAULT_ACCOUNT_ID,
+    backend_of,
     default_user_config,
     get_account_id_from,
     mark_account_as_visited,
@@ -175,14 +176,8 @@ def signed_backend(operation: OperationModel, request: ServiceRequest) -> Custom
     in) gets the operation's modeled error for a refused signature."""
     problem = request.signature_problem
     if problem is None:
-        # moto's BackendDict makes a backend on first use (and registers it for reset) on
-        # every lookup; a backend it already holds is read as from the plain dicts they are.
-        regions = dict.get(customerprofiles_backends, request.account_id)
-        backend = None if regions is None else dict.get(regions, request.region)
-        if backend is not None:
-            return backend
         try:
-            return customerprofiles_backends[request.account_id][request.region]
+            return backend_of(customerprofiles_backends, request.account_id, request.region)  # type: ignore[no-any-return]
         except KeyError:
             problem = f"Credential should be scoped to a valid region, not {request.region!r}"
     raise refused_signature_error(operation, problem)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -85,7 +86,7 @@ def event_record(
     event_type: str,
     object_type_name: str,
     profile_id: str,
-    document: dict[str, Any],
+    document: Mapping[str, Any],
     unique_key: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
@@ -238,7 +239,9 @@ def _records_of(change: Change) -> list[dict[str, Any]]:
     records.append(
         event_record(
             domain.name, "CREATED" if change.object_is_new else "UPDATED",
-            change.object_type_name, profile_id, json.loads(stored.body), change.unique_key,
+            change.object_type_name, profile_id,
+            json.loads(stored.body) if change.document is None else change.document,
+            change.unique_key,
         )
     )  # fmt: skip
     return records

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
-from ..moto_internals import mock_random
+from ..moto_internals import backend_of, mock_random
 
 
 def _missing_stream(stream_arn: str) -> str:
@@ -49,9 +49,9 @@ def put_kinesis_records(
     for one record, one PutRecords for several (the role a stream's owner grants Customer
     Profiles allows both). None when they were put, else why they were not."""
     from moto.kinesis.exceptions import StreamNotFoundError
-    from moto.kinesis.models import kinesis_backends
+    from moto.kinesis.models import KinesisBackend, kinesis_backends
 
-    kinesis = kinesis_backends[account_id][region]
+    kinesis: KinesisBackend = backend_of(kinesis_backends, account_id, region)
     # moto's Kinesis keeps Data as the API carries it: base64
     encoded = [base64.b64encode(text.encode()).decode() for text in data]
     try:

@@ -261,3 +261,11 @@ def test_the_door_can_be_turned_off(doors: dict[str, int], monkeypatch: pytest.M
     monkeypatch.setattr(direct, "enabled", False)
     new_client().list_domains()
     assert doors == {"direct": 0, "http": 1}
+
+
+def test_the_fixture_client_is_answered_directly(
+    doors: dict[str, int], customerprofiles_client: Any
+) -> None:
+    """Its retry watcher (on needs-retry) declares that it need not run for a direct answer."""
+    customerprofiles_client.list_domains()
+    assert doors == {"direct": 1, "http": 0}

@@ -19,6 +19,7 @@ import boto3
 import pytest
 
 import cp_mock
+from tests.test_dead_letter_queue import define_orders
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -263,14 +264,7 @@ def test_a_csv_header_with_a_dot_fails_the_files_rows(
 def test_unmatched_records_are_dead_lettered_as_put_profile_object_does(
     client: Any, domain: str, s3: Any
 ) -> None:
-    client.put_profile_object_type(
-        DomainName=domain, ObjectTypeName="Order", Description="orders",
-        AllowProfileCreation=False,
-        Fields={"id": {"Source": "_source.id"},
-                "email": {"Source": "_source.email", "ContentType": "EMAIL_ADDRESS"}},
-        Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
-              "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
-    )  # fmt: skip
+    define_orders(client, domain)
     client.create_profile(DomainName=domain, EmailAddress="ana@example.com")
     client.put_integration(DomainName=domain, ObjectTypeName="Order", Uri=f"s3://{BUCKET}")
     s3.put_object(Bucket=BUCKET, Key="o.csv",

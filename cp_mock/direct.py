@@ -84,34 +84,17 @@ def answer_before_call(
     **_: Any,
 ) -> tuple[AWSResponse, dict[str, Any]] | None:
     """The client's answer for a call to the service, when this door can give it."""
-    if not (enabled and botocore_stubber.enabled):
-        return None
-    match = responses.SERVICE_URL.match(params["url"])
-    if (
-        match is None
-        or faults.pending()
-        or _parser_defaults_changed
-        or not responses.moto_is_plain()
-    ):
+    if not (enabled and botocore_stubber.enabled) or faults.pending() or _parser_defaults_changed:
         return None
     access_key = _signing_access_key(request_signer)
     if access_key is None or not _nothing_else_listens(request_signer, model.name):
         return None
-    headers = responses.read_headers(params["headers"])
-    if "content-encoding" in headers:
-        return None
-    region, path, query = match.groups()
-    status, response_headers, body = responses.serve_dated(
-        responses.ServiceRequest(
-            params["method"],
-            path,
-            query,
-            params["body"] or b"",
-            None,  # signed with SigV4 for the service, as the signer would
-            responses.current_account(responses.known_access_key(access_key), headers, region),
-            region,
-        )
+    answer = responses.serve_sent(
+        params["method"], params["url"], params["headers"], params["body"], access_key
     )
+    if answer is None:
+        return None
+    status, response_headers, body = answer
     http_response = AWSResponse(params["url"], status, response_headers, MockRawResponse(body))
     return http_response, _parsed(http_response, model)
 
@@ -130,6 +113,9 @@ def _signing_access_key(signer: Any) -> str | None:
     return access_key if isinstance(access_key, str) else None
 
 
+_parser_factory = parsers.ResponseParserFactory()  # botocore's defaults, never changed
+
+
 def _parsed(http_response: AWSResponse, model: OperationModel) -> dict[str, Any]:
     """What botocore's endpoint makes of the response (``Endpoint._do_get_response`` and
     ``_send_request``, with no retry)."""
@@ -145,9 +131,6 @@ def _parsed(http_response: AWSResponse, model: OperationModel) -> dict[str, Any]
     if "ResponseMetadata" in parsed:
         parsed["ResponseMetadata"]["RetryAttempts"] = 0
     return parsed
-
-
-_parser_factory = parsers.ResponseParserFactory()
 
 
 # -- who else listens ------------------------------------------------------------------

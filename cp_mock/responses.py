@@ -203,10 +203,10 @@ def implemented_operations() -> list[str]:
 
 
 # -- the door for boto3 calls under the mock -------------------------------------------
-SERVICE_URL = re.compile(r"https?://profile\.([a-z0-9-]+)\.amazonaws\.com(/[^?#]*)\??([^#]*)$")
+_SERVICE_URL = re.compile(r"https?://profile\.([a-z0-9-]+)\.amazonaws\.com(/[^?#]*)\??([^#]*)$")
 
 
-def moto_is_plain() -> bool:
+def _moto_is_plain() -> bool:
     """moto as configured by default: no passthrough, no service allow-list, no IAM checks,
     no request recording. Anything else is moto's to do, on its own path."""
     core = default_user_config.get("core", {})
@@ -231,10 +231,10 @@ def _access_key(authorization: str) -> str:
     the whole header (seconds for a long garbled one), and serve() refuses any header that
     is not SigV4 whatever its key."""
     sigv4 = _SIGV4_CREDENTIAL.match(authorization)
-    return NO_ACCESS_KEY if sigv4 is None else known_access_key(sigv4.group(1))
+    return NO_ACCESS_KEY if sigv4 is None else _known_access_key(sigv4.group(1))
 
 
-def known_access_key(key: str) -> str:
+def _known_access_key(key: str) -> str:
     """``key`` as moto's ``access_key_regex`` reads it: itself when it has an access key's
     form, moto's stand-in otherwise."""
     return key if _ACCESS_KEY.fullmatch(key) else NO_ACCESS_KEY
@@ -280,7 +280,7 @@ def _http_date(second: int) -> str:
 _READ_HEADERS = frozenset({"authorization", "content-encoding", "x-moto-account-id"})
 
 
-def read_headers(headers: Mapping[str, Any]) -> dict[str, str]:
+def _read_headers(headers: Mapping[str, Any]) -> dict[str, str]:
     """The headers the service reads, keyed in lower case. botocore's headers build a
     case-insensitive key for every lookup (an email.message's scan them all), so only the
     few the service reads are looked up: a third of the cost of reading all of them."""
@@ -297,36 +297,46 @@ def serve_botocore_request(request: Any) -> TYPE_RESPONSE | None:
     """Serve a botocore request to the service's endpoint; None for moto's general path."""
     if not isinstance(request, AWSPreparedRequest):
         return None
-    match = SERVICE_URL.match(request.url)
-    if match is None or not moto_is_plain():
+    return serve_sent(request.method, request.url, request.headers, request.body)
+
+
+def serve_sent(
+    method: str,
+    url: str,
+    headers: Mapping[str, Any],
+    body: Any,
+    signing_access_key: str | None = None,
+) -> TYPE_RESPONSE | None:
+    """Serve what botocore sends (or, with ``signing_access_key``, is about to sign with
+    SigV4 for the service using that key and send) to the service's endpoint; None for
+    moto's general path."""
+    match = _SERVICE_URL.match(url)
+    if match is None or not _moto_is_plain():
         return None
-    headers = read_headers(request.headers)
-    if "content-encoding" in headers:
+    read = _read_headers(headers)
+    if "content-encoding" in read:
         return None  # a compressed body: moto's general path unpacks it
     region, path, query = match.groups()
-    authorization = headers.get("authorization", "")
-    account_id = current_account(_access_key(authorization), headers, region)
-    body = request.body
+    if signing_access_key is None:
+        authorization = read.get("authorization", "")
+        access_key, problem = _access_key(authorization), signature_problem(authorization)
+    else:
+        access_key, problem = _known_access_key(signing_access_key), None
     if hasattr(body, "read"):
         body = body.read()
-    return serve_dated(
+    status, response_headers, response_body = serve(
         ServiceRequest(
-            request.method,
+            method,
             path,
             query,
             body or b"",
-            signature_problem(authorization),
-            account_id,
+            problem,
+            current_account(access_key, read, region),
             region,
         )
     )
-
-
-def serve_dated(request: ServiceRequest) -> TYPE_RESPONSE:
-    """``serve``'s answer with the Date header an HTTP response carries."""
-    status, headers, body = serve(request)
-    headers["date"] = _http_date(int(time.time()))
-    return status, headers, body
+    response_headers["date"] = _http_date(int(time.time()))
+    return status, response_headers, response_body
 
 
 # -- the door for everything else: moto's BaseResponse ---------------------------------

@@ -525,9 +525,8 @@ class CalculatedAttributeOperations(BackendState):
             for attribute in reading:
                 attribute.forget(change.profile_id, change.unique_key or "")
             return
+        assert change.document is not None  # every INGESTED change carries its object
         document = change.document
-        if document is None:
-            document = json.loads(stored.body)
         object_type = domain.object_types.get(stored.type_name)
         put_at = stored.put_at.timestamp()
         read: dict[Any, Any] = {}  # what the definitions have read of it, shared by them

@@ -62,8 +62,8 @@ class Change(NamedTuple):
     object_is_new: bool = False
     # INGESTED: the put changed the profile's fields (it did not create the profile)
     profile_changed: bool = False
-    # INGESTED: the object as parsed, for subscribers to read instead of parsing it again
-    # (read only, never changed)
+    # INGESTED (always given): the object as parsed, for subscribers to read instead of
+    # parsing it again (read only, never changed)
     document: Mapping[str, Any] | None = None
 
     @property

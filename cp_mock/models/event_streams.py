@@ -232,6 +232,7 @@ def _records_of(change: Change) -> list[dict[str, Any]]:
     if action != INGESTED:
         return [profile_record(_PROFILE_EVENT[action])]
     assert change.object_type_name is not None and change.unique_key is not None
+    assert change.document is not None
     stored = domain.objects.get(change.object_type_name, change.unique_key)
     if stored is None:  # put and at once evicted (MaxProfileObjectCount)
         return [profile_record("UPDATED")] if change.profile_changed else []
@@ -239,9 +240,7 @@ def _records_of(change: Change) -> list[dict[str, Any]]:
     records.append(
         event_record(
             domain.name, "CREATED" if change.object_is_new else "UPDATED",
-            change.object_type_name, profile_id,
-            json.loads(stored.body) if change.document is None else change.document,
-            change.unique_key,
+            change.object_type_name, profile_id, change.document, change.unique_key,
         )
     )  # fmt: skip
     return records

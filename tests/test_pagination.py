@@ -186,6 +186,11 @@ def _domain_object_types(client: Any) -> Seeded:
     return Seeded({"DomainName": DOMAIN})
 
 
+@recipe("ListIntentTypes")
+def _intent_types(client: Any) -> Seeded:
+    return Seeded({}, least=1)  # one group, of the one intent domain (DEFAULT)
+
+
 @recipe("ListEventStreams")
 def _event_streams(client: Any) -> Seeded:
     # "The Customer Profiles Domain: ... is already associated with an active EventStream"

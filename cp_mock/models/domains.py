@@ -13,6 +13,7 @@ from .base import BackendState
 from .changes import DOMAIN_DELETED, Change
 from .clock import now
 from .expiry import ExpiryQueue
+from .intents import IntentState
 from .object_store import ObjectStore
 from .provenance import Record
 from .search import KeyIndex
@@ -91,6 +92,8 @@ class Domain:
     # integration Uri -> where it reads and how far, for those that move data
     # (models/integration_sources.py)
     integration_sources: dict[str, IntegrationSource] = field(default_factory=dict)
+    # intent definitions and what profiles' activity shows (models/intents.py)
+    intents: IntentState = field(default_factory=IntentState)
 
     def next_rank(self) -> int:
         return next(self._ranks)

@@ -28,13 +28,14 @@ from .clock import now
 from .comparisons import operator_holds
 from .domains import Domain
 from .integrations import Integration
+from .intents import check_intent_filter, intent_filter_holds
 from .mapping import read_path, read_source
 from .segment_evaluation import SegmentEvaluation
 from .tags import tags_member
 
 TRIGGER_SETTINGS = (
     "ObjectTypeName", "Description", "EventTriggerConditions", "SegmentFilter",
-    "EventTriggerLimits",
+    "EventTriggerLimits", "IntentFilterDefinition",
 )  # fmt: skip
 # Operators that compare with the first value only, and those that need two values.
 _ONE_VALUE = ("GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN_OR_EQUAL",
@@ -177,6 +178,7 @@ class EventTriggerOperations(SegmentEvaluation):
         check_unused(domain.event_triggers, "Event trigger", event_trigger_name)
         settings = _settings(members)
         self._check_trigger_references(domain, settings)
+        check_intent_filter(domain, settings.get("IntentFilterDefinition"))
         trigger = EventTrigger(
             name=event_trigger_name,
             arn=self.arn(f"domains/{domain_name}/event-triggers/{event_trigger_name}"),
@@ -197,8 +199,11 @@ class EventTriggerOperations(SegmentEvaluation):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)
-        settings = {**trigger.settings, **_settings(members)}
+        changes = _settings(members)
+        settings = {**trigger.settings, **changes}
         self._check_trigger_references(domain, settings)
+        # (a filter kept as it was is not judged again by the intent definition of now)
+        check_intent_filter(domain, changes.get("IntentFilterDefinition"))
         trigger.settings = settings
         trigger.last_updated_at = now()
         return trigger.describe(self.tags.get(trigger.arn))
@@ -271,6 +276,13 @@ class EventTriggerOperations(SegmentEvaluation):
             # "The destination is triggered only for profiles that meet the criteria of a
             # segment definition." (API_CreateEventTrigger, SegmentFilter)
             if segment is not None and not self._in_segment(domain, segment, profile_id):
+                continue
+            # "the destination is triggered only if the event trigger conditions are met
+            # and the profile's intents also meet this filter" (IntentFilterDefinition)
+            intent_filter = trigger.settings.get("IntentFilterDefinition")
+            if intent_filter is not None and not intent_filter_holds(
+                domain, profile_id, intent_filter
+            ):
                 continue
             moment = now()
             if not within_limits(trigger, profile_id, moment):

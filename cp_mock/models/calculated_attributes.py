@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import DERIVED, BackendState, check_unused, copy_plain, named
 from .calculated_values import (
     DAY_SECONDS,
@@ -333,6 +333,7 @@ class CalculatedAttributeOperations(BackendState):
         if profile_id not in domain.profiles:
             raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
 
+    @takes_members(*DEFINITION_MEMBERS)
     def create_calculated_attribute_definition(
         self,
         domain_name: str,
@@ -385,6 +386,7 @@ class CalculatedAttributeOperations(BackendState):
         attribute = self._calculated_attribute(domain, calculated_attribute_name)
         return attribute.describe(self.tags.get(attribute.arn))
 
+    @takes_members(*UPDATABLE)
     def update_calculated_attribute_definition(
         self, domain_name: str, calculated_attribute_name: str, **members: Any
     ) -> dict[str, Any]:

@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from ..exceptions import ResourceNotFoundException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import BackendState
 from .clock import now
 from .tags import tags_member
+
+TYPE_SETTINGS = ("Description", "EncryptionKey", "Fields")
 
 
 @dataclass
@@ -42,6 +44,7 @@ class DomainObjectTypeOperations(BackendState):
             raise ResourceNotFoundException(f"Domain object type {name} does not exist")
         return found
 
+    @takes_members(*TYPE_SETTINGS)
     def put_domain_object_type(
         self,
         domain_name: str,
@@ -50,7 +53,7 @@ class DomainObjectTypeOperations(BackendState):
         **arguments: Any,
     ) -> dict[str, Any]:
         types = self._domain_object_types(domain_name)
-        settings = by_member(arguments, ("Description", "EncryptionKey", "Fields"))
+        settings = by_member(arguments, TYPE_SETTINGS)
         found = types.get(object_type_name)
         if found is None:
             found = DomainObjectType(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import BadRequestException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import BackendState
 from .changes import DOMAIN_DELETED, Change
 from .clock import now
@@ -123,6 +123,7 @@ class Domain:
 
 
 class DomainOperations(BackendState):
+    @takes_members(*SETTINGS)
     def create_domain(
         self,
         domain_name: str,
@@ -147,6 +148,7 @@ class DomainOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         return {**domain.describe(self.tags.get(domain.arn)), "Stats": domain.stats()}
 
+    @takes_members(*SETTINGS)
     def update_domain(
         self, domain_name: str, tags: dict[str, str] | None = None, **settings: Any
     ) -> dict[str, Any]:

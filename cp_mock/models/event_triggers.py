@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import check_unused, copy_plain, named
 from .changes import INGESTED, Change, hears
 from .clock import now
@@ -167,6 +167,7 @@ class EventTriggerOperations(SegmentEvaluation):
             raise BadRequestException(f"SegmentFilter: segment definition {segment} does not exist")
         _check_definition(settings)
 
+    @takes_members(*TRIGGER_SETTINGS)
     def create_event_trigger(
         self,
         domain_name: str,
@@ -194,6 +195,7 @@ class EventTriggerOperations(SegmentEvaluation):
         )
         return trigger.describe(self.tags.get(trigger.arn))
 
+    @takes_members(*TRIGGER_SETTINGS)
     def update_event_trigger(
         self, domain_name: str, event_trigger_name: str, **members: Any
     ) -> dict[str, Any]:

@@ -240,7 +240,7 @@ class CalculatedAttribute:
         """The profile's value (Value, IsDataPartial, LastObjectTimestamp), or None when it
         has none; ``range_override`` (ConditionOverrides.Range) replaces the Range."""
         conditions = self.conditions
-        window = window_of(range_override or conditions.get("Range"))
+        window = window_of(range_override or bounding(conditions.get("Range")))
         object_count = conditions.get("ObjectCount")
         tally = self.tallies.get(profile_id) or Tally({}, Aggregate(self.statistic))
         if window is None and object_count is None:
@@ -298,13 +298,21 @@ class CalculatedAttribute:
         return result, not complete
 
 
+def bounding(range_: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The Range, when it bounds a window of time. One with neither Value nor ValueRange
+    (the model requires neither; AWS's travel and hospitality sample sends Unit and
+    TimestampSource only) bounds none: every object counts, and its TimestampSource still
+    says when each object happened (docs/calculated-attributes.md)."""
+    if range_ and ("Value" in range_ or "ValueRange" in range_):
+        return range_
+    return None
+
+
 def check_conditions(conditions: Mapping[str, Any] | None, type_name: str) -> None:
     if not conditions:
         return
     range_ = conditions.get("Range")
     if range_ is not None:
-        if "Value" not in range_ and "ValueRange" not in range_:
-            raise BadRequestException("Conditions.Range: give Value or ValueRange")
         value_range = range_.get("ValueRange")
         if value_range and value_range["Start"] < value_range["End"]:
             raise BadRequestException(

@@ -38,6 +38,7 @@ Resources:
     Properties:
       DomainName: shop
       DefaultExpirationDays: !Ref RetentionDays
+      DataStore: {Enabled: true}
       Tags: [{Key: team, Value: crm}]
   Orders:
     Type: AWS::CustomerProfiles::ObjectType

@@ -177,7 +177,7 @@ def _object_types(client: Any) -> Seeded:
 
 @recipe("ListDomainObjectTypes")
 def _domain_object_types(client: Any) -> Seeded:
-    make_domain(client)
+    make_domain(client, DataStore={"Enabled": True})  # which domain object types need
     for name in ("TypeA", "TypeB", "TypeC"):
         client.put_domain_object_type(
             DomainName=DOMAIN, ObjectTypeName=name, Description="d",

@@ -59,13 +59,12 @@ class Spec:
 
 class ResourceFailed(Exception):
     """A Customer Profiles resource CloudFormation could not create, update or delete,
-    with the service's error as the stack's events report it."""
+    with the reason the stack's events report (the service's error, as a rule)."""
 
-    def __init__(self, logical_id: str, resource_type: str, error: ServiceException) -> None:
-        super().__init__(status_reason(error))
+    def __init__(self, logical_id: str, resource_type: str, reason: str) -> None:
+        super().__init__(reason)
         self.logical_id = logical_id
         self.resource_type = resource_type
-        self.error = error
 
 
 def status_reason(error: ServiceException) -> str:
@@ -208,7 +207,39 @@ SPECS = (
          "UpdateRecommender", ("DomainName", "RecommenderName"),
          (*_TIMES, "RecommenderArn", "Status", "FailureReason"),
          "domains/{DomainName}/recommenders/{RecommenderName}"),
+    # no update operation: a change of Fields replaces the schema
+    Spec("RecommenderSchema", "CreateRecommenderSchema", "GetRecommenderSchema",
+         "DeleteRecommenderSchema", None, ("DomainName", "RecommenderSchemaName"),
+         ("CreatedAt", "Status"),
+         "domains/{DomainName}/recommender-schemas/{RecommenderSchemaName}"),
 )  # fmt: skip
+SERVED_TYPES = frozenset(spec.cloudformation_type for spec in SPECS)
+SERVICE_TYPE_PREFIX = "AWS::CustomerProfiles::"
+
+
+def refuse_unknown_types(template: Mapping[str, Any]) -> None:
+    """Fail a stack whose template holds an AWS::CustomerProfiles::* type this module does
+    not serve, before anything is made: moto would log a warning, make nothing for it and
+    report the stack complete. (CloudFormation refuses a type it does not know the same
+    way: "Unrecognized resource types".)"""
+    resources = template.get("Resources") or {}
+    unknown = {
+        logical_id: str(resource.get("Type"))
+        for logical_id, resource in resources.items()
+        if isinstance(resource, Mapping)
+        and str(resource.get("Type", "")).startswith(SERVICE_TYPE_PREFIX)
+        and resource.get("Type") not in SERVED_TYPES
+    }
+    if not unknown:
+        return
+    logical_id, resource_type = next(iter(unknown.items()))
+    types = ", ".join(sorted(set(unknown.values())))
+    raise ResourceFailed(
+        logical_id,
+        resource_type,
+        f"Unrecognized resource types: [{types}]. The Customer Profiles types served are "
+        f"{', '.join(sorted(SERVED_TYPES))}",
+    )
 
 
 class CustomerProfilesResource:
@@ -278,7 +309,9 @@ def _properties(
 
 
 def _failed(kwargs: Mapping[str, Any], spec: Spec, error: ServiceException) -> ResourceFailed:
-    return ResourceFailed(kwargs.get("LogicalId", spec.type_name), spec.cloudformation_type, error)
+    return ResourceFailed(
+        kwargs.get("LogicalId", spec.type_name), spec.cloudformation_type, status_reason(error)
+    )
 
 
 def _resource_class(spec: Spec) -> type[CloudFormationModel]:

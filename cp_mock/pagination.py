@@ -52,6 +52,7 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "ListEventTriggers": ("EventTriggerName",),
     "ListIdentityResolutionJobs": ("JobId",),
     "ListIntegrations": ("Uri",),
+    "ListIntentTypes": ("IntentDomain",),
     "ListObjectTypeAttributeValues": ("Value",),
     "ListObjectTypeAttributes": ("AttributeName",),
     "ListProfileHistoryRecords": ("Id",),

@@ -130,6 +130,27 @@ def _report_failed_resources(models: types.ModuleType) -> None:
     update_stack.__wrapped__ = update  # type: ignore[attr-defined]
     stack.create_resources = create_resources
     stack.update = update_stack
+    _refuse_unknown_resource_types(models.ResourceMap)
+
+
+def _refuse_unknown_resource_types(resource_map: Any) -> None:
+    """A template with an AWS::CustomerProfiles::* type cloudformation.py does not serve
+    fails the stack (through the handlers above) before any resource of it is made or
+    changed, where moto would warn and report the stack complete."""
+    create, update = resource_map.create, resource_map.update
+
+    def checked_create(self: Any, template: dict[str, Any]) -> bool:
+        cloudformation.refuse_unknown_types(template)
+        return bool(create(self, template))
+
+    def checked_update(self: Any, template: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        cloudformation.refuse_unknown_types(template)
+        update(self, template, *args, **kwargs)
+
+    checked_create.__wrapped__ = create  # type: ignore[attr-defined]
+    checked_update.__wrapped__ = update  # type: ignore[attr-defined]
+    resource_map.create = checked_create
+    resource_map.update = checked_update
 
 
 def _resource_event(

@@ -110,6 +110,28 @@ def _range_problems(meta: Mapping[str, Any], number: Any, name: str) -> list[str
     return found
 
 
+def _union_check(shape: Any) -> Check | None:
+    """For a ``union`` structure (Smithy's union trait: "exactly one member MUST be set"),
+    a check that names the members set, or the ones it could have set; None otherwise."""
+    if not shape.is_tagged_union:
+        return None
+    names = tuple(shape.members)
+    choices = ", ".join(names)
+    shape_name = shape.name
+
+    def check(value: Mapping[str, Any], path: str) -> list[str]:
+        given = [name for name in names if value.get(name) is not None]
+        if len(given) == 1:
+            return []
+        where = path or shape_name
+        if not given:
+            return [f"{where} must set exactly one of {choices}"]
+        setting = ", ".join(_join(path, name) for name in given)
+        return [f"{where} must set exactly one of its members, not {setting}"]
+
+    return check
+
+
 class _Compiler:
     def __init__(self) -> None:
         self.structures: dict[str, Check] = {}
@@ -130,13 +152,14 @@ class _Compiler:
         members: dict[str, Check] = {}
         required = tuple(shape.required_members)
         shape_name = shape.name
+        union = _union_check(shape)
 
         def check(value: Any, path: str) -> list[str]:
             # (a dict first: a check against the Mapping ABC runs Python code each time)
             if type(value) is not dict and not isinstance(value, Mapping):
                 return [f"{path or shape_name} must be an object"]
             # (loops written out: this runs on every request and every response)
-            found = []
+            found = [] if union is None else union(value, path)
             for name in required:
                 if value.get(name) is None:
                     found.append(f"{_join(path, name)} is required")

@@ -12,6 +12,8 @@ import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
+from cp_mock import dump_state
+
 
 @pytest.fixture
 def purchases(client: Any, domain: str) -> str:
@@ -87,9 +89,13 @@ def test_profile_attribute_values(client: Any, domain: str) -> None:
     assert [i["Value"] for i in cities["Items"]] == ["Leeds", "York"]
 
 
+PRODUCT_FIELDS = {"name": {"Source": "_source.name", "Target": "_custom.name",
+                           "ContentType": "STRING", "FeatureType": "TEXTUAL"}}  # fmt: skip
+
+
 def test_domain_object_types_crud(client: Any, domain: str) -> None:
-    fields = {"name": {"Source": "_source.name", "Target": "_custom.name",
-                       "ContentType": "STRING", "FeatureType": "TEXTUAL"}}  # fmt: skip
+    client.update_domain(DomainName=domain, DataStore={"Enabled": True})
+    fields = PRODUCT_FIELDS
     put = client.put_domain_object_type(
         DomainName=domain, ObjectTypeName="Product", Description="catalog", Fields=fields,
         Tags={"a": "b"},
@@ -103,6 +109,33 @@ def test_domain_object_types_crud(client: Any, domain: str) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.get_domain_object_type(DomainName=domain, ObjectTypeName="Product")
     assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_a_domain_object_type_needs_the_data_store(client: Any, domain: str) -> None:
+    # API_PutDomainObjectType: "To create a new DomainObjectType, Data Store needs to be
+    # enabled on the Domain." Before, it was made regardless.
+    client.update_domain(DomainName=domain, DataStore={"Enabled": False})
+    before = dump_state()
+    with pytest.raises(ClientError) as excinfo:
+        client.put_domain_object_type(
+            DomainName=domain, ObjectTypeName="Product", Fields=PRODUCT_FIELDS
+        )
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "BadRequestException"
+    assert error["Message"].startswith(
+        "To create a new DomainObjectType, Data Store needs to be enabled on the Domain"
+    )
+    assert dump_state() == before
+    # one made while the data store was on can still be changed once it is off
+    client.update_domain(DomainName=domain, DataStore={"Enabled": True})
+    client.put_domain_object_type(
+        DomainName=domain, ObjectTypeName="Product", Fields=PRODUCT_FIELDS
+    )
+    client.update_domain(DomainName=domain, DataStore={"Enabled": False})
+    changed = client.put_domain_object_type(
+        DomainName=domain, ObjectTypeName="Product", Description="catalog", Fields=PRODUCT_FIELDS
+    )
+    assert changed["Description"] == "catalog"
 
 
 def test_detect_proposes_fields_and_keys(client: Any, domain: str) -> None:

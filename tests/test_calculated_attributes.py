@@ -257,6 +257,35 @@ def test_timestamp_source_dates_objects_in_either_format(
         assert value(client, domain, pat, "by_iso") == str(1 + 2 + 4)
 
 
+def test_a_range_without_value_or_value_range_counts_every_object_by_its_own_time(
+    client: Any, domain: str, orders: str
+) -> None:
+    # The model requires neither Value nor ValueRange, and AWS's travel and hospitality
+    # sample sends a Range of Unit and TimestampSource only: no window of time, every
+    # object counting, each dated by its TimestampSource (docs/calculated-attributes.md).
+    # Before, the definition was refused: "Conditions.Range: give Value or ValueRange".
+    with freeze_time(START) as clock:
+        dated = {"Unit": "DAYS", "TimestampSource": "{Order.placed}"}
+        define(client, domain, "latest", "LAST_OCCURRENCE", Conditions={"Range": dated})
+        define(client, domain, "all_time", "SUM", Conditions={"Range": {"Unit": "DAYS"}})
+        put(client, domain, "o-1", amount=10, placed="2025-12-31T00:00:00Z")
+        clock.tick(DAY)
+        put(client, domain, "o-2", amount=20, placed="2020-06-01T00:00:00Z")  # put later
+        clock.tick(400 * DAY)  # far past any window
+        pat = profile_of(client, domain)
+        latest = client.get_calculated_attribute_for_profile(
+            DomainName=domain, ProfileId=pat, CalculatedAttributeName="latest"
+        )
+        # the newest by its own time, not the last put; never partial without a window
+        assert (latest["Value"], latest["IsDataPartial"]) == ("10", "false")
+        assert latest["LastObjectTimestamp"].isoformat().startswith("2025-12-31T00:00:00")
+        assert value(client, domain, pat, "all_time") == "30"
+        got = client.get_calculated_attribute_definition(
+            DomainName=domain, CalculatedAttributeName="latest"
+        )
+        assert got["Conditions"]["Range"] == dated
+
+
 def test_object_count_uses_the_most_recent_objects_and_is_partial_until_reached(
     client: Any, domain: str, orders: str
 ) -> None:
@@ -496,7 +525,6 @@ def test_malformed_attribute_details_are_refused_naming_the_field(
     ("conditions", "message"),
     [
         ({"ObjectCount": 101}, "ObjectCount: at most 100"),
-        ({"Range": {"Unit": "DAYS"}}, "give Value or ValueRange"),
         ({"Range": {"Value": 1, "TimestampFormat": "UNIX"}}, "TimestampFormat"),
         ({"Range": {"Value": 1, "TimestampSource": "placed"}}, "TimestampSource"),
         ({"Range": {"ValueRange": {"Start": 1, "End": 5}}}, "ValueRange"),

@@ -38,6 +38,7 @@ Resources:
     Properties:
       DomainName: shop
       DefaultExpirationDays: !Ref RetentionDays
+      DataStore: {Enabled: true}
       Tags: [{Key: team, Value: crm}]
   Orders:
     Type: AWS::CustomerProfiles::ObjectType
@@ -123,6 +124,15 @@ Resources:
       RecommenderName: picks
       RecommenderRecipeName: popular-items
       Description: top sellers
+  Columns:
+    Type: AWS::CustomerProfiles::RecommenderSchema
+    Properties:
+      DomainName: !Ref Shop
+      RecommenderSchemaName: columns
+      Fields:
+        _catalogItem:
+          - {TargetFieldName: Category, FeatureType: CATEGORICAL}
+      Tags: [{Key: team, Value: crm}]
 Outputs:
   DomainName: {Value: !Ref Shop}
   DomainCreatedAt: {Value: !GetAtt Shop.CreatedAt}
@@ -130,6 +140,8 @@ Outputs:
   StreamState: {Value: !GetAtt Changes.State}
   SegmentArn: {Value: !GetAtt Spenders.SegmentDefinitionArn}
   SpendRef: {Value: !Ref Spend}
+  ColumnsRef: {Value: !Ref Columns}
+  ColumnsStatus: {Value: !GetAtt Columns.Status}
 """
 
 
@@ -164,6 +176,10 @@ def deploy_use_update_delete(cloudformation: Any, profiles: Any) -> None:
         "big-order"
     ]
     assert profiles.get_recommender(DomainName="shop", RecommenderName="picks")
+    schema = profiles.get_recommender_schema(DomainName="shop", RecommenderSchemaName="columns")
+    assert schema["Fields"] == {
+        "_catalogItem": [{"TargetFieldName": "Category", "FeatureType": "CATEGORICAL"}]
+    }
 
     # Ref and Fn::GetAtt
     found = outputs(cloudformation, "crm")
@@ -174,6 +190,7 @@ def deploy_use_update_delete(cloudformation: Any, profiles: Any) -> None:
     assert (found["StreamArn"], found["StreamState"]) == (stream["EventStreamArn"], stream["State"])
     assert found["SegmentArn"] == segment["SegmentDefinitionArn"]
     assert found["SpendRef"] == "shop|total_spend"
+    assert (found["ColumnsRef"], found["ColumnsStatus"]) == ("shop|columns", "ACTIVE")
 
     # the domain at work: an object makes a profile and counts in the calculated attribute
     profiles.put_profile_object(
@@ -399,6 +416,9 @@ def every_retagged_type(tags: dict[str, str]) -> str:
                                                      "Values": ["Pat"]}}}]}]}}},
         "Picks": {"Type": "AWS::CustomerProfiles::Recommender", "Properties": {
             **in_shop, "RecommenderName": "picks", "RecommenderRecipeName": "popular-items"}},
+        "Columns": {"Type": "AWS::CustomerProfiles::RecommenderSchema", "Properties": {
+            **in_shop, "RecommenderSchemaName": "columns",
+            "Fields": {"_catalogItem": [{"TargetFieldName": "Category"}]}}},
     }})  # fmt: skip
 
 
@@ -421,3 +441,44 @@ def test_every_type_s_tags_change_in_place_at_its_own_arn() -> None:
         profiles.get_recommender(**shop, RecommenderName="picks"),
     ]
     assert [read["Tags"] for read in reads] == [{"b": "2"}] * 5
+    # GetRecommenderSchema does not answer Tags: they are read at the schema's ARN
+    schema = "arn:aws:profile:us-east-1:123456789012:domains/shop/recommender-schemas/columns"
+    assert profiles.list_tags_for_resource(resourceArn=schema)["tags"] == {"b": "2"}
+    created = profiles.get_recommender_schema(**shop, RecommenderSchemaName="columns")
+    assert created["Status"] == "ACTIVE"  # the same schema, retagged in place
+
+
+# -- a Customer Profiles type the mock does not serve ----------------------------------
+def with_unknown_type(domain_name: str) -> str:
+    return json.dumps({"Resources": {
+        "Shop": {"Type": "AWS::CustomerProfiles::Domain",
+                 "Properties": {"DomainName": domain_name, "DefaultExpirationDays": 30}},
+        "Guesses": {"Type": "AWS::CustomerProfiles::Frobnicator",
+                    "Properties": {"DomainName": {"Ref": "Shop"}}},
+    }})  # fmt: skip
+
+
+@mock_customerprofiles
+def test_a_customer_profiles_type_not_served_fails_the_stack_naming_it() -> None:
+    # Before: moto warned, made nothing for it and reported CREATE_COMPLETE.
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    profiles = boto3.client("customer-profiles", region_name=REGION)
+    cloudformation.create_stack(StackName="odd", TemplateBody=with_unknown_type("shop"))
+    assert status(cloudformation, "odd") == "ROLLBACK_COMPLETE"
+    ((logical_id, event, reason),) = failure_events(cloudformation, "odd")
+    assert (logical_id, event) == ("Guesses", "CREATE_FAILED")
+    assert reason.startswith("Unrecognized resource types: [AWS::CustomerProfiles::Frobnicator]")
+    assert "AWS::CustomerProfiles::RecommenderSchema" in reason  # what is served
+    assert profiles.list_domains()["Items"] == []  # nothing was made
+
+    # an update that brings one in fails too, and leaves the stack as it was
+    plain = {"Resources": {"Shop": json.loads(with_unknown_type("shop"))["Resources"]["Shop"]}}
+    cloudformation.create_stack(StackName="plain", TemplateBody=json.dumps(plain))
+    assert status(cloudformation, "plain") == "CREATE_COMPLETE"
+    cloudformation.update_stack(StackName="plain", TemplateBody=with_unknown_type("shop"))
+    assert status(cloudformation, "plain") == "UPDATE_ROLLBACK_COMPLETE"
+    ((logical_id, event, _),) = failure_events(cloudformation, "plain")
+    assert (logical_id, event) == ("Guesses", "UPDATE_FAILED")
+    assert [d["DomainName"] for d in profiles.list_domains()["Items"]] == ["shop"]
+    cloudformation.delete_stack(StackName="plain")
+    assert profiles.list_domains()["Items"] == []

@@ -177,13 +177,18 @@ def _object_types(client: Any) -> Seeded:
 
 @recipe("ListDomainObjectTypes")
 def _domain_object_types(client: Any) -> Seeded:
-    make_domain(client)
+    make_domain(client, DataStore={"Enabled": True})  # which domain object types need
     for name in ("TypeA", "TypeB", "TypeC"):
         client.put_domain_object_type(
             DomainName=DOMAIN, ObjectTypeName=name, Description="d",
             Fields={"name": {"Source": "_source.name", "Target": "_custom.name"}},
         )  # fmt: skip
     return Seeded({"DomainName": DOMAIN})
+
+
+@recipe("ListIntentTypes")
+def _intent_types(client: Any) -> Seeded:
+    return Seeded({}, least=1)  # one group, of the one intent domain (DEFAULT)
 
 
 @recipe("ListEventStreams")

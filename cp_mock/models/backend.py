@@ -26,6 +26,7 @@ from .expiry import ExpiryOperations
 from .history import HistoryOperations
 from .integration_sources import IntegrationSourceOperations
 from .integrations import Integration, IntegrationOperations
+from .intents import IntentOperations
 from .layouts import LayoutOperations
 from .matching import MatchingOperations
 from .merge import MergeOperations
@@ -90,6 +91,7 @@ class CustomerProfilesBackend(
     DomainOperations,
     TemplateOperations,
     LayoutOperations,
+    IntentOperations,
     TagOperations,
     DeadLetterOperations,
     CalculatedAttributeOperations,
@@ -113,6 +115,7 @@ class CustomerProfilesBackend(
         SegmentSubscriptionOperations.follow_segment_membership,
         # Then what a removed profile held; the profile itself (with its keys) last.
         ObjectOperations.drop_removed_profile_objects,
+        IntentOperations.forget_removed_profile_intents,
         ProfileOperations.drop_removed_profile,
     )
 

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import DERIVED, BackendState, check_unused, copy_plain, named
 from .calculated_values import (
     DAY_SECONDS,
@@ -240,7 +240,7 @@ class CalculatedAttribute:
         """The profile's value (Value, IsDataPartial, LastObjectTimestamp), or None when it
         has none; ``range_override`` (ConditionOverrides.Range) replaces the Range."""
         conditions = self.conditions
-        window = window_of(range_override or conditions.get("Range"))
+        window = window_of(range_override or bounding(conditions.get("Range")))
         object_count = conditions.get("ObjectCount")
         tally = self.tallies.get(profile_id) or Tally({}, Aggregate(self.statistic))
         if window is None and object_count is None:
@@ -298,13 +298,21 @@ class CalculatedAttribute:
         return result, not complete
 
 
+def bounding(range_: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The Range, when it bounds a window of time. One with neither Value nor ValueRange
+    (the model requires neither; AWS's travel and hospitality sample sends Unit and
+    TimestampSource only) bounds none: every object counts, and its TimestampSource still
+    says when each object happened (docs/calculated-attributes.md)."""
+    if range_ and ("Value" in range_ or "ValueRange" in range_):
+        return range_
+    return None
+
+
 def check_conditions(conditions: Mapping[str, Any] | None, type_name: str) -> None:
     if not conditions:
         return
     range_ = conditions.get("Range")
     if range_ is not None:
-        if "Value" not in range_ and "ValueRange" not in range_:
-            raise BadRequestException("Conditions.Range: give Value or ValueRange")
         value_range = range_.get("ValueRange")
         if value_range and value_range["Start"] < value_range["End"]:
             raise BadRequestException(
@@ -333,6 +341,7 @@ class CalculatedAttributeOperations(BackendState):
         if profile_id not in domain.profiles:
             raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
 
+    @takes_members(*DEFINITION_MEMBERS)
     def create_calculated_attribute_definition(
         self,
         domain_name: str,
@@ -385,6 +394,7 @@ class CalculatedAttributeOperations(BackendState):
         attribute = self._calculated_attribute(domain, calculated_attribute_name)
         return attribute.describe(self.tags.get(attribute.arn))
 
+    @takes_members(*UPDATABLE)
     def update_calculated_attribute_definition(
         self, domain_name: str, calculated_attribute_name: str, **members: Any
     ) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""Domain object types (API_PutDomainObjectType and its Get/List/Delete)."""
+"""Domain object types (API_PutDomainObjectType and its Get/List/Delete).
+
+API_PutDomainObjectType: "To create a new DomainObjectType, Data Store needs to be enabled
+on the Domain" (``DataStore.Enabled`` of CreateDomain or UpdateDomain); one that exists
+can still be changed, and read or deleted, after the data store is turned off.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..exceptions import ResourceNotFoundException
-from .arguments import by_member
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from .arguments import by_member, takes_members
 from .base import BackendState
 from .clock import now
 from .tags import tags_member
+
+TYPE_SETTINGS = ("Description", "EncryptionKey", "Fields")
 
 
 @dataclass
@@ -42,6 +49,7 @@ class DomainObjectTypeOperations(BackendState):
             raise ResourceNotFoundException(f"Domain object type {name} does not exist")
         return found
 
+    @takes_members(*TYPE_SETTINGS)
     def put_domain_object_type(
         self,
         domain_name: str,
@@ -49,10 +57,16 @@ class DomainObjectTypeOperations(BackendState):
         tags: dict[str, str] | None = None,
         **arguments: Any,
     ) -> dict[str, Any]:
-        types = self._domain_object_types(domain_name)
-        settings = by_member(arguments, ("Description", "EncryptionKey", "Fields"))
+        domain = self.get_domain_state(domain_name)
+        types = domain.domain_object_types
+        settings = by_member(arguments, TYPE_SETTINGS)
         found = types.get(object_type_name)
         if found is None:
+            if not (domain.settings.get("DataStore") or {}).get("Enabled"):
+                raise BadRequestException(
+                    "To create a new DomainObjectType, Data Store needs to be enabled on the "
+                    f"Domain: domain {domain_name} has no DataStore with Enabled true"
+                )
             found = DomainObjectType(
                 name=object_type_name,
                 arn=self.arn(f"domains/{domain_name}/domain-object-types/{object_type_name}"),

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import BadRequestException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import BackendState
 from .changes import DOMAIN_DELETED, Change
 from .clock import now
 from .expiry import ExpiryQueue
+from .intents import IntentState
 from .object_store import ObjectStore
 from .provenance import Record
 from .search import KeyIndex
@@ -91,6 +92,8 @@ class Domain:
     # integration Uri -> where it reads and how far, for those that move data
     # (models/integration_sources.py)
     integration_sources: dict[str, IntegrationSource] = field(default_factory=dict)
+    # intent definitions and what profiles' activity shows (models/intents.py)
+    intents: IntentState = field(default_factory=IntentState)
 
     def next_rank(self) -> int:
         return next(self._ranks)
@@ -120,6 +123,7 @@ class Domain:
 
 
 class DomainOperations(BackendState):
+    @takes_members(*SETTINGS)
     def create_domain(
         self,
         domain_name: str,
@@ -144,6 +148,7 @@ class DomainOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         return {**domain.describe(self.tags.get(domain.arn)), "Stats": domain.stats()}
 
+    @takes_members(*SETTINGS)
     def update_domain(
         self, domain_name: str, tags: dict[str, str] | None = None, **settings: Any
     ) -> dict[str, Any]:

@@ -21,20 +21,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import check_unused, copy_plain, named
 from .changes import INGESTED, Change, hears
 from .clock import now
 from .comparisons import operator_holds
 from .domains import Domain
 from .integrations import Integration
+from .intents import check_intent_filter, intent_filter_holds
 from .mapping import read_path, read_source
 from .segment_evaluation import SegmentEvaluation
 from .tags import tags_member
 
 TRIGGER_SETTINGS = (
     "ObjectTypeName", "Description", "EventTriggerConditions", "SegmentFilter",
-    "EventTriggerLimits",
+    "EventTriggerLimits", "IntentFilterDefinition",
 )  # fmt: skip
 # Operators that compare with the first value only, and those that need two values.
 _ONE_VALUE = ("GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN_OR_EQUAL",
@@ -166,6 +167,7 @@ class EventTriggerOperations(SegmentEvaluation):
             raise BadRequestException(f"SegmentFilter: segment definition {segment} does not exist")
         _check_definition(settings)
 
+    @takes_members(*TRIGGER_SETTINGS)
     def create_event_trigger(
         self,
         domain_name: str,
@@ -177,6 +179,7 @@ class EventTriggerOperations(SegmentEvaluation):
         check_unused(domain.event_triggers, "Event trigger", event_trigger_name)
         settings = _settings(members)
         self._check_trigger_references(domain, settings)
+        check_intent_filter(domain, settings.get("IntentFilterDefinition"))
         trigger = EventTrigger(
             name=event_trigger_name,
             arn=self.arn(f"domains/{domain_name}/event-triggers/{event_trigger_name}"),
@@ -192,13 +195,17 @@ class EventTriggerOperations(SegmentEvaluation):
         )
         return trigger.describe(self.tags.get(trigger.arn))
 
+    @takes_members(*TRIGGER_SETTINGS)
     def update_event_trigger(
         self, domain_name: str, event_trigger_name: str, **members: Any
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)
-        settings = {**trigger.settings, **_settings(members)}
+        changes = _settings(members)
+        settings = {**trigger.settings, **changes}
         self._check_trigger_references(domain, settings)
+        # (a filter kept as it was is not judged again by the intent definition of now)
+        check_intent_filter(domain, changes.get("IntentFilterDefinition"))
         trigger.settings = settings
         trigger.last_updated_at = now()
         return trigger.describe(self.tags.get(trigger.arn))
@@ -271,6 +278,13 @@ class EventTriggerOperations(SegmentEvaluation):
             # "The destination is triggered only for profiles that meet the criteria of a
             # segment definition." (API_CreateEventTrigger, SegmentFilter)
             if segment is not None and not self._in_segment(domain, segment, profile_id):
+                continue
+            # "the destination is triggered only if the event trigger conditions are met
+            # and the profile's intents also meet this filter" (IntentFilterDefinition)
+            intent_filter = trigger.settings.get("IntentFilterDefinition")
+            if intent_filter is not None and not intent_filter_holds(
+                domain, profile_id, intent_filter
+            ):
                 continue
             moment = now()
             if not within_limits(trigger, profile_id, moment):

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from ..exceptions import BadRequestException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import BackendState, named
 from .clock import now
 from .domains import Domain
@@ -110,6 +110,7 @@ class LayoutOperations(BackendState):
         layout = self._layout(self.get_domain_state(domain_name), layout_definition_name)
         return layout.describe(self.tags.get(layout.arn))
 
+    @takes_members(*UPDATABLE)
     def update_domain_layout(
         self, domain_name: str, layout_definition_name: str, **changes: Any
     ) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import DERIVED, BackendState, named
 from .clock import now
 from .domains import Domain
@@ -139,6 +139,7 @@ class ObjectTypeOperations(BackendState):
         domain.object_types[name] = object_type
         return object_type
 
+    @takes_members(*TYPE_MEMBERS)
     def put_profile_object_type(
         self,
         domain_name: str,

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..exceptions import ResourceNotFoundException
 from ..moto_internals import mock_random
-from .arguments import by_member
+from .arguments import by_member, takes_members
 from .base import BackendState, copy_plain
 from .changes import (
     ADDED_PROFILE_KEY,
@@ -101,12 +101,14 @@ class ProfileOperations(BackendState):
         return f"{mock_random.getrandbits(128):032x}"
 
     # -- operations --------------------------------------------------------------------
+    @takes_members(*PROFILE_FIELDS)
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile = self.store_new_profile(domain, _profile_fields(fields))
         self.publish(Change(CREATED, domain, profile["ProfileId"]))
         return {"ProfileId": profile["ProfileId"]}
 
+    @takes_members(*PROFILE_FIELDS)
     def update_profile(self, domain_name: str, profile_id: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile = self.profile_state(domain, profile_id)

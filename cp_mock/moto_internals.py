@@ -35,7 +35,6 @@ from moto.core.parse import RestJSONParser
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.serialize import RestJSONSerializer, TimestampSerializer
 from moto.core.utils import convert_to_flask_response, get_service_model
-from moto.iam.models import get_account_id_from, mark_account_as_visited
 from moto.moto_api import recorder
 from moto.moto_api._internal import mock_random
 from moto.utilities.paginator import Paginator
@@ -87,6 +86,23 @@ def backend_of(backends: Any, account_id: str, region: str) -> Any:
 def mock_is_running() -> bool:
     """Whether a mock (``mock_aws``, ``mock_customerprofiles``, a fixture) is active."""
     return bool(botocore_stubber.enabled)
+
+
+def get_account_id_from(access_key: str) -> str:
+    """The account moto's IAM knows ``access_key`` by. moto's IAM (which imports
+    cryptography and most of its policy machinery) is imported when first needed: a request
+    signed with the mock's own credentials never needs it."""
+    from moto.iam.models import get_account_id_from as account_of
+
+    account_id: str = account_of(access_key)
+    return account_id
+
+
+def mark_account_as_visited(account_id: str, access_key: str, service: str, region: str) -> None:
+    """Record, as moto's IAM does for its own services, the access key's last use."""
+    from moto.iam.models import mark_account_as_visited as mark
+
+    mark(account_id, access_key, service, region)
 
 
 def default_account_id() -> str:

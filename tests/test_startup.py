@@ -37,7 +37,195 @@ def assert_ran(finished: subprocess.CompletedProcess[str]) -> None:
     assert finished.stdout.strip().endswith("checked"), finished.stdout + finished.stderr
 
 
-# -- importing -------------------------------------------------------------------------
+# -- what importing and mocking change ---------------------------------------------------
+SNAPSHOT = """
+import sys
+
+import botocore.handlers
+import botocore.loaders
+import botocore.parsers
+import moto
+import moto.backend_index
+from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
+from moto.core.models import MockAWS, botocore_stubber
+
+HOOK = ("_enable_patching", "_disable_patching")
+
+
+def identities(namespace, leave_out=()):
+    return {name: id(value) for name, value in vars(namespace).items() if name not in leave_out}
+
+
+def imported(module, name):
+    # a module imported as itself (more of moto is imported along with cp_mock), not one
+    # set in its place
+    spec = getattr(module, "__spec__", None)
+    return spec is not None and spec.name == name
+
+
+def moto_namespace():
+    # moto's attributes, less its submodules as imported
+    return {
+        name: id(value)
+        for name, value in vars(moto).items()
+        if not imported(value, f"moto.{name}")
+    }
+
+
+def snapshot():
+    state = {
+        "builtin handlers": [id(entry) for entry in botocore.handlers.BUILTIN_HANDLERS],
+        "response parser factory": identities(botocore.parsers.ResponseParserFactory),
+        "loader": identities(botocore.loaders.Loader),
+        "stubber class": identities(BotocoreStubber),
+        "the stubber": identities(botocore_stubber),
+        "moto's url patterns": list(moto.backend_index.backend_url_patterns),
+        "moto's modules": sorted(
+            name
+            for name, module in sys.modules.items()
+            if name.startswith("moto.") and not imported(module, name)
+        ),
+        "moto's attributes": moto_namespace(),
+        "import finders": [id(finder) for finder in sys.meta_path],
+        "MockAWS": identities(MockAWS, leave_out=HOOK),
+    }
+    stack = getattr(sys.modules.get("moto.cloudformation.models"), "Stack", None)
+    if stack is not None:
+        # (moto itself replaces the class's instances_tracked when a mock stops)
+        state["CloudFormation stack"] = identities(stack, leave_out=("instances_tracked",))
+    return state
+
+
+def assert_as(before, when):
+    after = snapshot()
+    changed = sorted(key for key in before if after.get(key) != before[key])
+    assert not changed, f"{when}: changed {changed}"
+"""
+
+IMPORT_START_STOP = (
+    SNAPSHOT
+    + """
+before = snapshot()
+enable, disable = MockAWS._enable_patching, MockAWS._disable_patching
+
+import cp_mock
+from cp_mock import direct, lifecycle, registry
+from cp_mock.moto_internals import patches_held
+
+assert_as(before, "importing cp_mock")
+# the one change importing makes: moto's own two methods, called from a hook
+assert MockAWS._enable_patching.__wrapped__ is enable
+assert MockAWS._disable_patching.__wrapped__ is disable
+assert not patches_held()
+assert "moto.iam" not in sys.modules  # imported only for a request signed with IAM's keys
+
+
+def assert_patched():
+    assert patches_held()
+    assert ("customerprofiles", registry.URL_PATTERN) == moto.backend_index.backend_url_patterns[0]
+    assert sys.modules["moto.customerprofiles"].customerprofiles_backends is not None
+    handlers = botocore.handlers.BUILTIN_HANDLERS
+    assert any(entry[1] is direct.answer_before_call for entry in handlers)
+    assert "process_request" in vars(botocore_stubber)
+
+
+def a_call():
+    import boto3
+
+    client = boto3.client("customer-profiles", region_name="us-east-1")
+    client.create_domain(DomainName="d", DefaultExpirationDays=1)
+    assert [d["DomainName"] for d in client.list_domains()["Items"]] == ["d"]
+
+
+with cp_mock.mock_customerprofiles():
+    assert_patched()
+    a_call()
+assert_as(before, "a mock_customerprofiles started and stopped")
+
+with mock_aws():  # moto's own, alone
+    assert_patched()
+    a_call()
+assert_as(before, "moto's mock_aws started and stopped")
+
+outer = mock_aws()
+outer.start()
+with cp_mock.mock_customerprofiles():
+    a_call()
+assert_patched()  # the outer mock still runs
+outer.stop()
+assert_as(before, "nested mocks stopped")
+
+
+@mock_aws
+def decorated():
+    assert_patched()
+    a_call()
+
+
+decorated()
+assert_as(before, "a decorated function returned")
+
+for _ in range(3):  # the fixtures' mock: its second start reuses what the first registered
+    with lifecycle.isolated_mock():
+        assert_patched()
+        lifecycle.fresh_client().list_domains()
+    assert_as(before, "the fixtures' mock started and stopped")
+
+# moto's CloudFormation, imported while a mock runs, is patched then, and restored after
+with cp_mock.mock_customerprofiles():
+    import moto.cloudformation.models as cloudformation_models
+
+    stack = cloudformation_models.Stack
+    moto_create, moto_update = stack.create_resources.__wrapped__, stack.update.__wrapped__
+assert (stack.create_resources, stack.update) == (moto_create, moto_update)
+before = snapshot()
+with cp_mock.mock_customerprofiles():
+    assert stack.create_resources.__wrapped__ is moto_create
+assert_as(before, "a mock started and stopped with moto's CloudFormation loaded")
+
+from cp_mock.server import ThreadedServer
+
+with ThreadedServer():
+    assert_patched()
+    with cp_mock.mock_customerprofiles():
+        pass
+    assert_patched()  # the server still serves
+assert_as(before, "a server started and stopped")
+print("checked")
+"""
+)
+
+
+def test_importing_and_mocking_leave_botocore_and_moto_as_they_were() -> None:
+    assert_ran(run_python(IMPORT_START_STOP))
+
+
+IMPORTED_INSIDE_A_MOCK = (
+    SNAPSHOT
+    + """
+import boto3
+
+before = snapshot()
+with mock_aws():
+    import cp_mock
+
+    client = boto3.client("customer-profiles", region_name="us-east-1")
+    client.create_domain(DomainName="d", DefaultExpirationDays=1)
+    assert len(client.list_domains()["Items"]) == 1
+assert_as(before, "cp_mock imported inside a running mock, which then stopped")
+with mock_aws():
+    assert boto3.client("customer-profiles", region_name="us-east-1").list_domains()["Items"] == []
+assert_as(before, "the next mock stopped")
+print("checked")
+"""
+)
+
+
+def test_cp_mock_imported_inside_a_running_mock_serves_it_and_is_undone_after() -> None:
+    assert_ran(run_python(IMPORTED_INSIDE_A_MOCK))
+
+
 def test_importing_reads_no_aws_config_file() -> None:
     # A profile that does not exist makes botocore's sessions fail when they read the config
     # (moto's too, when it makes a backend); the fixtures remove AWS_PROFILE before their

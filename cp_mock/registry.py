@@ -43,7 +43,9 @@ from .moto_internals import (
 from .responses import serve_botocore_request
 
 SERVICE = "customerprofiles"
-URL_PATTERN = re.compile(r"https?://profile\.(.+)\.amazonaws\.com")
+# A region's name (us-east-1, us-gov-west-1, eusc-de-east-1): profile.s3.amazonaws.com and
+# profile.s3.us-east-1.amazonaws.com are an S3 bucket named "profile".
+URL_PATTERN = re.compile(r"https?://profile\.([a-z]+(?:-[a-z]+)+-[0-9]+)\.amazonaws\.com")
 
 CustomerProfilesBackend._url_module = urls  # type: ignore[assignment]
 
@@ -88,7 +90,8 @@ def _served_first(
     # One wrapper per method it wraps, so that every start installs the same function
     # (cp_mock.lifecycle recognises the stubber it registered its callbacks with).
     def process_request(request: Any) -> TYPE_RESPONSE | None:
-        served = serve_botocore_request(request)
+        ours = URL_PATTERN.match(getattr(request, "url", "") or "") is not None
+        served = serve_botocore_request(request) if ours else None
         return general(request) if served is None else served
 
     process_request.__wrapped__ = general  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import boto3
 import botocore.session
@@ -35,6 +36,50 @@ def run_python(script: str, **environment: str) -> subprocess.CompletedProcess[s
 def assert_ran(finished: subprocess.CompletedProcess[str]) -> None:
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert finished.stdout.strip().endswith("checked"), finished.stdout + finished.stderr
+
+
+# -- the plugin --------------------------------------------------------------------------
+USERS_SUITE = """
+import sys
+
+HEAVY = ("cp_mock", "moto", "boto3", "botocore")
+
+
+def test_1_a_test_without_fixtures_runs_with_none_of_them_imported(pytestconfig):
+    assert pytestconfig.pluginmanager.has_plugin("cp_mock")
+    assert [name for name in HEAVY if name in sys.modules] == []
+
+
+def test_2_a_fixture_imports_them_when_requested(customerprofiles_client):
+    customerprofiles_client.create_domain(DomainName="d", DefaultExpirationDays=1)
+    assert [name for name in HEAVY if name in sys.modules] == list(HEAVY)
+
+
+def test_3_the_backend_fixture_too(customerprofiles_backend):
+    assert customerprofiles_backend.domains == {}
+"""
+
+
+def test_a_pytest_run_using_no_fixture_imports_no_cp_mock_moto_or_boto3(tmp_path: Path) -> None:
+    (tmp_path / "test_users_suite.py").write_text(USERS_SUITE)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    finished = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "3 passed" in finished.stdout
+
+
+def test_the_plugin_module_imports_only_pytest() -> None:
+    finished = run_python(
+        "import sys; before = set(sys.modules); import pytest; with_pytest = set(sys.modules)\n"
+        "import cp_mock_pytest\n"
+        "added = sorted(set(sys.modules) - with_pytest - {'cp_mock_pytest'})\n"
+        "assert added == [], added\n"
+        "print('checked')"
+    )
+    assert_ran(finished)
 
 
 # -- what importing and mocking change ---------------------------------------------------

@@ -287,7 +287,7 @@ def replace_attribute(owner: Any, name: str, replacement: Any) -> Undo:
 def add_entry(entries: list[Any], entry: Any, index: int | None = None) -> Undo:
     """Add ``entry`` to ``entries`` (at ``index``, else last) unless it is there; the undo
     removes what was added."""
-    if any(existing is entry or existing == entry for existing in entries):
+    if entry in entries:
         return _nothing_to_undo
     if index is None:
         entries.append(entry)
@@ -295,6 +295,10 @@ def add_entry(entries: list[Any], entry: Any, index: int | None = None) -> Undo:
         entries.insert(index, entry)
 
     def undo() -> None:
+        # where it was put, unless the list has changed around it since
+        if index is None and entries and entries[-1] is entry:
+            del entries[-1]
+            return
         for position, existing in enumerate(entries):
             if existing is entry:
                 del entries[position]

@@ -43,9 +43,10 @@ from .moto_internals import (
 from .responses import serve_botocore_request
 
 SERVICE = "customerprofiles"
-# A region's name (us-east-1, us-gov-west-1, eusc-de-east-1): profile.s3.amazonaws.com and
-# profile.s3.us-east-1.amazonaws.com are an S3 bucket named "profile".
-URL_PATTERN = re.compile(r"https?://profile\.([a-z]+(?:-[a-z]+)+-[0-9]+)\.amazonaws\.com")
+# One DNS label, the region's (one that does not exist is still the service's, to answer as
+# it does), which is not S3's: profile.s3.amazonaws.com, profile.s3-external-1.amazonaws.com
+# and profile.s3.us-east-1.amazonaws.com are an S3 bucket named "profile".
+URL_PATTERN = re.compile(r"https?://profile\.((?!s3\b)[a-z0-9-]+)\.amazonaws\.com")
 
 CustomerProfilesBackend._url_module = urls  # type: ignore[assignment]
 

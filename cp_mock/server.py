@@ -37,7 +37,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request
 
-import cp_mock  # noqa: F401 - importing registers the service with moto
+import cp_mock  # noqa: F401 - what serving the service takes, held while this serves
 
 from .exceptions import BadRequestException, InternalServerException
 from .moto_internals import (

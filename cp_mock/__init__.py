@@ -1,7 +1,10 @@
 """cp_mock: Amazon Connect Customer Profiles, mocked the way moto mocks AWS.
 
-Importing the package registers the service with moto, so ``moto.mock_aws`` serves it
+Importing the package lets moto's mocks serve the service, so ``moto.mock_aws`` serves it
 too; ``mock_customerprofiles`` is the same mock under the name this package is known by.
+Importing changes nothing else: what serving takes (the service in moto's registries, the
+doors in botocore's handlers, ...) is applied when a mock starts and undone when the last
+one stops (``moto_internals.while_mocks_run``).
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from . import direct
 from .aio import serve_aiobotocore_too
 from .faults import clear_faults, fail_next
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import DefaultConfig, MockAWS, default_account_id
-from .registry import register
+from .moto_internals import DefaultConfig, MockAWS, default_account_id, while_mocks_run
+from .registry import register_with_moto
 from .speedups import share_loaded_botocore_data
 from .state import StateError, dump_state, load_state
 
@@ -38,10 +41,10 @@ __all__ = [
     "__version__",
 ]
 
-register()
-direct.install()
-serve_aiobotocore_too()
-share_loaded_botocore_data()
+# Every change cp_mock makes to moto and botocore, each held while a mock runs.
+while_mocks_run(
+    register_with_moto, direct.install, serve_aiobotocore_too, share_loaded_botocore_data
+)
 
 T = TypeVar("T")
 

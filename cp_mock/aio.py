@@ -4,8 +4,8 @@ moto's stubber answers a mocked request with botocore's ``AWSResponse``, whose `
 is bytes; aiobotocore awaits it (``await http_response.content``), which bytes cannot be.
 While aiobotocore is loaded, the stubber's answer is the same response with ``content`` as
 bytes that can also be awaited: botocore reads them as the bytes they are, aiobotocore
-awaits them and gets those bytes. The stubber answers only while a mock runs, so nothing
-changes outside one, and nothing changes at all in a process without aiobotocore.
+awaits them and gets those bytes. The change is made only while a mock runs (a patch
+``cp_mock`` declares), and changes nothing in a process without aiobotocore.
 
 Streamed response bodies (an operation whose output is a stream, such as S3's GetObject)
 are not adapted; Customer Profiles has none.
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from .moto_internals import BotocoreStubber
+from .moto_internals import BotocoreStubber, Undo, replace_attribute
 
 
 class AwaitableBytes(bytes):
@@ -41,12 +41,17 @@ class AioCompatibleResponse(AWSResponse):  # type: ignore[misc]
         return AwaitableBytes(super().content)
 
 
-def serve_aiobotocore_too() -> None:
-    """Make moto's stubber answer aiobotocore clients; safe to call more than once."""
-    answer = BotocoreStubber.__call__
-    if getattr(answer, "__wrapped__", None) is not None:
-        return
+def serve_aiobotocore_too() -> Undo:
+    """Make moto's stubber answer aiobotocore clients: a patch held while a mock runs."""
+    return replace_attribute(
+        BotocoreStubber, "__call__", _answering_awaitably(BotocoreStubber.__call__)
+    )
 
+
+@functools.cache
+def _answering_awaitably(
+    answer: Callable[..., AWSResponse | None],
+) -> Callable[..., AWSResponse | None]:
     @functools.wraps(answer)
     def answer_awaitably(
         self: BotocoreStubber, event_name: str, request: AWSPreparedRequest, **kwargs: Any
@@ -56,4 +61,4 @@ def serve_aiobotocore_too() -> None:
             response.__class__ = AioCompatibleResponse  # the same response, nothing copied
         return response
 
-    BotocoreStubber.__call__ = answer_awaitably  # type: ignore[method-assign]
+    return answer_awaitably

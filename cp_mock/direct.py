@@ -47,7 +47,7 @@ from botocore.model import OperationModel
 from botocore.signers import RequestSigner
 
 from . import faults, responses
-from .moto_internals import MockRawResponse, botocore_stubber
+from .moto_internals import MockRawResponse, Undo, add_entry, botocore_stubber, replace_attribute
 from .protocol import SERVICE_NAME
 
 enabled = os.environ.get("CP_MOCK_DIRECT_CALLS", "1") != "0"
@@ -224,19 +224,32 @@ def _handler_key(handler: Callable[..., Any]) -> HandlerKey:
 
 
 # -- installing ------------------------------------------------------------------------
-def install() -> None:
-    """Offer every client made from now on to this door (safe to call more than once);
-    note non-default response parser settings, under which it steps aside."""
+def install() -> Undo:
+    """Offer every client made from now on to this door; note non-default response parser
+    settings, under which it steps aside. A patch held while a mock runs: the undo takes
+    the door out of botocore's built-in handlers again (a client made meanwhile keeps it,
+    and it answers nothing once no mock runs)."""
     spec = ("before-call", answer_before_call, handlers.REGISTER_LAST)
-    if spec not in handlers.BUILTIN_HANDLERS:
-        handlers.BUILTIN_HANDLERS.append(spec)
-    set_defaults = parsers.ResponseParserFactory.set_parser_defaults
-    if getattr(set_defaults, "__wrapped__", None) is None:
+    undo_handler = add_entry(handlers.BUILTIN_HANDLERS, spec)
+    undo_noting = replace_attribute(
+        parsers.ResponseParserFactory,
+        "set_parser_defaults",
+        _noting_parser_defaults(parsers.ResponseParserFactory.set_parser_defaults),
+    )
 
-        @functools.wraps(set_defaults)
-        def set_parser_defaults(self: parsers.ResponseParserFactory, **kwargs: Any) -> None:
-            global _parser_defaults_changed
-            _parser_defaults_changed = True
-            set_defaults(self, **kwargs)
+    def undo() -> None:
+        undo_noting()
+        undo_handler()
 
-        parsers.ResponseParserFactory.set_parser_defaults = set_parser_defaults
+    return undo
+
+
+@functools.cache
+def _noting_parser_defaults(set_defaults: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(set_defaults)
+    def set_parser_defaults(self: parsers.ResponseParserFactory, **kwargs: Any) -> None:
+        global _parser_defaults_changed
+        _parser_defaults_changed = True
+        set_defaults(self, **kwargs)
+
+    return set_parser_defaults

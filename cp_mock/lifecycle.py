@@ -49,6 +49,8 @@ from .moto_internals import (
     MockAWS,
     backend_index,
     botocore_stubber,
+    hold_patches,
+    release_patches,
     reset_responses_mock,
     responses_mock,
     settings,
@@ -101,11 +103,16 @@ def _forget_registered_callbacks() -> None:
 
 def _enable_patching(mock: MockAWS, reset: bool = True) -> None:
     # moto's _enable_patching, minus rebuilding callbacks that are already registered.
-    if reset and _registered is not None and _registered.still_current():
-        botocore_stubber.enabled = True
-        mock.reset()
-        responses_mock.start()
-        return
+    # Either way cp_mock's patches are held once, from here (MockAWS._enable_patching holds
+    # them too), until MockAWS._disable_patching releases them.
+    if reset and _registered is not None:
+        hold_patches()  # first: the URL pattern is among what the registry is compared with
+        if _registered.still_current():
+            botocore_stubber.enabled = True
+            mock.reset()
+            responses_mock.start()
+            return
+        release_patches()
     if reset:
         BackendDict.reset()
         reset_responses_mock(responses_mock)

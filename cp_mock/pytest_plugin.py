@@ -1,44 +1,12 @@
-"""pytest fixtures, registered through the ``pytest11`` entry point (no import needed).
+"""The pytest fixtures, by the name they had before they moved out of the package.
 
-- ``customerprofiles_mock``: the active mock; every test starts from empty state (every
-  moto service and Customer Profiles, every account and region) and leaves none behind.
-- ``customerprofiles_client``: a boto3 ``customer-profiles`` client in us-east-1 under the
-  mock, with fake credentials so nothing can reach AWS.
-- ``customerprofiles_backend``: the backend of moto's default account (``MOTO_ACCOUNT_ID``
-  when set) in us-east-1, for seeding and inspecting state directly.
-
-How they stay cheap (well under a millisecond a test) is ``cp_mock.lifecycle``'s business.
+The ``pytest11`` entry point loads ``cp_mock_pytest``, which imports nothing but pytest so
+that a run that uses no fixture never imports cp_mock. This module, named as a plugin
+(``-p cp_mock.pytest_plugin``, ``pytest_plugins = [...]``), gives the same fixtures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from cp_mock_pytest import customerprofiles_backend, customerprofiles_client, customerprofiles_mock
 
-import pytest
-
-from . import get_backend
-from .lifecycle import REGION, fresh_client, isolated_mock
-from .moto_internals import MockAWS
-
-
-@pytest.fixture
-def customerprofiles_mock(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockAWS]:
-    # A named profile or real keys in the environment must never be used.
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    with isolated_mock() as mock:
-        yield mock
-
-
-@pytest.fixture
-def customerprofiles_client(customerprofiles_mock: MockAWS) -> Any:
-    return fresh_client("customer-profiles")
-
-
-@pytest.fixture
-def customerprofiles_backend(customerprofiles_mock: MockAWS) -> Any:
-    return get_backend(region=REGION)
+__all__ = ["customerprofiles_backend", "customerprofiles_client", "customerprofiles_mock"]

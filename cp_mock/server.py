@@ -37,10 +37,15 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request
 
-import cp_mock  # noqa: F401 - importing registers the service with moto
+import cp_mock  # noqa: F401 - what serving the service takes, held while this serves
 
 from .exceptions import BadRequestException, InternalServerException
-from .moto_internals import convert_to_flask_response, get_service_model
+from .moto_internals import (
+    convert_to_flask_response,
+    get_service_model,
+    hold_patches,
+    release_patches,
+)
 from .protocol import render_service_error
 from .registry import SERVICE
 from .responses import CustomerProfilesResponse, new_request_id
@@ -228,6 +233,8 @@ def create_app(service: str) -> Flask:
 
 
 def application() -> Dispatcher:
+    """The WSGI application. It serves Customer Profiles while cp_mock's patches are held
+    (``moto_internals.hold_patches``), as ``ThreadedServer`` and ``serve`` hold them."""
     return Dispatcher(create_app)
 
 
@@ -258,9 +265,14 @@ class ThreadedServer:
 
     def start(self) -> ThreadedServer:
         handler = WSGIRequestHandler if self.log_requests else _QuietHandler
-        self._server = make_server(
-            self.host, self.port, application(), threaded=True, request_handler=handler
-        )
+        hold_patches()  # moto serves the service while this server runs
+        try:
+            self._server = make_server(
+                self.host, self.port, application(), threaded=True, request_handler=handler
+            )
+        except BaseException:
+            release_patches()
+            raise
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
@@ -269,6 +281,7 @@ class ThreadedServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            release_patches()
         if self._thread is not None:
             self._thread.join()
         self._server = self._thread = None
@@ -297,7 +310,12 @@ def serve(
     if state_file is not None and Path(state_file).exists():
         cp_mock.load_state(json.loads(Path(state_file).read_text()))
         announce(f"cp-mock server: state loaded from {state_file}")
-    server = make_server(host, port, application(), threaded=True)
+    hold_patches()  # for as long as it serves
+    try:
+        server = make_server(host, port, application(), threaded=True)
+    except BaseException:
+        release_patches()
+        raise
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -314,6 +332,7 @@ def serve(
         pass
     finally:
         server.server_close()
+        release_patches()
         if state_file is not None:
             write_state(state_file)
             announce(f"cp-mock server: state written to {state_file}")

@@ -6,10 +6,10 @@ service model, endpoint rules and partition data again: about 50 ms per test, mo
 test's mocking cost. The files do not change while a process runs, so while a mock is
 running their parsed form is shared by every loader with the same search paths.
 
-cp_mock is imported into every pytest run of a process where it is installed, so the
-sharing must change nothing for code that does not use a mock: each wrapped method takes
-exactly the arguments botocore's does (positional or keyword, keyed as botocore's own
-per-loader cache keys them) and, with no mock running, simply calls it. Set
+The sharing is a patch applied when a mock starts and undone when the last one stops; it
+must change nothing but the cost: each wrapped method takes exactly the arguments
+botocore's does (positional or keyword, keyed as botocore's own per-loader cache keys
+them) and, with no mock running (a server holding the patches), simply calls it. Set
 ``CP_MOCK_SHARED_BOTOCORE_DATA=0`` to turn the sharing off altogether.
 """
 
@@ -23,13 +23,14 @@ from typing import Any
 
 from botocore import loaders
 
-from .moto_internals import mock_is_running
+from .moto_internals import Undo, mock_is_running, replace_attribute
 
 _CACHED = ("load_data_with_path", "list_available_services", "determine_latest_version")
 _shared: dict[tuple[Any, ...], Any] = {}
 _lock = threading.Lock()
 
 
+@functools.cache
 def _sharing(name: str, load: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(load)
     def shared(self: loaders.Loader, *args: Any, **kwargs: Any) -> Any:
@@ -47,14 +48,17 @@ def _sharing(name: str, load: Callable[..., Any]) -> Callable[..., Any]:
     return shared
 
 
-def share_loaded_botocore_data() -> None:
-    """Install the sharing (idempotent)."""
+def share_loaded_botocore_data() -> Undo:
+    """Install the sharing: a patch held while a mock runs."""
     if os.environ.get("CP_MOCK_SHARED_BOTOCORE_DATA", "1") == "0":
-        return
-    for name in _CACHED:
-        current = getattr(loaders.Loader, name)
-        if getattr(current, "__cp_mock_shared__", False):
-            continue
-        wrapper = _sharing(name, current)
-        wrapper.__cp_mock_shared__ = True  # type: ignore[attr-defined]
-        setattr(loaders.Loader, name, wrapper)
+        return lambda: None
+    undos = [
+        replace_attribute(loaders.Loader, name, _sharing(name, getattr(loaders.Loader, name)))
+        for name in _CACHED
+    ]
+
+    def undo() -> None:
+        for undo_one in reversed(undos):
+            undo_one()
+
+    return undo

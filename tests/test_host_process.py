@@ -81,3 +81,24 @@ def test_a_users_other_tests_pass_with_cp_mock_installed(tmp_path: Path, plugin:
     )
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert "5 passed" in finished.stdout
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-2"])
+def test_an_s3_bucket_named_profile_is_s3s(region: str) -> None:
+    """Its virtual-hosted address, profile.s3[.region].amazonaws.com, begins as the
+    service's endpoint does: with cp_mock imported, moto still serves it as S3."""
+    import boto3
+
+    from cp_mock import mock_customerprofiles
+
+    with mock_customerprofiles():
+        s3 = boto3.client("s3", region_name=region)
+        if region == "us-east-1":
+            s3.create_bucket(Bucket="profile")
+        else:
+            s3.create_bucket(
+                Bucket="profile", CreateBucketConfiguration={"LocationConstraint": region}
+            )
+        s3.put_object(Bucket="profile", Key="k", Body=b"stored")
+        assert s3.get_object(Bucket="profile", Key="k")["Body"].read() == b"stored"
+        assert [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]] == ["profile"]

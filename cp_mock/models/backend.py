@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
-from threading import RLock
+import os
+from collections.abc import Callable, Iterator
+from threading import Lock, RLock
 from typing import Any, ClassVar, TypeVar
 
-import botocore.session
+import botocore.loaders
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
@@ -142,15 +143,67 @@ class CustomerProfilesBackend(
 def _every_region() -> list[str]:
     """Every region of every partition botocore knows. botocore's endpoint data lists only
     some regions for Customer Profiles and lags behind its launches; a region the data
-    does not list should still get a backend rather than fail."""
-    session = botocore.session.get_session()
+    does not list should still get a backend rather than fail.
+
+    A list that reads the regions when it is first read (moto reads it when it makes the
+    first backend, in a mock, where the endpoint data moto loads itself is shared), not
+    when cp_mock is imported."""
+    return _ListedOnFirstRead(_regions_of_every_partition)
+
+
+def _regions_of_every_partition() -> list[str]:
+    """Read from the partitions of botocore's endpoint data (endpoints.json), the data
+    ``Session.get_available_regions`` reads too: asking that for a service that is in
+    every region (EC2) gives the same list, but only after loading and parsing that
+    service's whole model (about 20 MiB) for its endpoint prefix. The data is found where
+    a session finds it (``AWS_DATA_PATH``, then botocore's own), by a loader alone: a
+    session would read the AWS config files, which must not matter (or fail, for an
+    ``AWS_PROFILE`` that names no profile) to cp_mock."""
+    loader = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
+    endpoints = loader.load_data("endpoints")
     return sorted(
-        {
-            region
-            for partition in session.get_available_partitions()
-            for region in session.get_available_regions("ec2", partition_name=partition)
-        }
+        {region for partition in endpoints["partitions"] for region in partition["regions"]}
     )
+
+
+class _ListedOnFirstRead(list[str]):
+    """A list whose items are ``read()`` the first time anything reads it."""
+
+    def __init__(self, read: Callable[[], list[str]]) -> None:
+        super().__init__()
+        self._read: Callable[[], list[str]] | None = read
+        self._lock = Lock()
+
+    def _filled(self) -> _ListedOnFirstRead:
+        if self._read is not None:
+            with self._lock:
+                if self._read is not None:
+                    super().extend(self._read())
+                    self._read = None
+        return self
+
+    def __len__(self) -> int:
+        return super(_ListedOnFirstRead, self._filled()).__len__()
+
+    def __iter__(self) -> Iterator[str]:
+        return super(_ListedOnFirstRead, self._filled()).__iter__()
+
+    def __contains__(self, item: object) -> bool:
+        return super(_ListedOnFirstRead, self._filled()).__contains__(item)
+
+    def __getitem__(self, index: Any) -> Any:
+        return super(_ListedOnFirstRead, self._filled()).__getitem__(index)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other
+
+    __hash__ = None  # as a list's
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def copy(self) -> list[str]:
+        return list(self)
 
 
 customerprofiles_backends = BackendDict(

@@ -95,6 +95,8 @@ _ACTIONS = {
     if hasattr(sqlite3, f"SQLITE_{name}")
 }
 
+_RECURSIVE = getattr(sqlite3, "SQLITE_RECURSIVE", 33)  # a WITH RECURSIVE's own table
+
 CalculatedValue = Callable[[str, str], "str | None"]
 
 
@@ -157,7 +159,7 @@ class _Guard:
         self, action: int, first: str | None, second: str | None, database: str | None,
         inner: str | None,
     ) -> int:  # fmt: skip
-        if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_RECURSIVE):
+        if action in (sqlite3.SQLITE_SELECT, _RECURSIVE):
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_READ and first in TABLES and database == "main":
             return sqlite3.SQLITE_OK

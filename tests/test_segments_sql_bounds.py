@@ -23,8 +23,8 @@ from cp_mock.models import segment_evaluation, segment_sql
 
 @pytest.fixture
 def shop(client: Any, domain: str) -> str:
-    """A domain with the data store SQL segments need, and three profiles."""
-    client.update_domain(DomainName=domain, DataStore={"Enabled": True})
+    """A domain with three profiles; each test enables the data store SQL segments need
+    (in the test itself, so a botocore whose model lacks DataStore skips it)."""
     for name in ("Ann", "Bob", "Cid"):
         client.create_profile(DomainName=domain, FirstName=name)
     return domain
@@ -57,6 +57,7 @@ def estimate(client: Any, domain: str, query: str) -> dict[str, Any]:
 
 
 def test_attach_is_refused_and_makes_no_file(client: Any, shop: str, tmp_path: Path) -> None:
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     target = tmp_path / "y.db"
     says = refusal(client, shop, f"ATTACH DATABASE '{target}' AS x")
     assert "only a single read-only SELECT" in says
@@ -85,6 +86,7 @@ def test_attach_is_refused_and_makes_no_file(client: Any, shop: str, tmp_path: P
 def test_only_a_read_only_select_over_the_domains_tables_runs(
     client: Any, shop: str, query: str, says: str
 ) -> None:
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     message = refusal(client, shop, query)
     assert message.startswith("SegmentSqlQuery: ") and says in message, message
     assert client.get_domain(DomainName=shop)["Stats"]["ProfileCount"] == 3
@@ -93,12 +95,14 @@ def test_only_a_read_only_select_over_the_domains_tables_runs(
 def test_vacuum_into_a_file_is_refused_and_makes_none(
     client: Any, shop: str, tmp_path: Path
 ) -> None:
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     target = tmp_path / "copy.db"
     assert "only a single read-only SELECT" in refusal(client, shop, f"VACUUM INTO '{target}'")
     assert not target.exists()
 
 
 def test_the_functions_a_segment_needs_still_run(client: Any, shop: str) -> None:
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     query = (
         "WITH named AS (SELECT ProfileId, upper(substr(FirstName, 1, 1)) AS initial, "
         "row_number() OVER (ORDER BY FirstName) AS place FROM profiles) "
@@ -115,6 +119,7 @@ def test_the_functions_a_segment_needs_still_run(client: Any, shop: str) -> None
 
 
 def test_a_value_longer_than_the_limit_fails_the_estimate(client: Any, shop: str) -> None:
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     # doubles a string 21 times: 2 MB, over the 256 KB a value (or row) may hold
     query = (
         "WITH RECURSIVE r(s) AS (SELECT 'x' UNION ALL SELECT s || s FROM r LIMIT 22) "
@@ -127,6 +132,7 @@ def test_a_value_longer_than_the_limit_fails_the_estimate(client: Any, shop: str
 
 
 def test_a_query_that_builds_too_much_fails_the_estimate(client: Any, shop: str) -> None:
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     # about 800 MB of 40 KB sort keys: stopped when it holds more than the memory limit
     assert segment_sql.sqlite_heap_size() is not None, "SQLite reports no heap size here"
     query = (
@@ -142,6 +148,7 @@ def test_a_query_that_builds_too_much_fails_the_estimate(client: Any, shop: str)
 def test_the_time_limit_holds_for_a_query_that_never_ends(
     client: Any, shop: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     monkeypatch.setattr(segment_sql, "TIME_LIMIT_SECONDS", 0.2)  # the documented 10 s, shortened
     query = (
         "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
@@ -155,6 +162,7 @@ def test_the_time_limit_holds_for_a_query_that_never_ends(
 def test_membership_of_a_segment_whose_query_fails_is_refused(
     client: Any, shop: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     query = (
         "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
         "SELECT ProfileId FROM profiles WHERE ProfileId IN (SELECT n FROM r)"
@@ -174,6 +182,7 @@ def test_other_callers_are_answered_while_a_query_runs(
 ) -> None:
     """The query runs without the backend's lock: a call another thread makes while it
     runs is answered before it ends."""
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
     query_running = threading.Event()
     other_answered = threading.Event()
     answered_during_query: list[bool] = []

@@ -106,7 +106,7 @@ def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
     arguments = {keywords[name]: value for name, value in params.items() if name in keywords}
     # Rendered under the lock too: a result may hold the backend's own dicts, which
     # another thread's write must not change while they are read.
-    with backend.lock:
+    with backend.lock.service:
         return render_result(operation, paginate(operation, params, method(**arguments)))
 
 

@@ -244,6 +244,31 @@ def test_without_a_dead_letter_queue_failures_stay_readable(
     assert "3 values for 2 columns" in failed["Message"]
 
 
+def test_a_csv_field_over_the_limit_fails_its_row_and_every_file_is_read(
+    client: Any, domain: str, customers: str, s3: Any
+) -> None:
+    # Python's csv reads fields of up to 128 KB (csv.field_size_limit)
+    client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=f"s3://{BUCKET}")
+    s3.put_object(Bucket=BUCKET, Key="a.csv", Body=(
+        "id,email,name\n"
+        "c-1,ana@example.com,Ana\n"
+        f"c-2,bo@example.com,{'B' * 140_000}\n"
+        "c-3,cy@example.com,Cy\n"
+    ))  # fmt: skip
+    s3.put_object(Bucket=BUCKET, Key="b.csv", Body="id,email\nc-4,dee@example.com\n")
+    s3.put_object(Bucket=BUCKET, Key="c.csv", Body=f"id,{'e' * 140_000}\nc-5,x\n")
+    assert object_count(client, domain) == 3  # c-1, c-3 and c-4
+    assert object_count(client, domain) == 3  # and the next call is answered too
+    failed = cp_mock.dead_letter_objects(domain)
+    assert [(f["Source"], f["Reason"]) for f in failed] == [
+        (f"s3://{BUCKET}/a.csv, line 3", "INVALID_OBJECT"),
+        (f"s3://{BUCKET}/c.csv, line 1", "INVALID_OBJECT"),
+    ]
+    assert all("field larger than field limit" in f["Message"] for f in failed)
+    assert "header" in failed[1]["Message"]
+    assert profiles_by_email(client, domain, "bo@example.com") == []
+
+
 def test_a_csv_header_with_a_dot_fails_the_files_rows(
     client: Any, domain: str, customers: str, s3: Any
 ) -> None:

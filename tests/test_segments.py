@@ -397,7 +397,7 @@ def test_a_sql_segment_runs_over_profiles_attributes_and_calculated_attributes(
     [
         ("SELEC ProfileId FROM profiles", 'near "SELEC": syntax error'),
         ("SELECT ProfileId FROM nowhere", "no such table: nowhere"),
-        ("DELETE FROM profiles", "readonly"),
+        ("DELETE FROM profiles", "DELETE profiles is not allowed"),
         ("SELECT 1; SELECT 2", "one statement"),
     ],
 )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,6 +19,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from cp_mock import get_backend
+from cp_mock.models.upload_jobs import UploadJobOperations
 from tests.consistency import assert_consistent
 
 FIELDS = {
@@ -149,6 +152,183 @@ def test_a_bad_row_fails_that_row_not_the_job(
     assert profile_by_email(client, domain, "cy@example.com") == []
     assert len(profile_by_email(client, domain, "eve@example.com")) == 1
     assert_consistent(customerprofiles_backend)
+
+
+def test_a_value_over_the_csv_field_limit_fails_its_row_and_the_job_ends(
+    client: Any, domain: str, customerprofiles_backend: Any
+) -> None:
+    # Python's csv reads fields of up to 128 KB (csv.field_size_limit)
+    job_id = create_job(client, domain)
+    rows = (
+        "email,first_name,city,visits\n"
+        "ann@example.com,Ann,Lyon,3\n"
+        f"bob@example.com,{'B' * 140_000},Oslo,1\n"
+        "cy@example.com,Cy,Kyiv,7\n"
+    )
+    upload(client, domain, job_id, rows)
+    client.start_upload_job(DomainName=domain, JobId=job_id)
+    done = job(client, domain, job_id)
+    assert done["Status"] == "PARTIALLY_SUCCEEDED"
+    assert done["ResultsSummary"] == {"CreatedRecords": 2, "UpdatedRecords": 0, "FailedRecords": 1}
+    [failure] = get_backend().upload_job_failures(domain, job_id)
+    assert failure.startswith("row 3: ") and "field larger than field limit" in failure
+    assert profile_by_email(client, domain, "bob@example.com") == []
+    assert len(profile_by_email(client, domain, "cy@example.com")) == 1
+    assert_consistent(customerprofiles_backend)
+
+
+def test_a_header_that_cannot_be_read_fails_the_job(client: Any, domain: str) -> None:
+    job_id = create_job(client, domain)
+    upload(client, domain, job_id, f"email,{'c' * 140_000}\nann@example.com,x\n")
+    client.start_upload_job(DomainName=domain, JobId=job_id)
+    done = job(client, domain, job_id)
+    assert (done["Status"], done["StatusReason"]) == ("FAILED", "VALIDATION_FAILURE")
+    [failure] = get_backend().upload_job_failures(domain, job_id)
+    assert "header" in failure and "field larger than field limit" in failure
+    assert client.get_domain(DomainName=domain)["Stats"]["ProfileCount"] == 0
+
+
+def test_a_row_that_fails_unexpectedly_fails_alone(
+    client: Any, domain: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever goes wrong with one row, the job goes on and ends in a status the API
+    defines (API_GetUploadJob: Status)."""
+    ingest_row = UploadJobOperations._ingest_row
+
+    def breaking(self: Any, domain_state: Any, job: Any, mapping: Any, header: Any,
+                 row: list[str]) -> bool:  # fmt: skip
+        if row[0] == "bob@example.com":
+            raise OverflowError("a value no reader expected")
+        return ingest_row(self, domain_state, job, mapping, header, row)
+
+    monkeypatch.setattr(UploadJobOperations, "_ingest_row", breaking)
+    job_id = create_job(client, domain)
+    upload(client, domain, job_id, CSV)
+    client.start_upload_job(DomainName=domain, JobId=job_id)
+    done = job(client, domain, job_id)
+    assert done["Status"] == "PARTIALLY_SUCCEEDED"
+    assert done["ResultsSummary"] == {"CreatedRecords": 2, "UpdatedRecords": 0, "FailedRecords": 1}
+    [failure] = get_backend().upload_job_failures(domain, job_id)
+    assert failure == (
+        "row 3: the row could not be ingested (OverflowError: a value no reader expected)"
+    )
+
+
+def test_a_job_that_cannot_run_ends_failed_with_an_internal_failure(
+    client: Any, domain: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job_id = create_job(client, domain)
+    upload(client, domain, job_id, CSV)
+
+    def unreadable(*args: Any) -> bytes:
+        raise ConnectionError("the store went away")
+
+    monkeypatch.setattr("cp_mock.models.upload_jobs.read_s3_object", unreadable)
+    client.start_upload_job(DomainName=domain, JobId=job_id)
+    done = job(client, domain, job_id)
+    assert (done["Status"], done["StatusReason"]) == ("FAILED", "INTERNAL_FAILURE")
+    assert "CompletedAt" in done
+
+
+LONG_JOB_ROWS = 300
+
+
+def run_beside_a_long_job(
+    client: Any, domain: str, backend: Any, monkeypatch: pytest.MonkeyPatch, call: str,
+    start: Any = None,
+) -> tuple[dict[str, Any], int]:  # fmt: skip
+    """Start a job of LONG_JOB_ROWS rows (with ``start``, else StartUploadJob); once its
+    first row is in, another thread makes ``call`` on the job. What that call answered,
+    and how many rows were in by then."""
+    job_id = create_job(client, domain)
+    upload(client, domain, job_id,
+           "email,first_name\n" + "".join(f"p{n}@example.com,P{n}\n"
+                                          for n in range(LONG_JOB_ROWS)))  # fmt: skip
+    first_row_in, other_calling = threading.Event(), threading.Event()
+    ingested = [0]
+    ingest_row = UploadJobOperations._ingest_row
+
+    def counted(self: Any, *args: Any) -> bool:
+        created = ingest_row(self, *args)
+        ingested[0] += 1
+        if ingested[0] == 1:
+            first_row_in.set()
+            other_calling.wait(timeout=30)
+            # The row holds the lock until the other call waits for it (for at most 5 s:
+            # where nothing lets that call in, the job then goes on and the test fails).
+            for _ in range(5000):
+                if getattr(backend.lock, "waiting", 0):
+                    break
+                time.sleep(0.001)
+        return created
+
+    monkeypatch.setattr(UploadJobOperations, "_ingest_row", counted)
+    answers: list[tuple[dict[str, Any], int]] = []
+
+    def other_caller() -> None:
+        own = boto3.client("customer-profiles", region_name="us-east-1")
+        first_row_in.wait(timeout=30)
+        other_calling.set()
+        answer = getattr(own, call)(DomainName=domain, JobId=job_id)
+        answers.append((job(own, domain, job_id) if call != "get_upload_job" else answer,
+                        ingested[0]))  # fmt: skip
+
+    other = threading.Thread(target=other_caller)
+    other.start()
+    (start or client.start_upload_job)(DomainName=domain, JobId=job_id)
+    other.join(timeout=60)
+    [(answer, rows_in)] = answers
+    return answer, rows_in
+
+
+def test_other_callers_are_answered_between_a_long_jobs_rows(
+    client: Any, domain: str, customerprofiles_backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer, rows_in = run_beside_a_long_job(client, domain, customerprofiles_backend,
+                                            monkeypatch, "get_upload_job")  # fmt: skip
+    assert rows_in < LONG_JOB_ROWS, "the other call was answered only when the job was done"
+    assert answer["Status"] == "IN_PROGRESS"
+    assert 0 < answer["ResultsSummary"]["CreatedRecords"] < LONG_JOB_ROWS
+    [listed] = client.list_upload_jobs(DomainName=domain)["Items"]
+    assert listed["Status"] == "SUCCEEDED"  # when StartUploadJob returns, the job is done
+    done = job(client, domain, listed["JobId"])
+    assert done["ResultsSummary"] == {
+        "CreatedRecords": LONG_JOB_ROWS, "UpdatedRecords": 0, "FailedRecords": 0
+    }  # fmt: skip
+    assert_consistent(customerprofiles_backend)
+
+
+def test_a_running_job_is_stopped_by_another_caller(
+    client: Any, domain: str, customerprofiles_backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stopped, rows_in = run_beside_a_long_job(client, domain, customerprofiles_backend,
+                                             monkeypatch, "stop_upload_job")  # fmt: skip
+    assert rows_in < LONG_JOB_ROWS
+    assert stopped["Status"] == "STOPPED" and "CompletedAt" in stopped
+    [listed] = client.list_upload_jobs(DomainName=domain)["Items"]
+    done = job(client, domain, listed["JobId"])
+    assert done["Status"] == "STOPPED"
+    created = done["ResultsSummary"]["CreatedRecords"]
+    assert 0 < created < LONG_JOB_ROWS  # the rows in before it stopped stay
+    assert client.get_domain(DomainName=domain)["Stats"]["ProfileCount"] == created
+    assert_consistent(customerprofiles_backend)
+
+
+def test_a_job_run_while_the_caller_holds_the_lock_runs_whole(
+    client: Any, domain: str, customerprofiles_backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``with backend.lock:`` makes the calls made under it one step (cp_mock.get_backend):
+    a job started so lets nobody in until it is done."""
+    backend = customerprofiles_backend
+
+    def start_holding_the_lock(**params: Any) -> None:
+        with backend.lock:
+            client.start_upload_job(**params)
+
+    answer, rows_in = run_beside_a_long_job(client, domain, backend, monkeypatch,
+                                            "get_upload_job", start_holding_the_lock)  # fmt: skip
+    assert rows_in == LONG_JOB_ROWS
+    assert answer["Status"] == "SUCCEEDED"
 
 
 def test_a_file_whose_every_row_fails_fails_the_job(client: Any, domain: str) -> None:

@@ -6,13 +6,14 @@ import functools
 import inspect
 import os
 from collections.abc import Callable, Iterator
-from threading import Lock, RLock
+from threading import Lock
 from typing import Any, ClassVar, TypeVar
 
 import botocore.loaders
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from .attributes import AttributeOperations
+from .backend_lock import BackendLock
 from .batch_objects import BatchObjectOperations
 from .calculated_attributes import CalculatedAttributeOperations
 from .changes import Subscriber
@@ -62,7 +63,7 @@ def public_methods_hold_the_lock(backend: Backend) -> Backend:
 def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with self.lock:
+        with self.lock.service:
             return method(self, *args, **kwargs)
 
     return locked
@@ -125,7 +126,7 @@ class CustomerProfilesBackend(
         self.domains: dict[str, Domain] = {}
         self.integrations: dict[str, Integration] = {}
         self.tags = TagStore()
-        self.lock = RLock()
+        self.lock = BackendLock()
         self.syncing_domains: set[str] = set()
 
     def get_domain_state(self, domain_name: str) -> Domain:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from threading import RLock
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -11,6 +10,7 @@ from ..exceptions import BadRequestException, ResourceNotFoundException
 from .changes import Change, Subscriber, hearing
 
 if TYPE_CHECKING:
+    from .backend_lock import BackendLock
     from .domains import Domain
     from .tags import TagStore
 
@@ -64,7 +64,7 @@ class BackendState:
     partition: str
     domains: dict[str, Domain]
     tags: TagStore
-    lock: RLock
+    lock: BackendLock
     CHANGE_SUBSCRIBERS: ClassVar[tuple[Subscriber, ...]] = ()
 
     def arn(self, resource: str) -> str:

@@ -36,9 +36,7 @@ raised into the caller's own operation.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +47,7 @@ from moto.core.exceptions import ServiceException
 from ..exceptions import BadRequestException
 from ..protocol import service_model
 from ..validation import Check, checker
+from .csv_records import csv_records
 from .dead_letters import INVALID_OBJECT, dead_letter
 from .domains import Domain
 from .object_types import ObjectType
@@ -140,7 +139,19 @@ def apply_tasks(tasks: list[dict[str, Any]], record: dict[str, Any]) -> dict[str
 
 
 def records_of_file(location: str, content: bytes, tasks: list[dict[str, Any]]) -> Iterator[Record]:
-    """The records of the file at ``location`` (CSV or JSON Lines, as the module says)."""
+    """The records of the file at ``location`` (CSV or JSON Lines, as the module says).
+    Reading never raises: a record that cannot be read is that record's problem, and
+    anything else that stops the reading is the problem of the rest of the file."""
+    try:
+        yield from _records_of_file(location, content, tasks)
+    except Exception as error:  # noqa: BLE001 - the file's failure, not the caller's
+        yield Record(location, "", f"the rest of the file cannot be read "
+                                   f"({type(error).__name__}: {error})")  # fmt: skip
+
+
+def _records_of_file(
+    location: str, content: bytes, tasks: list[dict[str, Any]]
+) -> Iterator[Record]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -160,22 +171,31 @@ _JSON_LINES_ENDINGS = (".json", ".jsonl", ".ndjson")
 
 
 def _csv_records(where: str, text: str, tasks: list[dict[str, Any]]) -> Iterator[Record]:
-    rows = csv.reader(io.StringIO(text))
-    header = next((row for row in rows if row), None)
+    records = csv_records(text)
+    header = next((r for r in records if r.values or r.problem is not None), None)
     assert header is not None  # the text is not blank
-    dotted = [column for column in header if "." in column]
-    for row in rows:
+    if header.problem is not None:
+        yield Record(f"{where}, line {header.line}", "",
+                     f"the header row cannot be read: {header.problem}")  # fmt: skip
+        return
+    columns = header.values
+    dotted = [column for column in columns if "." in column]
+    for record in records:
+        origin = f"{where}, line {record.line}"
+        if record.problem is not None:
+            yield Record(origin, "", f"the record cannot be read: {record.problem}")
+            continue
+        row = record.values
         if not any(row):
             continue  # a blank line is no record
-        origin = f"{where}, line {rows.line_num}"
-        record = dict(zip(header, row, strict=False))  # a short or long row fails below
-        body = json.dumps(record)
-        if len(row) != len(header):
-            yield Record(origin, body, f"{len(row)} values for {len(header)} columns")
+        values = dict(zip(columns, row, strict=False))  # a short or long row fails below
+        body = json.dumps(values)
+        if len(row) != len(columns):
+            yield Record(origin, body, f"{len(row)} values for {len(columns)} columns")
         elif dotted:
             yield Record(origin, body, f"{DOTTED_HEADER} ({', '.join(dotted)})")
         else:
-            yield Record(origin, json.dumps(apply_tasks(tasks, record)) if tasks else body)
+            yield Record(origin, json.dumps(apply_tasks(tasks, values)) if tasks else body)
 
 
 def _json_lines_records(where: str, text: str, tasks: list[dict[str, Any]]) -> Iterator[Record]:
@@ -262,5 +282,7 @@ class IntegrationSourceOperations(ObjectOperations):
                     continue
                 except ServiceException as refused:
                     problem = refused.message
+                except Exception as error:  # noqa: BLE001 - the record's failure alone
+                    problem = f"the record could not be ingested ({type(error).__name__}: {error})"
             dead_letter(domain, self.account_id, self.region_name, type_name, record.body,
                         None, problem, reason=INVALID_OBJECT, origin=record.origin)  # fmt: skip

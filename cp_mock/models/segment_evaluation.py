@@ -15,8 +15,13 @@ from ..exceptions import BadRequestException, ResourceNotFoundException
 from .calculated_attributes import CalculatedAttributeOperations
 from .domains import Domain
 from .segment_rules import Compiler, ProfileTest
-from .segment_sql import run_segment_query
+from .segment_sql import SegmentRows, copy_profile, copy_profiles, run_segment_query
 from .segment_state import SegmentDefinition
+
+# How many profiles are copied for a query, or tested, between two chances for waiting
+# callers to take the lock: a fraction of a millisecond's work.
+_COPIED_BETWEEN_YIELDS = 100
+_TESTED_BETWEEN_YIELDS = 100
 
 
 class SegmentEvaluation(CalculatedAttributeOperations):
@@ -33,8 +38,12 @@ class SegmentEvaluation(CalculatedAttributeOperations):
 
         return value
 
-    def _segment_test(self, domain: Domain, definition: SegmentDefinition) -> ProfileTest:
-        """A test of one profile's membership, compiled for one evaluation."""
+    def _segment_test(
+        self, domain: Domain, definition: SegmentDefinition, outside_lock: bool = False
+    ) -> ProfileTest:
+        """A test of one profile's membership, compiled for one evaluation. With
+        ``outside_lock`` (an operation that has written nothing yet) the SQL queries it needs
+        run now, without the backend's lock; otherwise each runs when first needed."""
         compiled: dict[str, ProfileTest] = {}
         calculated = self._calculated(domain)
 
@@ -49,19 +58,23 @@ class SegmentEvaluation(CalculatedAttributeOperations):
                         f"SourceSegments: segment definition {name} does not exist"
                     )
                 compiled[name] = self._compile(domain, found, calculated,
-                                               lambda n: test_of(n, (*visiting, name)))  # fmt: skip
+                                               lambda n: test_of(n, (*visiting, name)),
+                                               outside_lock)  # fmt: skip
             return compiled[name]
 
         # the definition itself may be a query that no segment can name (an estimate's)
         return self._compile(domain, definition, calculated,
-                             lambda n: test_of(n, (definition.name,)))  # fmt: skip
+                             lambda n: test_of(n, (definition.name,)), outside_lock)  # fmt: skip
 
     def _compile(
-        self, domain: Domain, definition: SegmentDefinition, calculated: Any, source: Any
-    ) -> ProfileTest:
+        self, domain: Domain, definition: SegmentDefinition, calculated: Any, source: Any,
+        outside_lock: bool,
+    ) -> ProfileTest:  # fmt: skip
         if definition.sql_query is None:
             return Compiler(calculated, source).compile(definition.segment_groups or {})
         members: set[str] | None = None
+        if outside_lock:
+            members = self._sql_members(domain, definition.sql_query, outside_lock=True)
 
         def in_query(profile: Mapping[str, Any]) -> bool:
             nonlocal members
@@ -71,11 +84,41 @@ class SegmentEvaluation(CalculatedAttributeOperations):
 
         return in_query
 
-    def _sql_members(self, domain: Domain, query: str) -> set[str]:
+    def _sql_members(self, domain: Domain, query: str, outside_lock: bool = False) -> set[str]:
+        """The ids ``query`` selects. ``outside_lock``: the profiles are copied a few at a
+        time, letting waiting callers in between, and the query runs on the copy without
+        the lock (a calculated attribute it asks for is read under the lock)."""
         calculated = self._calculated(domain)
-        return run_segment_query(
-            query, domain.profiles.values(), lambda pid, name: calculated(pid, name)
-        )
+        if not outside_lock:
+            rows = copy_profiles(domain.profiles.values())
+            return run_segment_query(query, rows, lambda pid, name: calculated(pid, name))
+        rows = SegmentRows([], [])
+        for number, profile_id in enumerate(list(domain.profiles)):
+            if number % _COPIED_BETWEEN_YIELDS == 0:
+                self.lock.let_others_in()
+            profile = domain.profiles.get(profile_id)
+            if profile is not None:
+                copy_profile(rows, profile)
+
+        def read_calculated(profile_id: str, name: str) -> Any:
+            with self.lock.service:
+                return calculated(profile_id, name)
+
+        with self.lock.released():
+            return run_segment_query(query, rows, read_calculated)
+
+    def _member_ids_in_steps(self, domain: Domain, test: ProfileTest) -> list[str]:
+        """The ids of the domain's profiles that pass ``test``, oldest profile first,
+        letting waiting callers in between steps (a profile one of them deletes meanwhile
+        is left out; one it creates is not seen)."""
+        members = []
+        for number, profile_id in enumerate(list(domain.profiles)):
+            if number % _TESTED_BETWEEN_YIELDS == 0:
+                self.lock.let_others_in()
+            profile = domain.profiles.get(profile_id)
+            if profile is not None and test(profile):
+                members.append(profile_id)
+        return members
 
     def _members(self, domain: Domain, test: ProfileTest) -> Iterator[str]:
         """The ids of the domain's profiles that pass ``test``, oldest profile first."""

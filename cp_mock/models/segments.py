@@ -27,7 +27,7 @@ from .domains import Domain
 from .other_services import put_s3_object
 from .segment_evaluation import SegmentEvaluation
 from .segment_rules import check_segment_groups, profile_value
-from .segment_sql import ADDRESS_PARTS, ADDRESSES, SCALAR_FIELDS
+from .segment_sql import ADDRESS_PARTS, ADDRESSES, SCALAR_FIELDS, check_segment_query
 from .segment_state import SegmentDefinition, SegmentSnapshot
 from .tags import tags_member
 
@@ -35,6 +35,7 @@ from .tags import tags_member
 # cannot delete a default segment" (admin guide, "Default segments")
 DEFAULT_PREFIX = "_default_"
 _EXTENSIONS = {"CSV": "csv", "JSONL": "jsonl"}
+MESSAGE_MAX_LENGTH = 255  # GetSegmentEstimate's Message: "Maximum length of 255"
 
 
 def _definition_summary(definition: SegmentDefinition) -> dict[str, Any]:
@@ -66,7 +67,7 @@ class SegmentOperations(SegmentEvaluation):
             raise BadRequestException(f"Give exactly one of {members}")
         if sql is not None:
             self._check_sql_allowed(domain, "SegmentSqlQuery")
-            self._sql_members(domain, sql)  # refused now if the engine cannot run it
+            check_segment_query(sql)  # prepared, not run: refused now if it cannot run
         else:
             assert groups is not None
             check_segment_groups(groups, members.split(" or ")[0])
@@ -188,15 +189,19 @@ class SegmentOperations(SegmentEvaluation):
             name="", arn="", display_name="", description=None,
             segment_groups=segment_query, sql_query=segment_sql_query, segment_sort=None,
         )  # fmt: skip
-        count = sum(1 for _ in self._members(domain, self._segment_test(domain, query)))
+        outcome: dict[str, Any] = {"Status": "SUCCEEDED"}
+        try:  # the work is done in steps (the query without the lock): docs/segments.md
+            test = self._segment_test(domain, query, outside_lock=True)
+            outcome["Estimate"] = str(len(self._member_ids_in_steps(domain, test)))
+        except BadRequestException as failed:
+            if segment_sql_query is None:
+                raise  # a SegmentQuery that cannot be evaluated is refused
+            # a query that could not finish: the estimate FAILED, and Message says why
+            outcome = {"Status": "FAILED", "Message": failed.message[:MESSAGE_MAX_LENGTH]}
         estimate_id = mock_random.uuid4().hex
         domain.segments.estimates[estimate_id] = {
-            "DomainName": domain_name,
-            "EstimateId": estimate_id,
-            "Status": "SUCCEEDED",
-            "Estimate": str(count),
-            "StatusCode": 200,
-        }
+            "DomainName": domain_name, "EstimateId": estimate_id, **outcome, "StatusCode": 200,
+        }  # fmt: skip
         return {"DomainName": domain_name, "EstimateId": estimate_id, "StatusCode": 200}
 
     def get_segment_estimate(self, domain_name: str, estimate_id: str) -> dict[str, Any]:
@@ -209,7 +214,7 @@ class SegmentOperations(SegmentEvaluation):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         definition = self._definition(domain, segment_definition_name)
-        test = self._segment_test(domain, definition)
+        test = self._segment_test(domain, definition, outside_lock=True)
         results: list[dict[str, Any]] = []
         failures: list[dict[str, Any]] = []
         for profile_id in profile_ids:
@@ -255,6 +260,8 @@ class SegmentOperations(SegmentEvaluation):
         snapshot_id = mock_random.uuid4().hex
         problem = self._export(domain, definition, data_format, destination.netloc,
                                _key(destination.path, snapshot_id, data_format))  # fmt: skip
+        # another caller may have deleted the definition while the export let it in
+        self._definition(domain, segment_definition_name)
         domain.segments.snapshots[snapshot_id] = SegmentSnapshot(
             snapshot_id=snapshot_id,
             segment_name=segment_definition_name,
@@ -275,8 +282,9 @@ class SegmentOperations(SegmentEvaluation):
         if data_format not in _EXTENSIONS:
             return f"DataFormat {data_format} is not supported by this mock: export as CSV or JSONL"
         try:
-            test = self._segment_test(domain, definition)
-            members = [domain.profiles[pid] for pid in self._members(domain, test)]
+            test = self._segment_test(domain, definition, outside_lock=True)
+            member_ids = self._member_ids_in_steps(domain, test)
+            members = [domain.profiles[pid] for pid in member_ids if pid in domain.profiles]
         except BadRequestException as error:
             return f"The segment could not be evaluated: {error.message}"
         members = self._sorted(domain, definition, members)

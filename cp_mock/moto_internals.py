@@ -29,7 +29,6 @@ from moto.core.base_backend import BackendDict
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 from moto.core.config import DefaultConfig, default_user_config
 from moto.core.custom_responses_mock import reset_responses_mock
-from moto.core.exceptions import InvalidToken
 from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS, botocore_stubber, responses_mock
 from moto.core.parse import RestJSONParser
 from moto.core.responses import ActionContext, ActionResult
@@ -38,7 +37,6 @@ from moto.core.utils import convert_to_flask_response, get_service_model
 from moto.iam.models import get_account_id_from, mark_account_as_visited
 from moto.moto_api import recorder
 from moto.moto_api._internal import mock_random
-from moto.utilities.paginator import Paginator
 
 __all__ = [
     "ActionContext",
@@ -54,12 +52,10 @@ __all__ = [
     "DefaultConfig",
     "BackendDict",
     "BotocoreStubber",
-    "InvalidToken",
     "MockRawResponse",
     "CLOUDFORMATION_MODELS",
     "after_import",
     "MockAWS",
-    "Paginator",
     "backend_index",
     "backend_of",
     "botocore_stubber",

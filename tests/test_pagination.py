@@ -20,6 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
+import cp_mock
 from cp_mock import get_backend, pagination, run_identity_resolution
 from cp_mock.protocol import service_model
 from cp_mock.responses import implemented_operations
@@ -429,14 +430,20 @@ def smallest_page(operation: str) -> int:
     return max(1, int(shape.metadata.get("min", 1)))
 
 
+TOKEN_MAX = MODEL.operation_model("ListDomains").input_shape.members["NextToken"].metadata["max"]
+
+
 def pages(client: Any, operation: str, params: dict[str, Any], bound: int) -> Iterator[Any]:
     """Every page of the smallest size: boto3's paginator where botocore has one (it refuses
-    a token it has seen before), else a NextToken loop of at most ``bound`` calls."""
+    a token it has seen before), else a NextToken loop of at most ``bound`` calls. Every
+    token is within NextToken's model maximum, whatever the key it points at."""
     size = smallest_page(operation)
     if client.can_paginate(xform_name(operation)):
         paginator = client.get_paginator(xform_name(operation))
         config = {"PageSize": size, "MaxItems": bound}
-        yield from paginator.paginate(**params, PaginationConfig=config)
+        for page in paginator.paginate(**params, PaginationConfig=config):
+            assert len(page.get("NextToken") or "") <= TOKEN_MAX
+            yield page
         return
     token: str | None = None
     for _ in range(bound):
@@ -445,6 +452,7 @@ def pages(client: Any, operation: str, params: dict[str, Any], bound: int) -> It
         )
         yield page
         token = page.get("NextToken")
+        assert len(token or "") <= TOKEN_MAX
         if not token:
             return
     pytest.fail(f"{operation}: still a NextToken after {bound} pages of one item")
@@ -464,13 +472,13 @@ def test_every_implemented_paged_operation_declares_its_unique_key() -> None:
 
 def test_an_undeclared_key_is_refused_not_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(pagination.UNIQUE_KEYS, "ListDomains")
-    pagination._keyed.cache_clear()
+    pagination._key_digest.cache_clear()
     try:
         operation = MODEL.operation_model("ListDomains")
         with pytest.raises(NotImplementedError, match="ListDomains.*no unique key"):
             pagination.paginate(operation, {}, {"Items": []})
     finally:
-        pagination._keyed.cache_clear()
+        pagination._key_digest.cache_clear()
 
 
 @pytest.mark.parametrize("operation", PAGED_IMPLEMENTED)
@@ -495,6 +503,10 @@ def issued_token(client: Any, operation: str, params: dict[str, Any]) -> str | N
     return call(client, operation, **params, MaxResults=smallest_page(operation)).get("NextToken")
 
 
+def other_character(character: str) -> str:
+    return "B" if character == "A" else "A"
+
+
 def forged_tokens(issued: str | None) -> dict[str, str]:
     forged = {
         'base64 of "x"': encoded("x"),
@@ -503,23 +515,25 @@ def forged_tokens(issued: str | None) -> dict[str, str]:
         "base64 of a list": encoded([1, 2]),
         "not base64": "%%% not base64 ~~~",
         "base64 of bytes that are not UTF-8": base64.b64encode(b"\xff\xfe\x00").decode(),
+        # the tokens moto's Paginator writes (5.2.5: a "|"-joined key; 5.2.6: a list)
+        "a token in moto's format": encoded({"parameterChecksum": 1, "uniqueAttributes": "x"}),
+        "a token in moto 5.2.6's format": encoded({"uniqueAttributes": ["x"]}),
     }
-    real = json.loads(base64.b64decode(issued)) if issued else {
-        "parameterChecksum": 1, "uniqueAttributes": "x"}  # fmt: skip
-    for field in list(real):
-        forged[f"an issued token without {field}"] = encoded(
-            {k: v for k, v in real.items() if k != field}
-        )
-    forged["an issued token whose key is a number"] = encoded({**real, "uniqueAttributes": 5})
-    key = str(real.get("uniqueAttributes", "x"))
-    other_keys = [f"{key}|more"]  # more parts than the operation's key has
-    if "|" in key:
-        other_keys.append(key.split("|")[0])  # fewer
-    for other in other_keys:
-        forged[f"an issued token whose key is {other!r}"] = encoded(
-            {**real, "uniqueAttributes": other}
-        )
-    return forged
+    if issued:
+        middle = len(issued) // 2
+        forged.update({
+            "the issued token cut short by one character": issued[:-1],
+            "the issued token cut in half": issued[:middle],
+            "the issued token with a character more": issued + "A",
+            "the issued token with its padding": issued + "=" * (-len(issued) % 4 or 4),
+            "the issued token twice": issued + issued,
+            "the issued token in standard base64": base64.b64encode(
+                base64.urlsafe_b64decode(issued + "=" * (-len(issued) % 4))).decode(),
+        })  # fmt: skip
+        for where in (0, middle, len(issued) - 1):  # version, body, seal
+            garbled = issued[:where] + other_character(issued[where]) + issued[where + 1 :]
+            forged[f"the issued token garbled at character {where}"] = garbled
+    return {label: token for label, token in forged.items() if token != issued}
 
 
 def invalid_token_answers(client: Any, operation: str, params: dict[str, Any]) -> list[str]:
@@ -550,18 +564,108 @@ def test_a_token_that_was_not_issued_is_a_bad_request(client: Any, operation: st
     assert invalid_token_answers(client, operation, seeded.params) == []
 
 
+def refusal(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "BadRequestException", error
+    assert error["Message"].startswith("The NextToken is invalid: "), error
+    return str(error["Message"])
+
+
 def test_a_token_for_other_parameters_is_a_bad_request(client: Any) -> None:
     make_domain(client)
     for _ in range(2):
-        make_profile(client, EmailAddress="a@example.com", BusinessEmailAddress="b@example.com")
-    issued = client.search_profiles(
-        DomainName=DOMAIN, KeyName="_email", Values=["a@example.com"], MaxResults=1
-    )["NextToken"]
+        make_profile(client, EmailAddress="a@example.com", BusinessEmailAddress="b@example.com",
+                     AccountNumber="a@example.com")  # fmt: skip
+    asked = {"DomainName": DOMAIN, "KeyName": "_email", "Values": ["a@example.com"]}
+    issued = client.search_profiles(**asked, MaxResults=1)["NextToken"]
+    for changed in (
+        {"Values": ["b@example.com"]},  # other values, which find the same profiles
+        {"KeyName": "_account"},  # another key, which finds the same profiles
+        {"LogicalOperator": "OR"},  # a parameter the first request left out
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            client.search_profiles(**{**asked, **changed}, MaxResults=1, NextToken=issued)
+        assert "other parameters" in refusal(excinfo), changed
+    # the page size is not bound: a caller may change it from page to page
+    rest = client.search_profiles(**asked, MaxResults=5, NextToken=issued)
+    assert len(rest["Items"]) == 1 and "NextToken" not in rest
+
+
+def test_a_token_for_another_domain_is_a_bad_request(client: Any) -> None:
+    for domain in (DOMAIN, "other"):
+        client.create_domain(DomainName=domain, DefaultExpirationDays=30)
+        for name in ("TypeA", "TypeB"):  # the same names in both domains
+            client.put_profile_object_type(DomainName=domain, ObjectTypeName=name,
+                                           Description="d", TemplateId="CTR")  # fmt: skip
+    issued = client.list_profile_object_types(DomainName=DOMAIN, MaxResults=1)["NextToken"]
     with pytest.raises(ClientError) as excinfo:
-        client.search_profiles(DomainName=DOMAIN, KeyName="_email", Values=["b@example.com"],
-                               MaxResults=1, NextToken=issued)  # fmt: skip
-    error = excinfo.value.response["Error"]
-    assert error["Code"] == "BadRequestException" and "NextToken is invalid" in error["Message"]
+        client.list_profile_object_types(DomainName="other", MaxResults=1, NextToken=issued)
+    assert "other parameters" in refusal(excinfo)
+
+
+def test_a_token_for_another_operation_is_a_bad_request(client: Any) -> None:
+    make_domain(client)
+    for number in range(2):
+        client.put_profile_object_type(DomainName=DOMAIN, ObjectTypeName=f"Type{number}",
+                                       Description="d", TemplateId="CTR")  # fmt: skip
+        client.put_integration(DomainName=DOMAIN, Uri=CONNECT.format(number),
+                               ObjectTypeName=f"Type{number}")  # fmt: skip
+    issued = client.list_profile_object_types(DomainName=DOMAIN, MaxResults=1)["NextToken"]
+    with pytest.raises(ClientError) as excinfo:
+        client.list_integrations(DomainName=DOMAIN, MaxResults=1, NextToken=issued)
+    assert "another operation" in refusal(excinfo)
+
+
+def domain_names(page: dict[str, Any]) -> list[str]:
+    return [item["DomainName"] for item in page["Items"]]
+
+
+def three_domains(client: Any) -> str:
+    """paged-a, paged-b, paged-c; the token of the first page of one, which points at b."""
+    _domains(client)
+    first = client.list_domains(MaxResults=1)
+    assert domain_names(first) == ["paged-a"]
+    return str(first["NextToken"])
+
+
+def test_a_token_whose_item_was_deleted_is_a_bad_request(client: Any) -> None:
+    # Where the deleted item stood is not known any more: the token is refused, not a page
+    # guessed (docs/usage.md, "Page tokens").
+    issued = three_domains(client)
+    client.delete_domain(DomainName="paged-b")
+    with pytest.raises(ClientError) as excinfo:
+        client.list_domains(MaxResults=1, NextToken=issued)
+    assert "no longer listed" in refusal(excinfo)
+
+
+def test_a_token_finds_its_item_after_others_came_and_went(client: Any) -> None:
+    issued = three_domains(client)
+    client.delete_domain(DomainName="paged-a")  # the item the token points at moves up
+    assert domain_names(client.list_domains(MaxResults=1, NextToken=issued)) == ["paged-b"]
+    for name in ("paged-0", "paged-z"):  # listed (by name) before b, and after c
+        client.create_domain(DomainName=name, DefaultExpirationDays=1)
+    page = client.list_domains(MaxResults=5, NextToken=issued)
+    assert domain_names(page) == ["paged-b", "paged-c", "paged-z"]
+
+
+def test_the_same_request_on_the_same_state_gets_the_same_token(client: Any) -> None:
+    issued = three_domains(client)
+    assert client.list_domains(MaxResults=1)["NextToken"] == issued
+    state = cp_mock.dump_state()
+    get_backend().reset()
+    cp_mock.load_state(state)  # a token outlives a dump and load (a server restarted, say)
+    assert domain_names(client.list_domains(MaxResults=2, NextToken=issued)) == [
+        "paged-b", "paged-c"]  # fmt: skip
+
+
+def test_a_token_is_opaque_and_as_long_whatever_its_key(client: Any) -> None:
+    seeded = _objects(client)  # four objects whose unique keys hold "|" and run to 73 characters
+    tokens = [page["NextToken"] for page in pages(client, "ListProfileObjects", seeded.params, 9)
+              if page.get("NextToken")]  # fmt: skip
+    assert len(tokens) == 3 and len({len(token) for token in tokens}) == 1
+    for token in tokens:  # nothing of the request or the item shows through
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        assert b"paged" not in raw and b"p2|" not in raw and b"Purchase" not in raw
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ import moto.backend_index as backend_index
 from moto import settings
 from moto.core.base_backend import BackendDict
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
+from moto.core.common_models import CloudFormationModel
 from moto.core.config import DefaultConfig, default_user_config
 from moto.core.custom_responses_mock import reset_responses_mock
 from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS, botocore_stubber, responses_mock
@@ -54,6 +55,8 @@ __all__ = [
     "BotocoreStubber",
     "MockRawResponse",
     "CLOUDFORMATION_MODELS",
+    "CLOUDFORMATION_PARSING",
+    "CloudFormationModel",
     "after_import",
     "MockAWS",
     "backend_index",

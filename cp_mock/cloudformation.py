@@ -23,12 +23,12 @@ from urllib.parse import urlencode
 
 from botocore import xform_name
 from botocore.model import Shape
-from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import ServiceException
 
 from .converters import WrongType
 from .exceptions import BadRequestException, ResourceNotFoundException
 from .models import CustomerProfilesBackend, customerprofiles_backends
+from .moto_internals import CloudFormationModel
 from .protocol import MalformedBody, Route, parse_request, service_model
 from .responses import backend_arguments
 from .validation import validate_request

@@ -29,9 +29,9 @@ import moto.backend_index as backend_index
 from moto import settings
 from moto.core.base_backend import BackendDict
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
+from moto.core.common_models import CloudFormationModel
 from moto.core.config import DefaultConfig, default_user_config
 from moto.core.custom_responses_mock import reset_responses_mock
-from moto.core.exceptions import InvalidToken
 from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS, botocore_stubber, responses_mock
 from moto.core.parse import RestJSONParser
 from moto.core.responses import ActionContext, ActionResult
@@ -39,7 +39,6 @@ from moto.core.serialize import RestJSONSerializer, TimestampSerializer
 from moto.core.utils import convert_to_flask_response, get_service_model
 from moto.moto_api import recorder
 from moto.moto_api._internal import mock_random
-from moto.utilities.paginator import Paginator
 
 __all__ = [
     "ActionContext",
@@ -55,12 +54,12 @@ __all__ = [
     "DefaultConfig",
     "BackendDict",
     "BotocoreStubber",
-    "InvalidToken",
     "MockRawResponse",
     "CLOUDFORMATION_MODELS",
+    "CLOUDFORMATION_PARSING",
+    "CloudFormationModel",
     "after_import",
     "MockAWS",
-    "Paginator",
     "backend_index",
     "backend_of",
     "botocore_stubber",

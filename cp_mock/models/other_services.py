@@ -5,16 +5,75 @@ nothing needs the other service mocked:
 a resource moto does not hold is reported back as a problem (a message), for the caller
 to show the way AWS would (an UNHEALTHY destination, a FAILED job, a dead-lettered object
 kept readable).
+
+Why backends and not moto's request path (a boto3 client of the other service): in server
+mode no mock is started, so such a client would reach AWS itself; and a request costs
+about what the Customer Profiles call that makes it (benchmark 5).
+
+What this relies on of moto, each held by a test of its name in tests/test_moto_adapter.py:
+- Kinesis: ``kinesis_backends[account][region]``; ``describe_stream(stream_arn=,
+  stream_name=None)`` and ``StreamNotFoundError``; ``put_record`` and ``put_records`` by
+  keyword; a stream's ``shards`` (shard id to shard), a shard's ``records`` (sequence
+  number to record, in order) and ``get_max_sequence_number()``; and the form a record
+  keeps its Data in, which moto changed in 5.2.6 (base64 text before, the bytes since):
+  found out once, by what ``Record.to_json()`` (what GetRecords answers) makes of a
+  probe, not by moto's version.
+- SQS: ``sqs_backends[account][region].queues`` (name to queue), a queue's
+  ``fifo_queue``, ``send_message(name, body, group_id=, deduplication_id=)`` and its
+  ``ServiceException``.
+- S3: ``s3_backends[account][partition]`` with ``buckets``, ``get_bucket``,
+  ``create_bucket``, ``put_object``, ``get_object`` and ``list_objects`` and the
+  ``MissingBucket``/``MissingKey`` they raise; an object's ``value``, ``name``, ``etag``.
 """
 
 from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
 from urllib.parse import urlparse
 
 from ..moto_internals import backend_of, mock_random
+
+KinesisData = Callable[[bytes], Any]
+
+# A record's bytes, and the base64 text the Kinesis API carries them as.
+_PROBE_BYTES, _PROBE_BASE64 = b"cp_mock", b"Y3BfbW9jaw=="
+
+
+class UnsupportedMoto(RuntimeError):
+    """moto keeps something in a form this module does not know."""
+
+
+@cache
+def kinesis_data_form() -> KinesisData:
+    """How a record's bytes are given to moto's Kinesis so that GetRecords answers with them:
+    moto up to 5.2.5 keeps Data as the API carries it (base64 text) and decodes it when it
+    answers; 5.2.6 keeps the bytes. Found out by handing a record base64 text and reading
+    back what GetRecords would answer: the bytes it encodes, or the text unchanged."""
+    from moto.kinesis.models import Record
+
+    text: Any = _PROBE_BASE64  # typed str up to moto 5.2.5, bytes since
+    answered = Record("probe", text, 0, "0").to_json()["Data"]
+    if answered == _PROBE_BYTES:
+        return _as_base64_text
+    if answered == _PROBE_BASE64:
+        return bytes
+    raise UnsupportedMoto(
+        f"moto's Kinesis answers {answered!r} for a record of {_PROBE_BASE64!r}: neither its "
+        "base64 decoding nor the bytes unchanged (see cp_mock/models/other_services.py)"
+    )
+
+
+def _as_base64_text(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def kinesis_record_data(record: Any) -> bytes:
+    """The bytes of a record of moto's Kinesis, as GetRecords answers them, whoever put it."""
+    return bytes(record.to_json()["Data"])
 
 
 def _missing_stream(stream_arn: str) -> str:
@@ -52,8 +111,8 @@ def put_kinesis_records(
     from moto.kinesis.models import KinesisBackend, kinesis_backends
 
     kinesis: KinesisBackend = backend_of(kinesis_backends, account_id, region)
-    # moto's Kinesis keeps Data as the API carries it: base64
-    encoded = [base64.b64encode(text.encode()).decode() for text in data]
+    given = kinesis_data_form()
+    encoded = [given(text.encode()) for text in data]
     try:
         if len(encoded) == 1:
             kinesis.put_record(
@@ -212,6 +271,5 @@ def read_kinesis_records_after(
             last = 0  # the stream was deleted and made again: its numbers start over
         for sequence_number, record in shard.records.items():
             if sequence_number > last:
-                # moto's Kinesis keeps Data as the API carries it: base64
-                found.append((shard_id, sequence_number, base64.b64decode(record.data)))
+                found.append((shard_id, sequence_number, kinesis_record_data(record)))
     return found

@@ -15,6 +15,7 @@ SCRIPTS = (
     "event_streams.py",
     "calculated_attributes.py",
     "segments.py",
+    "server.py",
 )
 
 if __name__ == "__main__":

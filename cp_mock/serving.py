@@ -172,9 +172,9 @@ class _Connection(socketserver.BaseRequestHandler):
         )
         keep_alive = not request.wants_to_close() and not framed_twice
         status, headers, body = self.answer(request)
-        self.request.sendall(_response(request.method, status, headers, body, keep_alive))
         if self.server.log_request is not None:
-            self.log(request, status)
+            self.log(request, status)  # before the answer: a client that has it sees the line
+        self.request.sendall(_response(request.method, status, headers, body, keep_alive))
         return keep_alive
 
     def read_request(self) -> Request | None:

@@ -91,6 +91,20 @@ def test_other_services_keep_the_connection_too(server: ThreadedServer) -> None:
     assert sockets[0] is sockets[1] is not None
 
 
+def test_s3_objects_go_and_come_back_whole(server: ThreadedServer) -> None:
+    # boto3's PutObject asks for 100-continue and sends a binary body, on a kept connection
+    s3 = boto3.client(
+        "s3", region_name="us-east-1", endpoint_url=server.endpoint_url,
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )  # fmt: skip
+    s3.create_bucket(Bucket="kept")
+    content = bytes(range(256)) * 4096  # 1 MiB, every byte value
+    s3.put_object(Bucket="kept", Key="dir/a b+c.bin", Body=content)
+    assert s3.get_object(Bucket="kept", Key="dir/a b+c.bin")["Body"].read() == content
+    listed = s3.list_objects_v2(Bucket="kept")["Contents"]
+    assert [(o["Key"], o["Size"]) for o in listed] == [("dir/a b+c.bin", len(content))]
+
+
 def test_boto3_reuses_its_connection(
     server: ThreadedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

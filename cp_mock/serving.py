@@ -163,6 +163,7 @@ class _Connection(socketserver.BaseRequestHandler):
             request = self.read_request()
         except Refused as refused:
             self.request.sendall(_refusal(refused))
+            self.linger()
             return False
         if request is None:
             return False
@@ -176,6 +177,19 @@ class _Connection(socketserver.BaseRequestHandler):
             self.log(request, status)  # before the answer: a client that has it sees the line
         self.request.sendall(_response(request.method, status, headers, body, keep_alive))
         return keep_alive
+
+    def linger(self) -> None:
+        """Read and drop what the client is still sending (for a short while) before the
+        connection closes: closing with unread data resets the connection, and the
+        client may then never read the refusal."""
+        try:
+            self.request.shutdown(socket.SHUT_WR)
+            self.request.settimeout(0.5)
+            for _ in range(16):  # at most 1 MiB
+                if not self.request.recv(65536):
+                    return
+        except OSError:
+            pass
 
     def read_request(self) -> Request | None:
         """The next request, or None when the client closed the connection."""
@@ -221,7 +235,8 @@ class _Connection(socketserver.BaseRequestHandler):
             raise Refused(501, "Not Implemented", f"Transfer-Encoding {encoding!r} is not served")
         if encoding is None and not (length or "").isdigit():
             raise Refused(400, "Bad Request", f"Content-Length {length!r} is not a number")
-        if request.lowered.get("expect", "").lower() == "100-continue":
+        expect = request.lowered.get("expect", "").lower()
+        if expect == "100-continue" and request.version == "HTTP/1.1":
             self.request.sendall(_CONTINUE)
         if encoding is not None:
             return self.read_chunks()
@@ -361,7 +376,11 @@ def _response(
     if not keep_alive:
         lines.append("Connection: close\r\n")
     lines.append("\r\n")
-    head = "".join(lines).encode("latin-1")
+    text = "".join(lines)
+    try:
+        head = text.encode("latin-1")
+    except UnicodeEncodeError:  # a value WSGI does not allow: sent as UTF-8, not dropped
+        head = text.encode("utf-8")
     return head + body if has_body else head
 
 

@@ -159,6 +159,20 @@ def test_the_server_closes_when_asked_and_for_http_1_0(server: ThreadedServer, h
     assert received.endswith(b'{"Items": []}')
 
 
+def test_a_body_framed_both_ways_is_read_as_chunked_and_the_connection_ends(
+    server: ThreadedServer,
+) -> None:
+    body = b'{"DefaultExpirationDays": 4}'
+    head = (
+        f"POST /domains/twice HTTP/1.1\r\nAuthorization: {SIGNED}\r\nContent-Length: 3\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n"
+    )
+    received = exchange(server, head.encode() + b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+    assert received.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"\r\nConnection: close\r\n" in received
+    assert json.loads(received.partition(b"\r\n\r\n")[2])["DefaultExpirationDays"] == 4
+
+
 @pytest.mark.parametrize(
     ("raw", "status"),
     [
@@ -360,3 +374,10 @@ def test_the_own_door_answers_as_moto_s_way_does(
     through_moto = answers(server)
     for case, door, moto in zip(OWN_DOOR_CASES, through_the_door, through_moto, strict=True):
         assert door == moto, case[:2]
+
+
+def test_a_header_value_beyond_latin_1_is_sent_as_utf_8() -> None:
+    headers = [("Content-Type", "application/json"), ("x-amz-meta-name", "Zoë ☃")]
+    sent = serving._response("GET", "200 OK", headers, b"{}", keep_alive=True)
+    assert "x-amz-meta-name: Zoë ☃\r\n".encode() in sent
+    assert sent.endswith(b"Content-Length: 2\r\n\r\n{}")

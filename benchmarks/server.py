@@ -20,7 +20,9 @@ candidate alternating:
 
 Workloads: GetDomain; and a mix of PutProfileObject (each a new object, matched to one of
 20 profiles per thread by email) and SearchProfiles by that email, half each. Every answer
-is checked. Each round starts each server from a reset and a new domain.
+is checked. Each round starts each server from a reset and a new domain. A ratio is the
+median of the rounds' ratios, each of two figures measured one after the other, with
+their range: on a shared machine the load changes from round to round.
 
 ``--also waitress,cheroot`` serves cp_mock's application under those servers too (when
 installed), as docs/server.md compares them.
@@ -301,7 +303,7 @@ def in_process_calls(workload: str, count: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--calls", type=int, default=200, help="calls a round, one client")
     parser.add_argument("--seconds", type=float, default=2.0, help="a round, 16 clients")
     parser.add_argument("--client-processes", type=int, default=2)
@@ -382,16 +384,25 @@ def report(
     ]
     print(table(rows, ("measure", "result", "seen", "target")))
     print()
+
+    def ratio(ours: list[float], theirs: list[float]) -> str:
+        """The median of the rounds' ratios (each of two figures measured side by side),
+        with their range."""
+        ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+        return f"{median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
     rows = []
     for workload in WORKLOADS:
-        floor = median(per_call["in process, HTTP way", workload])
-        rows.append((f"{workload}: in process, HTTP way", f"{floor * 1e3:.3f}", "1.00", ""))
+        floor = per_call["in process, HTTP way", workload]
+        rows.append((f"{workload}: in process, HTTP way", f"{median(floor) * 1e3:.3f}", "", ""))
         for name in servers:
-            cost = median(per_call[name, workload])
+            cost = per_call[name, workload]
             target = "<= 3" if name == "cp-mock server" else ""
-            rows.append((f"{workload}: {name}", f"{cost * 1e3:.3f}", f"{cost / floor:.2f}", target))
+            rows.append(
+                (f"{workload}: {name}", f"{median(cost) * 1e3:.3f}", ratio(cost, floor), target)
+            )
     print(f"One client's call, one after another ({args.calls} a round): ms a call")
-    print(table(rows, ("workload: served by", "ms", "/ in process", "target")))
+    print(table(rows, ("workload: served by", "ms", "/ in process (range)", "target")))
     print()
     rows = []
     for (name, workload), used in server_cpu.items():
@@ -402,24 +413,23 @@ def report(
         print()
     rows = []
     for workload, spread in itertools.product(WORKLOADS, spreads):
-        moto_rate = median(rates["moto_server", workload, spread])
+        moto_rates = rates["moto_server", workload, spread]
         for name in servers:
-            rate = median(rates[name, workload, spread])
-            target = ">= 3" if name == "cp-mock server" and spread == processes else ""
-            if name == "cp-mock server" and spread != processes:
-                target = "(one process's cap)"
-            ratio = "" if name == "moto_server" else f"{rate / moto_rate:.2f}"
-            low, high = min(rates[name, workload, spread]), max(rates[name, workload, spread])
+            measured = rates[name, workload, spread]
+            target = ""
+            if name == "cp-mock server":
+                target = ">= 3" if spread == processes else "(one process's cap)"
             rows.append(
                 (
                     f"{workload}, {spread} process(es): {name}",
-                    f"{rate:.0f} ({low:.0f}-{high:.0f})",
-                    ratio,
+                    f"{median(measured):.0f} ({min(measured):.0f}-{max(measured):.0f})",
+                    "" if name == "moto_server" else ratio(measured, moto_rates),
                     target,
-                )  # fmt: skip
+                )
             )
     print(f"{THREADS} boto3 clients in threads, {args.seconds:g} s a round: calls/s (range)")
-    print(table(rows, ("workload, client processes: server", "calls/s", "/ moto_server", "target")))
+    print(table(rows, ("workload, client processes: server", "calls/s", "/ moto_server (range)",
+                       "target")))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ candidate alternating:
 - connections kept alive: three requests on one ``http.client`` connection; kept alive
   when the socket is the same for all three and no answer says ``Connection: close``;
 - one client's call: a boto3 client (in a client process of its own) making the calls one
-  after another, against each server, and in this process the HTTP way (the mock with
-  ``CP_MOCK_DIRECT_CALLS=0``: botocore signs, moto's stubber takes the request, no socket);
+  after another, against each server, and in process the HTTP way (in another process,
+  under the mock with ``CP_MOCK_DIRECT_CALLS=0``: botocore signs, and the request is
+  served at ``before-send``, with no socket); every client made once and kept, as a
+  suite keeps its clients;
   target: cp-mock server at most 3x the in-process HTTP way;
 - 16 boto3 clients in threads, each client its own connection pool, running for a fixed
   time: calls/s; target: at least 3x moto's server. The threads run in client processes
@@ -116,11 +118,17 @@ WORKLOADS = {"GetDomain": "get_domain", "PutProfileObject/SearchProfiles": "put_
 
 
 # -- client processes ------------------------------------------------------------------
-def client_process(commands: Connection, number: int) -> None:
-    """Run what the benchmark asks, with boto3 only (no mock, no moto) in the process."""
-    clients: dict[tuple[str, int], Any] = {}
+def client_process(commands: Connection, number: int, in_process: bool = False) -> None:
+    """Run what the benchmark asks, with boto3 only (no mock, no moto) in the process; or,
+    ``in_process``, with the mock answering the HTTP way (``CP_MOCK_DIRECT_CALLS=0``)."""
+    clients: dict[tuple[str | None, int], Any] = {}
+    if in_process:
+        os.environ["CP_MOCK_DIRECT_CALLS"] = "0"
+        import cp_mock
 
-    def client(endpoint: str, thread: int) -> Any:
+        cp_mock.mock_customerprofiles().start()  # for the process's life
+
+    def client(endpoint: str | None, thread: int) -> Any:
         if (endpoint, thread) not in clients:
             clients[endpoint, thread] = client_for(endpoint)
         return clients[endpoint, thread]
@@ -130,7 +138,11 @@ def client_process(commands: Connection, number: int) -> None:
         if command is None:
             return
         kind, endpoint, workload, argument = command
-        if kind == "calls":  # one client, one call after another: seconds a call
+        if kind == "fresh":  # in process: what a reset over HTTP does for a server
+            cp_mock.get_backend(region="us-east-1").reset()
+            fresh_domain(client(None, -1), reset=False)
+            commands.send("fresh")
+        elif kind == "calls":  # one client, one call after another: seconds a call
             work = Workload(WORKLOADS[workload], client(endpoint, -1), f"p{number}-s")
             for _ in range(3):
                 work.call()
@@ -174,16 +186,25 @@ class ClientProcesses:
         context = multiprocessing.get_context("spawn")
         self.pipes = []
         self.processes = []
-        for number in range(count):
+        for number in range(count + 1):  # the last: in process, the HTTP way
             ours, theirs = context.Pipe()
-            process = context.Process(target=client_process, args=(theirs, number), daemon=True)
+            process = context.Process(
+                target=client_process, args=(theirs, number, number == count), daemon=True
+            )
             process.start()
             self.pipes.append(ours)
             self.processes.append(process)
+        self.in_process = self.pipes.pop()
 
-    def calls(self, endpoint: str, workload: str, count: int) -> float:
-        self.pipes[0].send(("calls", endpoint, workload, count))
-        return float(self.pipes[0].recv())
+    def calls(self, endpoint: str | None, workload: str, count: int) -> float:
+        """Seconds a call of one client, against ``endpoint`` or (None) in process."""
+        pipe = self.pipes[0] if endpoint is not None else self.in_process
+        pipe.send(("calls", endpoint, workload, count))
+        return float(pipe.recv())
+
+    def fresh_in_process(self) -> None:
+        self.in_process.send(("fresh", None, None, None))
+        assert self.in_process.recv() == "fresh"
 
     def throughput(self, endpoint: str, workload: str, processes: int, seconds: float) -> float:
         """Calls/s of THREADS clients in threads, spread over ``processes`` processes."""
@@ -198,7 +219,7 @@ class ClientProcesses:
         return sum(pipe.recv() for pipe in pipes) / seconds
 
     def close(self) -> None:
-        for pipe in self.pipes:
+        for pipe in [*self.pipes, self.in_process]:
             pipe.send(None)
         for process in self.processes:
             process.join(timeout=10)
@@ -280,27 +301,6 @@ def kept_alive(endpoint: str) -> tuple[bool, str]:
     return closes == 0 and len(local_ports) == 1, seen
 
 
-# -- in process, the HTTP way -------------------------------------------------------------
-def in_process_calls(workload: str, count: int) -> float:
-    import cp_mock
-    from cp_mock import direct
-
-    with cp_mock.mock_customerprofiles():
-        direct.enabled = False  # CP_MOCK_DIRECT_CALLS=0
-        try:
-            client = client_for(None)
-            fresh_domain(client, reset=False)  # a mock starts empty
-            work = Workload(WORKLOADS[workload], client, "in-process")
-            for _ in range(3):
-                work.call()
-            started = time.perf_counter()
-            for _ in range(count):
-                work.call()
-            return (time.perf_counter() - started) / count
-        finally:
-            direct.enabled = True
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
@@ -326,8 +326,9 @@ def main() -> int:
         spreads = sorted({processes, 1})
         for _ in range(args.rounds):
             for workload in WORKLOADS:
+                clients.fresh_in_process()
                 per_call.setdefault(("in process, HTTP way", workload), []).append(
-                    in_process_calls(workload, args.calls)
+                    clients.calls(None, workload, args.calls)
                 )
                 for name, (process, endpoint) in servers.items():
                     fresh_domain(setup[name])

@@ -63,7 +63,13 @@ class Request:
         self, method: str, target: str, version: str, headers: list[tuple[str, str]]
     ) -> None:
         self.method, self.target, self.version, self.headers = method, target, version, headers
-        self.lowered = {name.lower(): value for name, value in headers}
+        # a header sent more than once reads as its values joined (RFC 9110 5.3): two
+        # Content-Lengths are no number, two Transfer-Encodings are not "chunked"
+        self.lowered: dict[str, str] = {}
+        for name, value in headers:
+            lowered = name.lower()
+            joined = self.lowered.get(lowered)
+            self.lowered[lowered] = value if joined is None else f"{joined}, {value}"
         self.body = b""
 
     def wants_to_close(self) -> bool:
@@ -194,7 +200,9 @@ class _Connection(socketserver.BaseRequestHandler):
     def read_request(self) -> Request | None:
         """The next request, or None when the client closed the connection."""
         line = self.rfile.readline(MAX_LINE + 1)
-        while line in (b"\r\n", b"\n"):  # a client may send an empty line before one
+        for _ in range(8):  # a client may send an empty line or two before a request
+            if line not in (b"\r\n", b"\n"):
+                break
             line = self.rfile.readline(MAX_LINE + 1)
         if not line:
             return None

@@ -16,6 +16,7 @@ SCRIPTS = (
     "calculated_attributes.py",
     "segments.py",
     "startup.py",
+    "server.py",
 )
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
-"""Server mode: Customer Profiles (and every moto service) over HTTP, through moto's
-own server machinery, for clients that are not Python (the AWS CLI, the JavaScript SDK).
+"""Server mode: Customer Profiles (and every moto service) over HTTP, for clients that
+are not Python (the AWS CLI, the JavaScript SDK).
 
 ``cp-mock server`` serves in the foreground; ``ThreadedServer`` serves in a thread of
-the current process, on an ephemeral port unless told otherwise. State is shared with
-the process (``cp_mock.get_backend``) and ``POST /moto-api/reset`` clears it.
+the current process, on an ephemeral port unless told otherwise. Both run the HTTP/1.1
+server of ``cp_mock.serving`` (persistent connections, a thread a connection) with the
+WSGI application made here: moto's dispatcher, which gives every moto service its
+requests, in front of which a request for Customer Profiles is served by the service's
+own door (``Dispatcher.lean_answer``) with the answer moto's way would give. State is
+shared with the process (``cp_mock.get_backend``) and ``POST /moto-api/reset`` clears it.
 
 ``/cp-mock-api/`` gives clients that are not Python what the package gives tests:
 ``GET /cp-mock-api/state`` answers ``cp_mock.dump_state()``, ``POST`` (a dump as the body)
@@ -16,6 +20,7 @@ start, when it exists, and writes the state to it at a clean shutdown.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import logging
 import os
@@ -26,15 +31,16 @@ import threading
 import warnings
 import zlib
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
+from http import HTTPStatus
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
+from urllib.parse import urlparse
 
 from botocore.model import ServiceModel
 from moto.core.common_types import TYPE_RESPONSE
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request
 
 import cp_mock  # noqa: F401 - what serving the service takes, held while this serves
@@ -45,10 +51,12 @@ from .moto_internals import (
     get_service_model,
     hold_patches,
     release_patches,
+    settings,
 )
 from .protocol import render_service_error
 from .registry import SERVICE
-from .responses import CustomerProfilesResponse, new_request_id
+from .responses import SIGNING_NAME, CustomerProfilesResponse, new_request_id, serve_sent
+from .serving import HTTPServer
 
 SERVER_EXTRA = "pip install 'cp-mock[server]'"
 try:
@@ -99,12 +107,71 @@ _SIGV2 = re.compile(r"AWS [^\s:]+:\S+")  # moto sends these to S3, the service t
 _DEFAULT_HOST = "{}.{}.amazonaws.com".format(*DEFAULT_SERVICE_REGION)
 
 
+# what moto's dispatcher sends to moto's own API and to the instance metadata service
+_MOTO_OWN_PATHS = ("/moto-api", "/favicon.ico", "/latest/meta-data/", "/latest/api/")
+_LEAN_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH"})
+_MOTO_HEADERS = {"server": "amazon.com"}  # what moto's BaseResponse adds to every answer
+_REGION_READER = CustomerProfilesResponse()
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} UNKNOWN"
+
+
+def _raw_path(environ: dict[str, Any]) -> str:
+    """The path as sent, percent-encoded, as moto's ``Request.raw_path`` reads it."""
+    raw_uri: str = environ.get("RAW_URI", "") or environ.get("PATH_INFO", "")
+    parsed = urlparse(raw_uri)
+    raw_path = parsed.path if parsed.scheme else raw_uri.split("?", 1)[0]
+    if not raw_path:
+        return "/"
+    return raw_path if raw_path.startswith("/") else f"/{raw_path}"
+
+
+def _region_as_moto_reads_it(
+    environ: dict[str, Any], raw_path: str, query: str, authorization: str
+) -> str:
+    """The region moto's way serves a request in (``get_region_from_url``): the URL's,
+    then the User-Agent's, then the credential scope's."""
+    url = f"http://{environ.get('HTTP_HOST', '')}{raw_path}" + (f"?{query}" if query else "")
+    headers = {"User-Agent": environ.get("HTTP_USER_AGENT", "")}
+    if authorization:
+        headers["Authorization"] = authorization
+    return _REGION_READER.get_region_from_url(_HeadersOnly(headers), url)
+
+
+class _HeadersOnly:
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+
+
+def _lean_response(
+    status: int, headers: dict[str, str], body: str | bytes
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body as moto's app would send them: with Content-Length, and
+    with flask-cors's header for a request that has no Origin."""
+    encoded = body.encode("utf-8") if isinstance(body, str) else body
+    listed = [(name, str(value)) for name, value in headers.items()]
+    listed.append(("Content-Length", str(len(encoded))))
+    if not settings.DISABLE_GLOBAL_CORS:  # as moto's app reads it
+        listed.append(("Access-Control-Allow-Origin", "*"))
+    return status, listed, encoded
+
+
 class Dispatcher(DomainDispatcherApplication):
     """moto's dispatcher, which picks the service from the request's SigV4 credential
     scope. A request for a Customer Profiles path comes to Customer Profiles, for its
     answer (a modeled 4xx) rather than another service's or an HTML page, when it is
     unsigned, when its Authorization header is neither SigV4 nor SigV2 (which moto cannot
     read), and when the service it is signed for has no route for it."""
+
+    def __init__(self, create_app: Callable[[str], Flask]) -> None:
+        super().__init__(create_app)
+        # which regions' endpoints moto's URL patterns give to Customer Profiles
+        self._region_is_ours = lru_cache(maxsize=64)(self._backend_is_ours)
 
     def infer_service_region_host(self, environ: dict[str, Any], path: str) -> str | None:
         authorization = environ.get("HTTP_AUTHORIZATION", "")
@@ -122,9 +189,75 @@ class Dispatcher(DomainDispatcherApplication):
         return host
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO", "").startswith(CP_MOCK_API):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(CP_MOCK_API):
             return cp_mock_api(environ, start_response)
-        return super().__call__(environ, start_response)
+        if "RAW_URI" not in environ and "REQUEST_URI" in environ:
+            environ["RAW_URI"] = environ["REQUEST_URI"]  # the path as sent, which moto reads
+        answer = self.lean_answer(environ, path)
+        if answer is None:
+            return super().__call__(environ, start_response)
+        status, headers, body = answer
+        start_response(_status_line(status), headers)
+        return [body]
+
+    def lean_answer(
+        self, environ: dict[str, Any], path: str
+    ) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        """The answer to a request for Customer Profiles, served by the service's own door
+        (``responses.serve_sent``) with what moto's general way adds to it; None for
+        moto's way, which serves every other request (and CORS, a chunked or compressed
+        body, HEAD and OPTIONS, and moto configured otherwise than by default)."""
+        method = environ["REQUEST_METHOD"]
+        if (
+            method not in _LEAN_METHODS
+            or "HTTP_ORIGIN" in environ
+            or "HTTP_TRANSFER_ENCODING" in environ
+            or "HTTP_CONTENT_ENCODING" in environ
+        ):
+            return None
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        if not self._comes_to_customer_profiles(path, authorization):
+            return None
+        length = environ.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit():
+            return None
+        body = environ["wsgi.input"].read(int(length)) if length != "0" else b""
+        raw_path = _raw_path(environ)
+        query = environ.get("QUERY_STRING", "")
+        region = _region_as_moto_reads_it(environ, raw_path, query, authorization)
+        url = f"http://profile.{region}.amazonaws.com{raw_path}" + (f"?{query}" if query else "")
+        headers = {"authorization": authorization}
+        if "HTTP_X_MOTO_ACCOUNT_ID" in environ:
+            headers["x-moto-account-id"] = environ["HTTP_X_MOTO_ACCOUNT_ID"]
+        try:
+            answer = serve_sent(method, url, headers, body)
+        except Exception as error:  # noqa: BLE001 - answered as moto's way answers it
+            status, error_headers, error_body = _error_answer(error)
+            return _lean_response(status, error_headers, error_body)
+        if answer is None:  # moto is not configured as by default: its way
+            environ["wsgi.input"] = io.BytesIO(body)
+            return None
+        status, answer_headers, answer_body = answer
+        del answer_headers["date"]  # the HTTP server dates its answers
+        return _lean_response(status, {**_MOTO_HEADERS, **answer_headers}, answer_body)
+
+    def _comes_to_customer_profiles(self, path: str, authorization: str) -> bool:
+        """Whether the dispatcher (this class's and moto's) sends the request to Customer
+        Profiles for certain, known without moto's search of every service's URL
+        patterns; False when that takes moto's dispatcher."""
+        if path.startswith(_MOTO_OWN_PATHS):
+            return False
+        if _SIGV4_SCOPE.match(authorization) is None:
+            return routes_to_customer_profiles(path) and not _SIGV2.fullmatch(authorization)
+        try:  # the credential scope as moto's dispatcher reads it
+            _, _, region, service, _ = authorization.split(",")[0].split()[1].split("/")
+        except (IndexError, ValueError):
+            return False
+        return service.lower() == SIGNING_NAME and self._region_is_ours(region)
+
+    def _backend_is_ours(self, region: str) -> bool:
+        return bool(self.get_backend_for_host(f"profile.{region}.amazonaws.com") == SERVICE)
 
     def _has_route(self, host: str, environ: dict[str, Any]) -> bool:
         """Whether the service moto picked for a request has a route for its method and
@@ -185,27 +318,34 @@ def cp_mock_api(request: Request) -> Response:
 
 def _response(answer: TYPE_RESPONSE) -> Response:
     status, headers, body = answer
-    return Response(body, status=status, headers={**headers, "x-amzn-requestid": new_request_id()})
+    return Response(body, status=status, headers=headers)
 
 
 _UNDECOMPRESSABLE = (gzip.BadGzipFile, EOFError, zlib.error)
 
 
 def _error_response(error: Exception) -> Response:
+    return _response(_error_answer(error))
+
+
+def _error_answer(error: Exception) -> TYPE_RESPONSE:
     """A modeled error for what escaped the service's own handling. An operation the
     backend does not implement yet is a 400 BadRequestException naming it: every
     operation models that error, SDKs do not retry a 4xx (they retry a 5xx, with backoff,
     several times, to the same end), and resending the request can never succeed."""
     if isinstance(error, NotImplementedError):
-        return _response(render_service_error(BadRequestException(str(error))))
-    if isinstance(error, HTTPException):  # werkzeug's: a body too large for its form parser
-        return _response(render_service_error(BadRequestException(str(error.description))))
-    if isinstance(error, _UNDECOMPRESSABLE):  # moto decompresses a gzip body before routing
+        answer = render_service_error(BadRequestException(str(error)))
+    elif isinstance(error, HTTPException):  # werkzeug's: a body too large for its form parser
+        answer = render_service_error(BadRequestException(str(error.description)))
+    elif isinstance(error, _UNDECOMPRESSABLE):  # moto decompresses a gzip body before routing
         message = f"Could not decompress the request body: {error}"
-        return _response(render_service_error(BadRequestException(message)))
-    logging.getLogger(__name__).exception("cp-mock server: an error in the mock")
-    message = f"The mock failed: {type(error).__name__}: {error}"
-    return _response(render_service_error(InternalServerException(message)))
+        answer = render_service_error(BadRequestException(message))
+    else:
+        logging.getLogger(__name__).exception("cp-mock server: an error in the mock")
+        message = f"The mock failed: {type(error).__name__}: {error}"
+        answer = render_service_error(InternalServerException(message))
+    status, headers, body = answer
+    return status, {**headers, "x-amzn-requestid": new_request_id()}, body
 
 
 def create_app(service: str) -> Flask:
@@ -238,9 +378,8 @@ def application() -> Dispatcher:
     return Dispatcher(create_app)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
+def _log_to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 class ThreadedServer:
@@ -254,22 +393,20 @@ class ThreadedServer:
         self.host = host
         self.port = port
         self.log_requests = log_requests
-        self._server: BaseWSGIServer | None = None
+        self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def endpoint_url(self) -> str:
         if self._server is None:
             raise RuntimeError("the server is not running: call start() first")
-        return f"http://{self.host}:{self._server.server_port}"
+        return f"http://{_url_host(self.host)}:{self._server.port}"
 
     def start(self) -> ThreadedServer:
-        handler = WSGIRequestHandler if self.log_requests else _QuietHandler
+        log_request = _log_to_stderr if self.log_requests else None
         hold_patches()  # moto serves the service while this server runs
         try:
-            self._server = make_server(
-                self.host, self.port, application(), threaded=True, request_handler=handler
-            )
+            self._server = HTTPServer(self.host, self.port, application(), log_request)
         except BaseException:
             release_patches()
             raise
@@ -279,8 +416,7 @@ class ThreadedServer:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             release_patches()
         if self._thread is not None:
             self._thread.join()
@@ -298,6 +434,10 @@ class ThreadedServer:
         self.stop()
 
 
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 5000,
@@ -312,7 +452,7 @@ def serve(
         announce(f"cp-mock server: state loaded from {state_file}")
     hold_patches()  # for as long as it serves
     try:
-        server = make_server(host, port, application(), threaded=True)
+        server = HTTPServer(host, port, application(), _log_to_stderr)
     except BaseException:
         release_patches()
         raise
@@ -323,7 +463,7 @@ def serve(
     signal.signal(signal.SIGTERM, stop)
     announce(
         f"cp-mock server: Customer Profiles and every moto service on "
-        f"http://{host}:{server.server_port} (Ctrl-C to stop)"
+        f"http://{_url_host(host)}:{server.port} (Ctrl-C to stop)"
     )
     sys.stdout.flush()
     try:
@@ -331,6 +471,7 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
+        server.close_connections()
         server.server_close()
         release_patches()
         if state_file is not None:

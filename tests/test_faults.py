@@ -28,6 +28,7 @@ def _client(**config: Any) -> Any:
     )
 
 
+@pytest.mark.slow
 def test_standard_retries_ride_over_two_throttles(domain: str) -> None:
     # "Retry behavior" (AWS SDKs and Tools reference guide): standard mode retries a
     # throttling error up to 3 attempts in all.

@@ -387,23 +387,28 @@ def users_suite(tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
     return Outcomes({name: outcome for outcome, name in found}, finished.stdout)
 
 
+@pytest.mark.slow
 def test_every_test_starts_from_empty_state(users_suite: Outcomes) -> None:
     users_suite.assert_passed("test_empty_", 4)
 
 
+@pytest.mark.slow
 def test_a_test_without_fixture_or_mock_is_not_mocked(users_suite: Outcomes) -> None:
     users_suite.assert_passed("test_unmocked_", 2)
 
 
+@pytest.mark.slow
 def test_moto_mock_aws_behaves_as_before_inside_and_after(users_suite: Outcomes) -> None:
     users_suite.assert_passed("test_moto_", 6)
     users_suite.assert_passed("TestMoto6DecoratedClass::", 2)
 
 
+@pytest.mark.slow
 def test_the_client_behaves_as_a_new_one(users_suite: Outcomes) -> None:
     users_suite.assert_passed("test_client_", 11)
 
 
+@pytest.mark.slow
 def test_pytest_xdist_workers_stay_independent(tmp_path: Path) -> None:
     (tmp_path / "test_workers_suite.py").write_text(WORKERS_SUITE)
     (tmp_path / "conftest.py").write_text(WORKERS_CONFTEST)

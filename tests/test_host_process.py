@@ -67,6 +67,7 @@ def pytest_addoption(parser):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("plugin", ["loaded", "disabled"])
 def test_a_users_other_tests_pass_with_cp_mock_installed(tmp_path: Path, plugin: str) -> None:
     (tmp_path / "test_users_own.py").write_text(USERS_TESTS)

@@ -93,6 +93,7 @@ def aws(server: ThreadedServer, *arguments: str) -> Any:
     return json.loads(completed.stdout) if completed.stdout.strip() else {}
 
 
+@pytest.mark.slow
 def test_aws_cli_scenario(server: ThreadedServer) -> None:
     assert aws(server, "create-domain", "--domain-name", "cli", "--default-expiration-days",
                "30")["DomainName"] == "cli"  # fmt: skip
@@ -134,6 +135,7 @@ def test_javascript_sdk_scenario(server: ThreadedServer) -> None:
     assert "all assertions passed" in completed.stdout
 
 
+@pytest.mark.slow
 def test_sixteen_clients_at_once_lose_nothing(server: ThreadedServer) -> None:
     # 16 clients x 64 rounds x 3 requests (a write, a search, a read): 3,072 requests
     client_for(server).create_domain(DomainName="busy", DefaultExpirationDays=5)

@@ -1,11 +1,15 @@
-"""Server mode after the install the README gives it: the server extra in a fresh virtual
-environment is all `cp-mock server` needs; without it, the command says so in one line."""
+"""What a user installs: the wheel built from this tree (scripts/check builds the sdist,
+then the wheel from the sdist, checks both with twine, and installs the wheel with the
+server extra and pytest into a fresh virtual environment; tests/environments.py says how a
+test finds it). There, away from this tree, the demo runs, a test using the fixtures
+passes (the pytest11 entry point and the package's data files are in the wheel), and
+`cp-mock server` (the console script) answers. Without the server extra, the command says
+what to install in one line."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,9 +17,11 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from cp_mock.__main__ import SERVER_EXTRA_MISSING
+import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from cp_mock.__main__ import SERVER_EXTRA_MISSING
+from tests.environments import ROOT, prepared_environment, user_environment
+
 SIGNED = ("AWS4-HMAC-SHA256 Credential=testing/20261122/us-east-1/profile/aws4_request, "
           "SignedHeaders=host, Signature=0000")  # fmt: skip
 # Flask and flask-cors are what the server extra brings: import them and they are missing.
@@ -46,26 +52,61 @@ def test_without_the_server_extra_the_command_says_what_to_install() -> None:
     )
 
 
-def test_the_server_extra_in_a_fresh_environment_serves(tmp_path: Path) -> None:
-    # A copy, so that building the package leaves nothing in the working tree.
-    source = tmp_path / "cp-mock"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", "node_modules", ".venv*", "*.egg-info", "build", "dist", "__pycache__",
-        ".*_cache", ".hypothesis",
-    ))  # fmt: skip
-    environment = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True, timeout=300)
-    # The tested versions (constraints.txt), as CI installs them, from the registry.
-    installed = subprocess.run(
-        [environment / "bin" / "python", "-m", "pip", "install", "-q",
-         f"{source}[server]", "-c", str(source / "constraints.txt")],
-        capture_output=True, text=True, timeout=1200,
-    )  # fmt: skip
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+A_USERS_TEST = """
+def test_templates_and_a_profile(customerprofiles_client):
+    client = customerprofiles_client
+    templates = client.list_profile_object_type_templates()["Items"]
+    assert "CTR" in [template["TemplateId"] for template in templates]
+    client.create_domain(DomainName="shop", DefaultExpirationDays=1)
+    client.create_profile(DomainName="shop", FirstName="Ana")
+    assert client.get_domain(DomainName="shop")["Stats"]["ProfileCount"] == 1
+"""
 
+
+def run_in(environment: Path, directory: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """``command`` (a program of the environment) run in ``directory``, away from this
+    tree, so that only what the wheel installed can be imported."""
+    program, *arguments = command
+    return subprocess.run(
+        [environment / "bin" / program, *arguments],
+        cwd=directory, env=user_environment(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_wheel_is_what_the_environment_imports(tmp_path: Path) -> None:
+    environment = prepared_environment("wheel", "CP_MOCK_WHEEL_ENV")
+    where = run_in(environment, tmp_path, "python", "-c", "import cp_mock; print(cp_mock.__file__)")
+    assert where.returncode == 0, where.stderr
+    installed = Path(where.stdout.strip())
+    assert installed.is_relative_to(environment) and not installed.is_relative_to(ROOT / "cp_mock")
+
+
+@pytest.mark.slow
+def test_the_demo_runs_from_the_wheel(tmp_path: Path) -> None:
+    environment = prepared_environment("wheel", "CP_MOCK_WHEEL_ENV")
+    demo = run_in(environment, tmp_path, "python", "-m", "cp_mock", "demo")
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert "search _phone='+15550100': ['Jane Doe', 'John Doe']" in demo.stdout
+    assert "domain stats: 2 profiles" in demo.stdout
+
+
+@pytest.mark.slow
+def test_a_test_using_the_fixtures_passes_with_the_wheel(tmp_path: Path) -> None:
+    environment = prepared_environment("wheel", "CP_MOCK_WHEEL_ENV")
+    (tmp_path / "test_with_the_fixture.py").write_text(A_USERS_TEST)
+    ran = run_in(environment, tmp_path, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "1 passed" in ran.stdout, ran.stdout
+
+
+@pytest.mark.slow
+def test_cp_mock_server_from_the_wheel_serves(tmp_path: Path) -> None:
+    environment = prepared_environment("wheel", "CP_MOCK_WHEEL_ENV")
     server = subprocess.Popen(
         [environment / "bin" / "cp-mock", "server", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path, env=user_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
     )  # fmt: skip
     watchdog = threading.Timer(120, server.kill)  # a server that never answers fails the test
     watchdog.start()

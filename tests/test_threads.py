@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
+import pytest
 
 from tests.consistency import assert_consistent
 
@@ -45,6 +46,7 @@ def test_concurrent_writers_lose_nothing(
     assert_consistent(customerprofiles_backend)
 
 
+@pytest.mark.slow
 def test_direct_backend_calls_from_threads_hold_the_lock(customerprofiles_backend: Any) -> None:
     """Seeding straight through the backend from many threads keeps the index and the
     profiles in step. Threads are made to switch as often as the interpreter allows, so

@@ -84,6 +84,7 @@ def saved_dump(tmp_path: Path) -> Path:
     return state_file
 
 
+@pytest.mark.slow
 def test_the_state_and_fault_examples_run_as_written(tmp_path: Path, saved_dump: Path) -> None:
     [state_example] = python_blocks(section("State dumped and loaded"))
     [fault_example] = python_blocks(section("Injected faults"))
@@ -92,6 +93,7 @@ def test_the_state_and_fault_examples_run_as_written(tmp_path: Path, saved_dump:
     assert "2 passed" in run_pytest(tmp_path)
 
 
+@pytest.mark.slow
 def test_xdist_workers_each_have_their_own_mock(tmp_path: Path) -> None:
     suite = tmp_path / "suite"
     suite.mkdir()
@@ -112,6 +114,7 @@ def shared_server() -> Iterator[ThreadedServer]:
         customerprofiles_backends[account_id]["us-east-1"].reset()
 
 
+@pytest.mark.slow
 def test_xdist_workers_share_one_server_in_their_own_accounts(
     tmp_path: Path, shared_server: ThreadedServer
 ) -> None:

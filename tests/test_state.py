@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
+from freezegun import freeze_time
 
 import cp_mock
 from cp_mock import (
@@ -41,6 +42,7 @@ from cp_mock.state.domains import (
 )
 from cp_mock.state.resources import DERIVED, RECORDS
 from cp_mock.state.shapes import _shape
+from tests.state_seed import SAVED_AT, client_of_the_mock, rich_state, saved
 
 STORED_OBJECT_ATTRIBUTES = {m.attribute for m in STORED_OBJECT.members.values()} - {"profile_keys"}
 HISTORY_ATTRIBUTES = {"number", "profile_id", "action_type", "object_type_name", "created_at",
@@ -431,3 +433,99 @@ def test_the_server_refuses_a_state_file_it_cannot_load(tmp_path: Path) -> None:
     assert f"cannot load {state_file}: this dump is format version {VERSION + 1}" in (
         completed.stderr
     )
+
+
+# -- the saved dump ------------------------------------------------------------------------
+@pytest.fixture
+def after_the_saved_dump() -> Iterator[None]:
+    with freeze_time("2024-06-02T12:00:00+00:00", tick=True):
+        yield
+
+
+def _only(found: dict[str, Any]) -> dict[str, Any]:
+    (item,) = found["Items"]
+    return dict(item)
+
+
+def test_a_saved_dump_loads_and_behaves(client: Any, after_the_saved_dump: None) -> None:
+    document = saved()
+    assert (document["Format"], document["Version"]) == ("cp-mock-state", 2)
+    load_state(document)
+    assert dump_state() == document  # read whole, and written as it was
+    shop = {"DomainName": "shop"}
+
+    def search(key: str, value: str) -> list[dict[str, Any]]:
+        found = client.search_profiles(KeyName=key, Values=[value], **shop)
+        return list(found["Items"])
+
+    jane = _only({"Items": search("_email", "jane@example.com")})
+    jane_id = jane["ProfileId"]
+    assert jane["Address"] == {"City": "Leeds"}  # ingestion populated it
+    for key, value in (("_orderId", "o-2"), ("loyalty", "L1"), ("loyalty", "L2"),
+                       ("_phone", "+15550100"), ("_fullName", "Jane Doe")):  # fmt: skip
+        assert [p["ProfileId"] for p in search(key, value)] == [jane_id], (key, value)
+    assert search("_account", "A-7") == []  # the deleted key stays deleted
+    assert [p["LastName"] for p in search("_fullName", "Ann Lee")] == ["Lee"]
+
+    # calculated attributes compute (counted again from the objects), and go on counting
+    def value(name: str) -> str:
+        answer = client.get_calculated_attribute_for_profile(
+            ProfileId=jane_id, CalculatedAttributeName=name, **shop
+        )
+        return str(answer["Value"])
+
+    assert (value("total-spend"), value("last-amount")) == ("550", "500")
+    # history lists, newest first, the merge on top; its records read back whole
+    history = client.list_profile_history_records(ProfileId=jane_id, **shop)
+    actions = [r["ActionType"] for r in history["ProfileHistoryRecords"]]
+    assert actions[0] == "MERGED" and actions.count("INGESTED") == 2 and actions[-1] == "CREATED"
+    contents = [
+        json.loads(client.get_profile_history_record(ProfileId=jane_id, Id=r["Id"], **shop)[
+            "Content"]) for r in history["ProfileHistoryRecords"]
+    ]  # fmt: skip
+    assert {"id": "o-2", "email": "jane@example.com", "amount": 500, "city": "Leeds"} in contents
+    members = client.get_segment_membership(
+        SegmentDefinitionName="janes", ProfileIds=[jane_id], **shop
+    )["Profiles"]
+    assert members[0]["QueryResult"] == "PRESENT"
+    assert cp_mock.event_stream_records("shop") and cp_mock.event_trigger_invocations("shop")
+    assert cp_mock.dead_letter_objects("shop")[0]["ObjectTypeName"] == "Visit"
+    jobs = client.list_identity_resolution_jobs(**shop)["IdentityResolutionJobsList"]
+    assert jobs[0]["JobStats"]["NumberOfMatchesFound"] == 1
+    uris = {i["Uri"] for i in client.list_integrations(IncludeHidden=True, **shop)["Items"]}
+    assert {CONNECT, "s3://imports/orders"} <= uris
+    arn = client.get_domain(**shop)["Tags"]
+    assert arn == {"team": "crm"}
+    # and writes go on from there
+    client.put_profile_object(
+        ObjectTypeName="Order",
+        Object=json.dumps({"id": "o-4", "email": "jane@example.com", "amount": 1}), **shop,
+    )  # fmt: skip
+    assert value("total-spend") == "551"
+    assert [p["ProfileId"] for p in search("_orderId", "o-4")] == [jane_id]
+
+
+def test_the_saved_dump_is_what_the_rich_state_dumps_as(after_the_saved_dump: None) -> None:
+    # the file is this version's dump of rich_state: its members, as the format writes them
+    with freeze_time(SAVED_AT), mock_customerprofiles():
+        rich_state(client_of_the_mock())
+        made = dump_state()
+    keys = _member_names(made)
+    assert keys == _member_names(saved()), (
+        "write the file again: python -m tests.test_state_hostile"
+    )
+
+
+def _member_names(value: Any, path: str = "") -> set[str]:
+    """Every member path of a document (list items as []; object type names, profile ids
+    and other keys chosen by data as {})."""
+    names = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            shown = key if key[:1].isupper() else "{}"
+            names.add(f"{path}.{shown}")
+            names |= _member_names(item, f"{path}.{shown}")
+    elif isinstance(value, list):
+        for item in value:
+            names |= _member_names(item, f"{path}[]")
+    return names

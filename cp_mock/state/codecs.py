@@ -138,8 +138,12 @@ def finite(value: int | float, path: str, low: Any, high: Any) -> int | float:
     return value
 
 
+@dataclass(frozen=True)
 class _Moment(Codec):
-    """A timestamp, as ISO 8601 with its offset (``datetime.isoformat``)."""
+    """A timestamp, as ISO 8601 (``datetime.isoformat``) with its offset; one a request
+    gave (``naive``: how the request's parser reads a timestamp) may have none."""
+
+    naive: bool = False
 
     def dump(self, value: Any, ctx: Any) -> Any:
         return value.isoformat()
@@ -150,7 +154,7 @@ class _Moment(Codec):
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise StateError(f"{value!r} is not an ISO 8601 timestamp", path) from None
-        if moment.tzinfo is None:
+        if moment.tzinfo is None and not self.naive:
             raise StateError(f"{value!r} has no UTC offset", path)
         if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
             raise StateError(f"must be from year {EARLIEST_YEAR} to {LATEST_YEAR}", path)
@@ -213,7 +217,7 @@ def parse_json_object(text: str, path: str) -> dict[str, Any]:
     return document
 
 
-TEXT, FLAG, NUMBER, MOMENT = _Text(), _Flag(), _Number(), _Moment()
+TEXT, FLAG, NUMBER, MOMENT, REQUEST_MOMENT = _Text(), _Flag(), _Number(), _Moment(), _Moment(True)
 SECONDS, DIGITS, JSON_TEXT, JSON_OBJECT = _Seconds(), _Digits(), _JsonText(), _JsonObject()
 COUNT = Integer(0)
 

@@ -20,7 +20,7 @@ from .codecs import (
     FLAG,
     INT32,
     INT64,
-    MOMENT,
+    REQUEST_MOMENT,
     Codec,
     Integer,
     StateError,
@@ -191,7 +191,7 @@ def _loader(shape: Any) -> Load:
     if kind == "boolean":
         return lambda value, path, depth: FLAG.load(value, path, None)
     if kind == "timestamp":
-        return lambda value, path, depth: MOMENT.load(value, path, None)
+        return lambda value, path, depth: REQUEST_MOMENT.load(value, path, None)
     if kind == "blob":
 
         def blob(value: Any, path: str, depth: int) -> Any:

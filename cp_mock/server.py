@@ -10,9 +10,10 @@ own door (``Dispatcher.lean_answer``) with the answer moto's way would give. Sta
 shared with the process (``cp_mock.get_backend``) and ``POST /moto-api/reset`` clears it.
 
 ``/cp-mock-api/`` gives clients that are not Python what the package gives tests:
-``GET /cp-mock-api/state`` answers ``cp_mock.dump_state()``, ``POST`` (a dump as the body)
-``cp_mock.load_state``; ``POST /cp-mock-api/faults`` (``{"Operation", "ErrorCode",
-"Times", "AccountId", "Region"}``, the first required) is ``cp_mock.fail_next`` and
+``GET /cp-mock-api/state`` answers ``cp_mock.dump_state()``, ``POST`` (a dump as an
+``application/json`` body, from no web page of another site) ``cp_mock.load_state``;
+``POST /cp-mock-api/faults`` (``{"Operation", "ErrorCode", "Times", "AccountId",
+"Region"}``, the first required) is ``cp_mock.fail_next`` and
 ``DELETE`` is ``cp_mock.clear_faults``. ``cp-mock server --state FILE`` loads FILE at
 start, when it exists, and writes the state to it at a clean shutdown.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import ipaddress
 import json
 import logging
 import os
@@ -57,6 +59,7 @@ from .protocol import render_service_error
 from .registry import SERVICE
 from .responses import SIGNING_NAME, CustomerProfilesResponse, new_request_id, serve_sent
 from .serving import HTTPServer
+from .state import StateError, parse_state
 
 SERVER_EXTRA = "pip install 'cp-mock[server]'"
 try:
@@ -286,16 +289,54 @@ def _json(status: int, body: Any) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json")
 
 
+def _own_origin(origin: str, request: Request) -> bool:
+    """Whether ``origin`` (a request's Origin header) is the server itself: the request's
+    own scheme and host, and a host that no other site can be (a loopback name or an IP
+    address: a DNS name could be pointed at the server by another site, DNS rebinding)."""
+    if origin != f"{request.scheme}://{request.host}":
+        return False
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _state_refusal(request: Request) -> Response | None:
+    """Why a request to the state endpoint is refused, or None (docs/server.md, "What
+    protects the state endpoint"). A page in a browser can send a POST to a local server
+    without asking first (a "simple" request: text/plain, no preflight), and loading a
+    state replaces everything the server holds: only a JSON body is read, which a browser
+    sends to another site only after a CORS preflight this server never grants, and a
+    request a browser says comes from another site (its Origin) is refused outright."""
+    origin = request.headers.get("Origin")
+    if origin is not None and not _own_origin(origin, request):
+        message = f"Origin {origin} may not use {request.path}: only the server's own"
+        return _json(403, {"Message": message})
+    if request.method == "POST" and request.mimetype != "application/json":
+        message = f"A state is loaded from application/json, not {request.mimetype or 'none'}"
+        return _json(415, {"Message": message})
+    return None
+
+
 @Request.application
 def cp_mock_api(request: Request) -> Response:
     """State and faults over HTTP (see the module's docstring); a refused request is a 400
     with the reason as ``Message``."""
     resource = request.path[len(CP_MOCK_API) :].strip("/")
     try:
+        if resource == "state" and request.method in ("GET", "POST"):
+            refusal = _state_refusal(request)
+            if refusal is not None:
+                return refusal
         if (resource, request.method) == ("state", "GET"):
             return _json(200, cp_mock.dump_state())
         if (resource, request.method) == ("state", "POST"):
-            cp_mock.load_state(json.loads(request.get_data()))
+            cp_mock.load_state(parse_state(request.get_data()))
             return _json(200, {})
         if (resource, request.method) == ("faults", "POST"):
             fault = json.loads(request.get_data())
@@ -310,8 +351,10 @@ def cp_mock_api(request: Request) -> Response:
         if (resource, request.method) == ("faults", "DELETE"):
             cp_mock.clear_faults()
             return _json(200, {})
+    except StateError as refused:
+        return _json(400, {"Message": f"StateError: {refused}", "Path": refused.path})
     except (ValueError, KeyError, TypeError, AttributeError) as refused:
-        # json's and the state's errors are ValueErrors; KeyError: a member missing
+        # json's errors are ValueErrors; KeyError: a member missing
         return _json(400, {"Message": f"{type(refused).__name__}: {refused}"})
     return _json(404, {"Message": f"No {request.method} {request.path} in {CP_MOCK_API}"})
 
@@ -448,7 +491,9 @@ def serve(
     ``state_file``, start from the state it holds (when it exists) and write the state to
     it when stopped."""
     if state_file is not None and Path(state_file).exists():
-        cp_mock.load_state(json.loads(Path(state_file).read_text()))
+        # checked whole before anything is served: a bad file stops the server (a
+        # StateError, which ``cp-mock server`` reports and exits with status 2)
+        cp_mock.load_state(parse_state(Path(state_file).read_bytes()))
         announce(f"cp-mock server: state loaded from {state_file}")
     hold_patches()  # for as long as it serves
     try:

@@ -13,7 +13,9 @@ from botocore.client import BaseClient
 from botocore.exceptions import ParamValidationError
 
 from cp_mock import CustomerProfilesBackend, StateError, dump_state, load_state, protocol, responses
+from cp_mock.models import customerprofiles_backends
 from cp_mock.moto_internals import mock_is_running
+from tests.consistency import derived_state
 from tests.contract import request_differences, result_differences, violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +158,9 @@ def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """After every test that passed with a mock still running, dump the state it left,
     load it back from JSON and dump it again: the same dump means every family's state
-    (whatever families there are by then) survives dump_state/load_state whole.
+    survives dump_state/load_state whole; and what loading rebuilds rather than reads
+    (the search index, calculated values, ...: tests/consistency.py, ``derived_state``)
+    must be what the test's own calls built.
 
     With an older botocore, a request member its model lacks skips the test, naming it
     (with the tested botocore the same refusal fails the test, as it should)."""
@@ -173,9 +177,20 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
             if error.kind is None or not error.kind.__module__.startswith("tests."):
                 raise
             return result  # a test double the test planted in the state
+        derived = _every_derived_state()
         load_state(json.loads(dumped))
         assert json.dumps(dump_state()) == dumped, "the state changed in a dump and load"
+        assert _every_derived_state() == derived, "a load rebuilt derived state differently"
     return result
+
+
+def _every_derived_state() -> dict[tuple[str, str], Any]:
+    return {
+        (account_id, region): derived_state(backend)
+        for account_id, regions in customerprofiles_backends.items()
+        for region, backend in regions.items()
+        if backend.domains or backend.integrations
+    }
 
 
 @pytest.fixture

@@ -35,3 +35,60 @@ def assert_consistent(backend: Any) -> None:
         assert domain.stats()["ProfileCount"] == len(domain.profiles)
         assert set(domain.profile_expiry.expires) == set(domain.profiles), "expiry of profiles"
         assert set(domain.ingested) <= set(domain.profiles), "ingested fields of gone profiles"
+
+
+def derived_state(backend: Any) -> dict[str, Any]:
+    """What a backend derives from the state a dump holds (the search index, ranks,
+    expiry, the object store's indexes, history numbering, calculated values, compiled
+    definitions, tags), as comparable data: equal before a dump and after its load when
+    loading rebuilds it as the write path built it."""
+    domains = {}
+    for name, domain in backend.domains.items():
+        index = domain.index
+        by_profile_and_type: dict[tuple[str, str], list[str]] = {}
+        for profile_id, held in domain.objects.by_profile.items():
+            for type_name, unique_key in held:
+                by_profile_and_type.setdefault((profile_id, type_name), []).append(unique_key)
+        calculated = {}
+        for attribute_name, attribute in domain.calculated_attributes.items():
+            entries = {
+                (profile_id, unique_key): (entry.order[0], entry.value)
+                for profile_id, tally in attribute.tallies.items()
+                for unique_key, entry in tally.entries.items()
+            }
+            ranked = sorted(
+                (entry.order, unique_key)
+                for tally in attribute.tallies.values()
+                for unique_key, entry in tally.entries.items()
+            )
+            calculated[attribute_name] = {
+                "expression": attribute.expression,
+                "homes": dict(attribute.homes),
+                "entries": entries,
+                "order": [unique_key for _, unique_key in ranked],
+                "values": {pid: attribute.value_for(pid) for pid in sorted(domain.profiles)},
+            }
+        domains[name] = {
+            "postings": index.postings(),
+            "holdings": {pid: index.holdings(pid) for pid in sorted(index.profile_ids())},
+            "content types": index.content_types(),
+            "ranks": sorted(domain.profile_rank, key=domain.profile_rank.__getitem__),
+            "expires": {pid: round(at, 6) for pid, at in domain.profile_expiry.expires.items()},
+            "objects by type": {t: list(o) for t, o in domain.objects.by_type.items() if o},
+            "objects by profile": by_profile_and_type,
+            "object sizes": (len(domain.objects), domain.objects.total_size),
+            "history": {pid: _history_numbers(chain) for pid, chain in domain.history.items()},
+            "next history id": repr(domain.history_ids),
+            "calculated": calculated,
+            "filters": {n: f.expression for n, f in domain.recommender_filters.items()},
+            "upload jobs": {n: j.unique_field for n, j in domain.upload_jobs.items()},
+        }
+    return {"domains": domains, "tags": dict(backend.tags._tags)}
+
+
+def _history_numbers(chain: tuple[Any, ...]) -> list[tuple[int, Any]]:
+    numbers = []
+    while chain:
+        record, chain = chain
+        numbers.append((record.number, record.content))
+    return numbers

@@ -276,6 +276,15 @@ class KeyIndex:
             if values
         }
 
+    # -- the state file: the one part of the index its postings cannot tell ------------------
+    def content_types(self) -> dict[str, set[str | None]]:
+        """Key name -> the content types its values were indexed as (None: as given)."""
+        return {key: set(types) for key, types in self._content_types.items()}
+
+    def restore_content_types(self, noted: Mapping[str, Iterable[str | None]]) -> None:
+        """Make ``noted`` what ``content_types`` answers (after the postings are rebuilt)."""
+        self._content_types = {key: set(types) for key, types in noted.items()}
+
     # -- inside ------------------------------------------------------------------------------
     def _note_content_type(self, key_name: str, content_type: str | None) -> str | None:
         """The content type ``key_name``'s value is indexed as, noted for lookups. Only the

@@ -1,0 +1,595 @@
+"""A backend's state document: its domains, each with its resources, profiles, objects and
+history, and its integrations; and how loading rebuilds what the document leaves out.
+
+Left out, and rebuilt on load by the code the write path uses: the search index's
+postings (from each profile's standard fields, the keys added to it, and its objects'
+keys), creation ranks, the profile and object expiry heaps, the object store's indexes by
+profile and its sizes, the history record counter, and every calculated attribute's
+values (its definition counts again, in order, the objects it counted). Written, because
+nothing else tells them: what each profile is searchable by beyond its own fields and its
+objects' keys (``AddedKeys``, ``MergedKeys``, and the rare ``StandardKeys`` or
+``ProfileKeys`` where a key was deleted), which fields ingestion populated, and when
+each profile expires.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from ..models.backend import CustomerProfilesBackend
+from ..models.domains import Domain
+from ..models.history import PROFILE_RECORD_TYPE, HistoryRecord, Snapshot, snapshot
+from ..models.object_store import StoredObject
+from ..models.search import (
+    ADDED_SOURCE,
+    EMAIL_ADDRESS,
+    PHONE_NUMBER,
+    STANDARD_SOURCE,
+    Posting,
+    standard_postings,
+)
+from ..models.tags import TagStore
+from .codecs import (
+    JSON_TEXT,
+    MOMENT,
+    SECONDS,
+    STRINGS,
+    TEXT,
+    Codec,
+    ListOf,
+    MapOf,
+    Member,
+    Named,
+    Record,
+    Row,
+    StateError,
+    exact,
+    expect,
+    member_path,
+    optional,
+    parse_json_object,
+)
+from .resources import (
+    CALCULATED_ATTRIBUTES,
+    DEAD_LETTER,
+    DOMAIN_OBJECT_TYPE,
+    EVENT_STREAM,
+    EVENT_TRIGGER,
+    IDENTITY_JOB,
+    INTEGRATION,
+    INTEGRATION_SOURCES,
+    INVOCATION,
+    LAYOUT,
+    NAMES,
+    OBJECT_TYPE,
+    RECOMMENDER,
+    RECOMMENDER_FILTER,
+    RECOMMENDER_SCHEMA,
+    SEGMENT_DEFINITION,
+    SEGMENT_ESTIMATE,
+    SEGMENT_SNAPSHOT,
+    SEGMENT_STREAM,
+    SEGMENT_SUBSCRIPTION,
+    UPLOAD_JOB,
+    WORKFLOW,
+    named_by,
+)
+from .shapes import Api
+
+MERGED_SOURCE = "merged:"  # the index's source of a merged-away profile's standard keys
+OBJECT_SOURCE = "object:"
+
+
+@dataclass
+class Context:
+    """What a part being written or read belongs to: its backend's tag store, and who the
+    history records of its changes say made them (the account's root, unless a record
+    says otherwise)."""
+
+    tags: TagStore
+    performed_by: str
+
+
+@contextmanager
+def at(path: str) -> Iterator[None]:
+    """Whatever goes wrong while ``path`` is rebuilt is a StateError naming it."""
+    try:
+        yield
+    except StateError:
+        raise
+    except Exception as error:  # noqa: BLE001 - RecursionError, OverflowError...: never escape
+        reason = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        raise StateError(f"cannot be loaded: {reason}", path) from None
+
+
+# -- the domain's resources: (member, the attributes of Domain that hold it, codec) ------
+def _named(record: Record, attribute: str = "name") -> Named:
+    return Named(record, named_by(attribute))
+
+
+RESOURCES: tuple[tuple[str, tuple[str, ...], Codec], ...] = (
+    ("ProfileObjectTypes", ("object_types",), _named(OBJECT_TYPE)),
+    ("DomainObjectTypes", ("domain_object_types",), _named(DOMAIN_OBJECT_TYPE)),
+    ("EventStreams", ("event_streams",), _named(EVENT_STREAM)),
+    ("EventTriggers", ("event_triggers",), _named(EVENT_TRIGGER)),
+    ("EventTriggerInvocations", ("event_trigger_invocations",), ListOf(INVOCATION)),
+    ("DeadLetters", ("dead_letters",), ListOf(DEAD_LETTER)),
+    ("IdentityResolutionJobs", ("identity_jobs",), ListOf(IDENTITY_JOB)),
+    ("Workflows", ("workflows",), _named(WORKFLOW, "workflow_id")),
+    ("IntegrationSources", ("integration_sources",), INTEGRATION_SOURCES),
+    ("RecommenderSchemas", ("recommender_schemas",), _named(RECOMMENDER_SCHEMA)),
+    ("RecommenderFilters", ("recommender_filters",), _named(RECOMMENDER_FILTER)),
+    ("Recommenders", ("recommenders",), _named(RECOMMENDER)),
+    ("SegmentDefinitions", ("segments", "definitions"), _named(SEGMENT_DEFINITION)),
+    ("SegmentEstimates", ("segments", "estimates"),
+     Named(SEGMENT_ESTIMATE, lambda estimate: estimate["EstimateId"])),
+    ("SegmentSnapshots", ("segments", "snapshots"), _named(SEGMENT_SNAPSHOT, "snapshot_id")),
+    ("SegmentSubscriptions", ("segments", "subscriptions"),
+     _named(SEGMENT_SUBSCRIPTION, "segment_name")),
+    ("Layouts", ("layouts",), _named(LAYOUT)),
+    ("UploadJobs", ("upload_jobs",), _named(UPLOAD_JOB, "job_id")),
+)  # fmt: skip
+
+# The fields of Domain, each written by a part of its document or rebuilt on load.
+WRITTEN_FIELDS = frozenset(
+    {"name", "arn", "settings", "created_at", "last_updated_at", "profiles", "ingested",
+     "profile_expiry", "objects", "history", "calculated_attributes",
+     *(attributes[0] for _, attributes, _ in RESOURCES)}
+)  # fmt: skip
+DERIVED_FIELDS = frozenset({"index", "profile_rank", "_ranks", "history_ids"})
+
+DOMAIN = Record(
+    {"DomainName": Member("name", TEXT), "DomainArn": Member("arn", TEXT),
+     "CreatedAt": Member("created_at", MOMENT), "LastUpdatedAt": Member("last_updated_at", MOMENT)},
+    kind=Domain,
+    settings=("settings", Api("CreateDomain", omit=NAMES)),
+    tagged=True,
+)  # fmt: skip
+
+_KEYS = MapOf(STRINGS)  # key name -> values, as indexed
+PROFILE = Record(
+    {"ExpiresAt": optional("expires_at", SECONDS),
+     # path -> (the object type that populated it, the value it wrote)
+     "IngestedFields": optional("ingested", MapOf(Row((("ObjectTypeName", TEXT),
+                                                       ("Value", TEXT))))),
+     "AddedKeys": optional("added", _KEYS),
+     # merged-away profile id -> the keys its standard fields gave it
+     "MergedKeys": optional("merged", MapOf(_KEYS)),
+     "StandardKeys": optional("standard", _KEYS)},
+    settings=("profile", Api("SearchProfiles", "Items[]", output=True, omit=("FoundByItems",))),
+    settings_first=True,
+)  # fmt: skip
+
+STORED_OBJECT = Record(
+    {"ProfileObjectUniqueKey": Member("unique_key", TEXT), "ProfileId": Member("profile_id", TEXT),
+     "Object": Member("body", JSON_TEXT), "PutAt": Member("put_at", MOMENT),
+     "ExpiresAt": Member("expires_at", MOMENT),
+     # every key value the type's Keys read from it; what it gives its profile, if not all
+     "Keys": Member("keys", _KEYS), "ProfileKeys": optional("profile_keys", _KEYS)},
+)  # fmt: skip
+OBJECT_GROUP = Record(
+    {"ObjectTypeName": Member("type_name", TEXT),
+     "Objects": Member("objects", ListOf(STORED_OBJECT))},
+)  # fmt: skip
+
+HISTORY_RECORD = Record(
+    {"Id": Member("Id", TEXT),
+     "ActionType": Member("ActionType", Api("GetProfileHistoryRecord", "ActionType", output=True)),
+     "ObjectTypeName": Member("ObjectTypeName", TEXT), "CreatedAt": Member("CreatedAt", MOMENT),
+     "PerformedBy": optional("PerformedBy", TEXT),
+     "ProfileObjectUniqueKey": optional("ProfileObjectUniqueKey", TEXT),
+     # the content: the object as put, or the profile as the change left it; neither: the
+     # object (ObjectTypeName, ProfileObjectUniqueKey) as it is stored now, or for a
+     # _profile record, the profile as it is now
+     "Object": optional("Object", JSON_TEXT),
+     "Profile": optional("Profile", Api("SearchProfiles", "Items[]", output=True,
+                                        omit=("FoundByItems",)))},
+)  # fmt: skip
+HISTORY = Record(
+    {"ProfileId": Member("ProfileId", TEXT), "Records": Member("Records", ListOf(HISTORY_RECORD))},
+)  # fmt: skip
+
+
+class _ContentTypes(Codec):
+    """Key name -> the content types its values were indexed as (null: as given)."""
+
+    def dump(self, value: Any, ctx: Any) -> Any:
+        return {key: sorted(types, key=lambda t: t or "") for key, types in value.items()}
+
+    def load(self, value: Any, path: str, ctx: Any) -> Any:
+        loaded = MapOf(ListOf(_CONTENT_TYPE)).load(value, path, ctx)
+        return {key: set(types) for key, types in loaded.items()}
+
+
+class _ContentType(Codec):
+    def dump(self, value: Any, ctx: Any) -> Any:
+        return value
+
+    def load(self, value: Any, path: str, ctx: Any) -> Any:
+        if value not in (None, PHONE_NUMBER, EMAIL_ADDRESS):
+            raise StateError(f"must be null, {PHONE_NUMBER} or {EMAIL_ADDRESS}", path)
+        return value
+
+
+_CONTENT_TYPE = _ContentType()
+CONTENT_TYPES = _ContentTypes()
+
+# the members of a domain's document that are not the domain's own (DOMAIN's)
+_PARTS = frozenset(
+    {*(name for name, _, _ in RESOURCES), "Profiles", "ProfileObjects", "ProfileHistory",
+     "KeyContentTypes", "CalculatedAttributeDefinitions", "SegmentStream"}
+)  # fmt: skip
+
+
+# -- writing -------------------------------------------------------------------------------
+def dump_domain(domain: Domain, ctx: Context) -> dict[str, Any]:
+    out: dict[str, Any] = DOMAIN.dump(domain, ctx)
+    for name, attributes, codec in RESOURCES:
+        value = _get(domain, attributes)
+        if value:
+            out[name] = codec.dump(value, ctx)
+    if domain.segments.stream is not None:
+        out["SegmentStream"] = SEGMENT_STREAM.dump(domain.segments.stream, ctx)
+    exact(domain.profiles, dict, "a dict of profiles")
+    held_by_objects: dict[str, set[Posting]] = {}
+    profiles = [_dump_profile(domain, pid, held_by_objects, ctx) for pid in domain.profiles]
+    if profiles:
+        out["Profiles"] = profiles
+    objects = _dump_objects(domain, held_by_objects, ctx)
+    if objects:
+        out["ProfileObjects"] = objects
+    history = _dump_history(domain, ctx)
+    if history:
+        out["ProfileHistory"] = history
+    content_types = domain.index.content_types()
+    if content_types:
+        out["KeyContentTypes"] = CONTENT_TYPES.dump(content_types, ctx)
+    if domain.calculated_attributes:
+        out["CalculatedAttributeDefinitions"] = CALCULATED_ATTRIBUTES.dump(
+            domain.calculated_attributes, ctx
+        )
+    return out
+
+
+def _get(domain: Domain, attributes: tuple[str, ...]) -> Any:
+    value: Any = domain
+    for attribute in attributes:
+        value = getattr(value, attribute)
+    return value
+
+
+def _grouped(postings: set[Posting]) -> dict[str, set[str]]:
+    keys: dict[str, set[str]] = {}
+    for key_name, value in postings:
+        keys.setdefault(key_name, set()).add(value)
+    return keys
+
+
+def _postings(keys: dict[str, set[str]] | dict[str, list[str]]) -> set[Posting]:
+    return {(key_name, value) for key_name, values in keys.items() for value in values}
+
+
+def _dump_profile(
+    domain: Domain, profile_id: str, held_by_objects: dict[str, set[Posting]], ctx: Context
+) -> dict[str, Any]:
+    """A profile, and what it is searchable by beyond its fields and objects' keys."""
+    profile = domain.profiles[profile_id]
+    standard: set[Posting] = set()
+    added: set[Posting] = set()
+    merged: defaultdict[str, set[Posting]] = defaultdict(set)
+    own = {stored.index_source: stored for stored in domain.objects.of_profile(profile_id)}
+    for source in own:
+        held_by_objects[source] = set()
+    for posting, sources in domain.index.holdings(profile_id).items():
+        for source in sources:
+            if source == STANDARD_SOURCE:
+                standard.add(posting)
+            elif source == ADDED_SOURCE:
+                added.add(posting)
+            elif source.startswith(MERGED_SOURCE):
+                merged[source[len(MERGED_SOURCE) :]].add(posting)
+            elif source in own:
+                held_by_objects[source].add(posting)
+            else:
+                raise StateError(
+                    f"cannot dump profile {profile_id} of domain {domain.name}: its key "
+                    f"{posting[0]}={posting[1]!r} is held by {source}, which it does not have"
+                )
+    entry: dict[str, Any] = {"profile": profile}
+    expires = domain.profile_expiry.expires.get(profile_id)
+    if expires is not None:
+        entry["expires_at"] = expires
+    if domain.ingested.get(profile_id):
+        entry["ingested"] = domain.ingested[profile_id]
+    if added:
+        entry["added"] = _grouped(added)
+    if merged:
+        entry["merged"] = {merged_id: _grouped(p) for merged_id, p in merged.items()}
+    if standard != standard_postings(profile):
+        entry["standard"] = _grouped(standard)
+    return dict(PROFILE.dump(entry, ctx))
+
+
+def _dump_objects(
+    domain: Domain, held_by_objects: dict[str, set[Posting]], ctx: Context
+) -> list[dict[str, Any]]:
+    groups = []
+    for type_name, objects in domain.objects.by_type.items():
+        if not objects:
+            continue
+        written = []
+        for stored in objects.values():
+            entry = {
+                "unique_key": stored.unique_key, "profile_id": stored.profile_id,
+                "body": stored.body, "put_at": stored.put_at, "expires_at": stored.expires_at,
+                "keys": stored.keys,
+            }  # fmt: skip
+            held = held_by_objects.get(stored.index_source, set())
+            if held != _postings(stored.keys):
+                entry["profile_keys"] = _grouped(held)
+            written.append(entry)
+        groups.append(OBJECT_GROUP.dump({"type_name": type_name, "objects": written}, ctx))
+    return groups
+
+
+def _dump_history(domain: Domain, ctx: Context) -> list[dict[str, Any]]:
+    histories = []
+    for profile_id, chain in domain.history.items():
+        profile = domain.profiles.get(profile_id)
+        now = None if profile is None else snapshot(profile)
+        records = []
+        while chain:
+            record, chain = chain
+            records.append(_history_record(domain, record, now, ctx))
+        histories.append(HISTORY.dump({"ProfileId": profile_id, "Records": records}, ctx))
+    return histories
+
+
+def _history_record(
+    domain: Domain, record: HistoryRecord, profile_now: Snapshot | None, ctx: Context
+) -> dict[str, Any]:
+    written: dict[str, Any] = {
+        "Id": record.id, "ActionType": record.action_type,
+        "ObjectTypeName": record.object_type_name, "CreatedAt": record.created_at,
+    }  # fmt: skip
+    if record.performed_by != ctx.performed_by:
+        written["PerformedBy"] = record.performed_by
+    if record.profile_object_unique_key is not None:
+        written["ProfileObjectUniqueKey"] = record.profile_object_unique_key
+    content = record.content
+    if isinstance(content, str):
+        stored = domain.objects.get(record.object_type_name, record.profile_object_unique_key or "")
+        if stored is None or stored.body != content:
+            written["Object"] = content
+    elif record.object_type_name != PROFILE_RECORD_TYPE or content != profile_now:
+        written["Profile"] = _thawed(content)
+    return written
+
+
+def _thawed(frozen: Snapshot) -> dict[str, Any]:
+    """The profile a history snapshot (models/history.py, ``snapshot``) was taken of."""
+    pairs = zip(frozen[::2], frozen[1::2], strict=True)
+    return {key: _thawed(value) if type(value) is tuple else value for key, value in pairs}
+
+
+# -- reading -------------------------------------------------------------------------------
+def load_domain(value: Any, path: str, ctx: Context) -> Domain:
+    expect(type(value) is dict, "an object", value, path)
+    header = {name: item for name, item in value.items() if name not in _PARTS}
+    domain: Domain = DOMAIN.load(header, path, ctx)
+    for name, attributes, codec in RESOURCES:
+        if name in value:
+            target: Any = domain
+            for attribute in attributes[:-1]:
+                target = getattr(target, attribute)
+            setattr(target, attributes[-1], codec.load(value[name], member_path(path, name), ctx))
+    if "SegmentStream" in value:
+        domain.segments.stream = SEGMENT_STREAM.load(
+            value["SegmentStream"], member_path(path, "SegmentStream"), ctx
+        )
+    _load_profiles(domain, value.get("Profiles", []), member_path(path, "Profiles"), ctx)
+    _load_objects(domain, value.get("ProfileObjects", []), member_path(path, "ProfileObjects"), ctx)
+    where = member_path(path, "KeyContentTypes")
+    domain.index.restore_content_types(
+        CONTENT_TYPES.load(value.get("KeyContentTypes", {}), where, ctx)
+    )
+    _load_history(domain, value.get("ProfileHistory", []), member_path(path, "ProfileHistory"), ctx)
+    where = member_path(path, "CalculatedAttributeDefinitions")
+    definitions = CALCULATED_ATTRIBUTES.load(
+        value.get("CalculatedAttributeDefinitions", []), where, ctx
+    )
+    _count_objects(domain, definitions, where)
+    return domain
+
+
+def _hold(domain: Domain, profile_id: str, postings: set[Posting], source: str) -> None:
+    for key_name, value in postings:
+        domain.index.hold(profile_id, key_name, value, source, None)
+
+
+def _load_profiles(domain: Domain, value: Any, path: str, ctx: Context) -> None:
+    entries = ListOf(PROFILE).load(value, path, ctx)
+    for index, entry in enumerate(entries):
+        where = f"{path}[{index}]"
+        profile = entry["profile"]
+        profile_id = profile.get("ProfileId")
+        if not profile_id:
+            raise StateError("is required", member_path(where, "ProfileId"))
+        if profile_id in domain.profiles:
+            raise StateError(f"names profile {profile_id} again", where)
+        with at(where):
+            domain.profiles[profile_id] = profile
+            domain.profile_rank[profile_id] = domain.next_rank()
+            standard = entry.get("standard")
+            domain.index.set_standard(
+                profile_id,
+                standard_postings(profile) if standard is None else _postings(standard),
+            )
+            _hold(domain, profile_id, _postings(entry.get("added", {})), ADDED_SOURCE)
+            for merged_id, keys in entry.get("merged", {}).items():
+                _hold(domain, profile_id, _postings(keys), MERGED_SOURCE + merged_id)
+            if entry.get("ingested"):
+                domain.ingested[profile_id] = entry["ingested"]
+            if "expires_at" in entry:
+                domain.profile_expiry.renew(profile_id, entry["expires_at"])
+
+
+def _load_objects(domain: Domain, value: Any, path: str, ctx: Context) -> None:
+    groups = ListOf(OBJECT_GROUP).load(value, path, ctx)
+    for g, group in enumerate(groups):
+        type_name, where = group["type_name"], f"{path}[{g}]"
+        if type_name not in domain.object_types:
+            raise StateError(f"names object type {type_name}, which the domain does not have",
+                             member_path(where, "ObjectTypeName"))  # fmt: skip
+        for o, entry in enumerate(group["objects"]):
+            at_object = f"{where}.Objects[{o}]"
+            if entry["profile_id"] not in domain.profiles:
+                raise StateError(f"names profile {entry['profile_id']}, which the domain does "
+                                 "not have", member_path(at_object, "ProfileId"))  # fmt: skip
+            if domain.objects.get(type_name, entry["unique_key"]) is not None:
+                raise StateError("names an object of this type again",
+                                 member_path(at_object, "ProfileObjectUniqueKey"))  # fmt: skip
+            with at(at_object):
+                stored = StoredObject(
+                    type_name=type_name, unique_key=entry["unique_key"],
+                    profile_id=entry["profile_id"], body=entry["body"], keys=entry["keys"],
+                    expires_at=entry["expires_at"], put_at=entry["put_at"],
+                    size=len(entry["body"].encode()),
+                )  # fmt: skip
+                domain.objects.add(stored)
+                held = entry.get("profile_keys")
+                held = stored.keys if held is None else held
+                _hold(domain, stored.profile_id, _postings(held), stored.index_source)
+
+
+def _load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
+    histories = ListOf(HISTORY).load(value, path, ctx)
+    numbers = [0]
+    for h, history in enumerate(histories):
+        profile_id, where = history["ProfileId"], f"{path}[{h}]"
+        if profile_id in domain.history:
+            raise StateError(f"names the history of profile {profile_id} again", where)
+        chain: tuple[Any, ...] = ()
+        records = history["Records"]
+        profile = domain.profiles.get(profile_id)
+        profile_now: Snapshot | None = None
+        for r in range(len(records) - 1, -1, -1):  # oldest first, so each links to the older
+            record, at_record = records[r], f"{where}.Records[{r}]"
+            content: str | Snapshot
+            if "Object" in record and "Profile" in record:
+                raise StateError("give at most one of Object or Profile", at_record)
+            if "Profile" in record:
+                content = snapshot(record["Profile"])
+            elif "Object" in record:
+                content = record["Object"]
+            elif record["ObjectTypeName"] == PROFILE_RECORD_TYPE and profile is not None:
+                content = profile_now = profile_now or snapshot(profile)
+            else:
+                stored = domain.objects.get(record["ObjectTypeName"],
+                                            record.get("ProfileObjectUniqueKey") or "")  # fmt: skip
+                if stored is None:
+                    raise StateError(
+                        "has neither Object nor Profile, and names neither an object nor a "
+                        "profile the domain holds",
+                        at_record,
+                    )
+                content = stored.body
+            number = _history_number(record["Id"], member_path(at_record, "Id"))
+            numbers.append(number)
+            chain = (
+                HistoryRecord(
+                    number=number, profile_id=profile_id, action_type=record["ActionType"],
+                    object_type_name=record["ObjectTypeName"], created_at=record["CreatedAt"],
+                    content=content, performed_by=record.get("PerformedBy", ctx.performed_by),
+                    profile_object_unique_key=record.get("ProfileObjectUniqueKey"),
+                ),
+                chain,
+            )  # fmt: skip
+        domain.history[profile_id] = chain
+    # Records are numbered by one counter per domain and never dropped: the next is one more.
+    domain.history_ids = itertools.count(max(numbers) + 1)
+
+
+_HISTORY_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _history_number(record_id: str, path: str) -> int:
+    if not _HISTORY_ID.fullmatch(record_id):
+        raise StateError("must be 32 lowercase hexadecimal digits", path)
+    return int(record_id, 16)
+
+
+def _count_objects(
+    domain: Domain, definitions: dict[str, tuple[Any, list[str]]], path: str
+) -> None:
+    """Each definition counts again the objects it counted, in the order it counted them."""
+    documents: dict[tuple[str, str], dict[str, Any]] = {}
+    for index, (name, (attribute, counted)) in enumerate(definitions.items()):
+        where = f"{path}[{index}]"
+        type_name = attribute.type_name
+        object_type = domain.object_types.get(type_name)
+        if object_type is None:
+            raise StateError(f"reads object type {type_name}, which the domain does not have",
+                             member_path(where, "AttributeDetails"))  # fmt: skip
+        if len(set(counted)) != len(counted):
+            raise StateError("names an object twice", member_path(where, "CountedObjects"))
+        for c, unique_key in enumerate(counted):
+            at_counted = f"{where}.CountedObjects[{c}]"
+            stored = domain.objects.get(type_name, unique_key)
+            if stored is None:
+                raise StateError(f"names no {type_name} object the domain holds", at_counted)
+            with at(at_counted):
+                key = (type_name, unique_key)
+                if key not in documents:
+                    documents[key] = parse_json_object(stored.body, at_counted)
+                attribute.count(stored, documents[key], object_type)
+        domain.calculated_attributes[name] = attribute
+
+
+# -- a backend -----------------------------------------------------------------------------
+BACKEND_FIELDS = frozenset({"domains", "integrations", "tags"})  # the state a backend keeps
+
+
+def _root(backend: CustomerProfilesBackend) -> str:
+    """Who a history record says made a change (models/history.py)."""
+    return f"arn:{backend.partition}:iam::{backend.account_id}:root"
+
+
+def dump_backend(backend: CustomerProfilesBackend) -> dict[str, Any]:
+    ctx = Context(backend.tags, _root(backend))
+    out: dict[str, Any] = {
+        "Domains": [dump_domain(domain, ctx) for domain in backend.domains.values()]
+    }
+    if backend.integrations:
+        out["Integrations"] = _named(INTEGRATION, "uri").dump(backend.integrations, ctx)
+    return out
+
+
+def load_backend(
+    value: dict[str, Any], path: str, backend: CustomerProfilesBackend
+) -> CustomerProfilesBackend:
+    """``backend``, new, made to hold the state ``value`` describes: built off to the side,
+    so nothing in use changes until the whole document has loaded."""
+    ctx = Context(backend.tags, _root(backend))
+    where = member_path(path, "Domains")
+    domains = value.get("Domains", [])
+    expect(type(domains) is list, "a list", domains, where)
+    for index, item in enumerate(domains):
+        domain = load_domain(item, f"{where}[{index}]", ctx)
+        if domain.name in backend.domains:
+            raise StateError(f"names domain {domain.name} again", f"{where}[{index}]")
+        backend.domains[domain.name] = domain
+    where = member_path(path, "Integrations")
+    integrations = _named(INTEGRATION, "uri").load(value.get("Integrations", []), where, ctx)
+    for index, integration in enumerate(integrations.values()):
+        if integration.domain_name not in backend.domains:
+            raise StateError(f"names domain {integration.domain_name}, which the backend does "
+                             "not have", f"{where}[{index}].DomainName")  # fmt: skip
+    backend.integrations = integrations
+    return backend

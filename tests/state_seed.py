@@ -47,6 +47,7 @@ def rich_state(client: Any) -> None:
     boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="exports")
     shop = {"DomainName": "shop"}
     client.create_domain(DefaultExpirationDays=1000, Matching={"Enabled": True},
+                         DataStore={"Enabled": True},
                          Tags={"team": "crm"}, **shop)  # fmt: skip
     client.create_event_stream(EventStreamName="changes", Uri=STREAM_ARN, **shop)
     client.put_profile_object_type(

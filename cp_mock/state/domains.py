@@ -64,6 +64,7 @@ from .resources import (
     IDENTITY_JOB,
     INTEGRATION,
     INTEGRATION_SOURCES,
+    INTENT_DEFINITION,
     INVOCATION,
     LAYOUT,
     NAMES,
@@ -133,6 +134,9 @@ RESOURCES: tuple[tuple[str, tuple[str, ...], Codec], ...] = (
     ("SegmentSubscriptions", ("segments", "subscriptions"),
      _named(SEGMENT_SUBSCRIPTION, "segment_name")),
     ("Layouts", ("layouts",), _named(LAYOUT)),
+    ("IntentDefinitions", ("intents", "definitions"), _named(INTENT_DEFINITION, "intent_domain")),
+    # what each profile's activity shows of each intent type (models/intents.py)
+    ("ProfileIntents", ("intents", "profile_intents"), MapOf(MapOf(TEXT))),
     ("UploadJobs", ("upload_jobs",), _named(UPLOAD_JOB, "job_id")),
 )  # fmt: skip
 

@@ -21,6 +21,7 @@ from ..models.event_triggers import EventTrigger
 from ..models.filter_expressions import parse_filter_expression
 from ..models.integration_sources import IntegrationSource
 from ..models.integrations import Integration, Workflow
+from ..models.intents import IntentDefinition
 from ..models.layouts import DomainLayout
 from ..models.mapping import check_definition
 from ..models.matching import IdentityResolutionJob
@@ -99,6 +100,14 @@ LAYOUT = Record(
      "Version": Member("version", Integer(1)), **_timestamps()},
     kind=DomainLayout,
     settings=("settings", Api("CreateDomainLayout", omit=(*NAMES, "LayoutDefinitionName"))),
+    tagged=True,
+)  # fmt: skip
+
+
+INTENT_DEFINITION = Record(
+    {"IntentDomain": Member("intent_domain", TEXT), "IntentDefinitionArn": Member("arn", TEXT),
+     "Intents": Member("intents", Api("PutIntentDefinition", "Intents")), **_timestamps()},
+    kind=IntentDefinition,
     tagged=True,
 )  # fmt: skip
 
@@ -416,7 +425,7 @@ RECORDS = (
     OBJECT_TYPE, DOMAIN_OBJECT_TYPE, LAYOUT, EVENT_STREAM, EVENT_TRIGGER, CALCULATED_ATTRIBUTE,
     RECOMMENDER_SCHEMA, RECOMMENDER_FILTER, RECOMMENDER, SEGMENT_DEFINITION, SEGMENT_SNAPSHOT,
     SEGMENT_SUBSCRIPTION, SEGMENT_STREAM, UPLOAD_JOB, INTEGRATION_SOURCE, WORKFLOW, INTEGRATION,
-    IDENTITY_JOB,
+    IDENTITY_JOB, INTENT_DEFINITION,
 )  # fmt: skip
 DERIVED: dict[type, frozenset[str]] = {
     ObjectType: frozenset({"_compiled"}),  # its Fields and Keys, compiled

@@ -16,6 +16,9 @@ the test honours them:
   directory, which the page tells the reader to save there. SOURCE is a path in this
   repository, or ``the json block above`` (the nearest ```json block before it on the
   page); the test writes it there first.
+- ``<!-- needs the operation NAME -->``: the block calls an operation newer botocore
+  models have (the intents): it runs where the installed model has NAME, as the suite's
+  own tests of it do, and is skipped, saying so, on an older one.
 - ``<!-- in the aiobotocore environment -->``: the block needs aiobotocore, which pins an
   older botocore than constraints.txt: it runs in the prepared aiobotocore environment
   (tests/environments.py).
@@ -31,12 +34,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import botocore
+import botocore.session
 import pytest
 
 from tests.environments import ROOT, prepared_environment, user_environment
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FILE_MARKER = re.compile(r"^<!-- file (\S+) from (.+?) -->$")
+OPERATION_MARKER = re.compile(r"^<!-- needs the operation (\w+) -->$")
 JSON_ABOVE = "the json block above"
 
 
@@ -48,6 +54,7 @@ class Example:
     fragment: bool = False
     aio: bool = False
     files: dict[str, str] = field(default_factory=dict)  # name: content
+    operations: list[str] = field(default_factory=list)  # of a newer model
 
     @property
     def name(self) -> str:
@@ -82,6 +89,8 @@ def examples_of(page: Path) -> list[Example]:
                         example.fragment = True
                     elif marker == "<!-- in the aiobotocore environment -->":
                         example.aio = True
+                    elif needed := OPERATION_MARKER.match(marker):
+                        example.operations.append(needed[1])
                     elif matched := FILE_MARKER.match(marker):
                         example.files[matched[1]] = _source(matched[2], page, last_json)
                     above -= 1
@@ -91,6 +100,9 @@ def examples_of(page: Path) -> list[Example]:
     return found
 
 
+INSTALLED_MODEL_OPERATIONS = frozenset(
+    botocore.session.get_session().get_service_model("customer-profiles").operation_names
+)
 EXAMPLES = [example for page in PAGES for example in examples_of(page)]
 RUNNABLE = [example for example in EXAMPLES if not example.fragment]
 
@@ -126,6 +138,9 @@ def test_every_block_is_python(example: Example) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("example", RUNNABLE, ids=lambda example: example.name)
 def test_the_example_runs_as_written(example: Example, tmp_path: Path) -> None:
+    absent = [name for name in example.operations if name not in INSTALLED_MODEL_OPERATIONS]
+    if absent:
+        pytest.skip(f"the installed botocore {botocore.__version__} has no {absent}")
     python = (
         prepared_environment("aio", "CP_MOCK_AIO_ENV") / "bin" / "python"
         if example.aio

@@ -341,9 +341,7 @@ class KeyIndex:
         if new_holder:
             del self._held[profile_id]
 
-    def _rehold(
-        self, profile_id: str, posting: Posting, sources: Members, unposted: bool
-    ) -> None:
+    def _rehold(self, profile_id: str, posting: Posting, sources: Members, unposted: bool) -> None:
         """Undo a source's removal from a posting: ``sources`` as they were."""
         held = self._held.setdefault(profile_id, {})
         current = held.get(posting)

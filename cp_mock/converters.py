@@ -72,14 +72,17 @@ class WrongType(ValueError):
     """A body value whose JSON type is not its shape's. The path to it is collected as
     the error leaves each container, so nothing is spent on paths while values are right."""
 
-    def __init__(self, expected: str, value: Any) -> None:
+    def __init__(self, expected: str, value: Any, unreadable: bool = False) -> None:
         super().__init__(expected)
         self.expected = expected
         self.found = _json_kind(value)
+        self.unreadable = unreadable  # of the right JSON type, but no value of the shape
         self.path: list[str] = []  # innermost first: ".Values", "[0]", ".key"
 
     def __str__(self) -> str:
         where = "".join(reversed(self.path)).lstrip(".") or "The request body"
+        if self.unreadable:
+            return f"{where} must be {self.expected}, which this {self.found[3:]} is not"
         return f"{where} must be {self.expected}, not {self.found}"
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -187,9 +188,15 @@ def _checked(
         if handler is None:
             return value
         try:
-            return handler(value)
-        except (ValueError, TypeError, OverflowError) as error:  # a date or base64 unread
-            raise WrongType(expected, value) from error
+            converted = handler(value)
+        except (ValueError, TypeError, OverflowError, OSError) as error:  # a date or base64 unread
+            unread = "a finite number" if words else expected  # (words: a double's)
+            raise WrongType(unread, value, unreadable=True) from error
+        if type(converted) is float and not math.isfinite(converted) and words:
+            # a double past any double (1e400): "NaN" and "Infinity" are left to validation
+            if type(value) is not str:
+                raise WrongType("a finite number", value, unreadable=True)
+        return converted
 
     return read
 

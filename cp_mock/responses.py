@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import inspect
+import logging
 import os
 import re
 import time
@@ -35,9 +36,9 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import BaseResponse
 from werkzeug.exceptions import HTTPException
 
-from .exceptions import AccessDeniedException, BadRequestException
+from .exceptions import AccessDeniedException, BadRequestException, InternalServerException
 from .faults import take_fault
-from .models import CustomerProfilesBackend, customerprofiles_backends
+from .models import CustomerProfilesBackend, customerprofiles_backends, journal
 from .moto_internals import (
     DEFAULT_ACCOUNT_ID,
     backend_of,
@@ -84,8 +85,35 @@ def serve(request: ServiceRequest) -> TYPE_RESPONSE:
             status, headers, body = serve_operation(found, request)
         except ServiceException as error:
             status, headers, body = render_error(found.operation, error)
+        except NotImplementedError:
+            raise  # what the mock does not do yet: the caller is told by name
+        except Exception as error:  # noqa: BLE001 - answered, as AWS answers its own faults
+            status, headers, body = render_error(found.operation, unexpected(found, error))
     headers["x-amzn-requestid"] = new_request_id()
     return status, headers, body
+
+
+_LONGEST_SHOWN_ERROR = 300
+
+
+def unexpected(found: Route, error: Exception) -> InternalServerException:
+    """The modeled error for a failure the operation did not foresee (a defect of the
+    mock, whatever the request): InternalServerException, which every operation models
+    and AWS answers its own faults with. The call changed nothing (the journal undid it),
+    so retrying, as SDKs do, is safe. The traceback goes to the ``cp_mock`` logger."""
+    logging.getLogger("cp_mock").error(
+        "%s failed unexpectedly; the call was undone", found.operation.name, exc_info=error
+    )
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - an exception that cannot say what it is
+        text = ""
+    if len(text) > _LONGEST_SHOWN_ERROR:
+        text = text[:_LONGEST_SHOWN_ERROR] + "..."
+    return InternalServerException(
+        f"{found.operation.name} failed in the mock ({type(error).__name__}: {text}); "
+        "nothing was changed"
+    )
 
 
 def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
@@ -105,8 +133,10 @@ def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
     keywords = _keywords(operation.name, getattr(method, "__func__", method))
     arguments = {keywords[name]: value for name, value in params.items() if name in keywords}
     # Rendered under the lock too: a result may hold the backend's own dicts, which
-    # another thread's write must not change while they are read.
-    with backend.lock.service:
+    # another thread's write must not change while they are read. The call, paging and
+    # rendering included, is one journaled unit (models/journal.py): whatever fails in
+    # it, the state is put back as it was before.
+    with backend.lock.service, journal.call(backend):
         return render_result(operation, paginate(operation, params, method(**arguments)))
 
 

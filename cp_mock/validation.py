@@ -1,7 +1,12 @@
 """Checks a value against a botocore shape: the constraints the client leaves to the server.
 
 botocore's client checks required members, types and minimums; AWS also enforces the
-model's maximums, patterns and enums. One checker serves both directions: requests are
+model's maximums, patterns and enums, and the width of its numeric types: an ``integer``
+is 32 bits, signed; a ``long`` 64 bits; a ``double`` or ``float`` a finite number (JSON
+has no NaN or infinity; botocore sends them as the strings "NaN" and "Infinity"). A string
+is Unicode text (a lone surrogate, which a JSON ``\ud800`` escape can make, is none).
+Every value is of its shape's exact JSON type, a structure's, a map's and a list's too,
+whichever way the request came. One checker serves both directions: requests are
 validated before the backend sees them (the first problem becomes a
 ``BadRequestException`` naming the field), and the test suite's contract check runs the
 same checker over every response body.
@@ -22,6 +27,7 @@ linear: some 5 ms per 100 KB); tests/test_validation.py measures them all.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -132,6 +138,30 @@ def _union_check(shape: Any) -> Check | None:
     return check
 
 
+_INTEGER_KIND = f"an integer from {-(2**31)} to {2**31 - 1} (32 bits)"
+_LONG_KIND = f"an integer from {-(2**63)} to {2**63 - 1} (64 bits)"
+
+
+def _fits(bits: int) -> Callable[[Any], bool]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    return lambda value: low <= value <= high
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer past any double
+        return False
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Compiler:
     def __init__(self) -> None:
         self.structures: dict[str, Check] = {}
@@ -221,6 +251,8 @@ class _Compiler:
             name = path or shape_name
             if not isinstance(value, str):
                 return [f"{name} must be a string"]
+            if not value.isascii() and not _is_unicode(value):
+                return [f"{name} must be Unicode text (it holds a lone surrogate)"]
             length = len(value)
             if (low is not None and length < low) or (high is not None and length > high):
                 return size(length, name)  # and its pattern is not run on it
@@ -232,25 +264,28 @@ class _Compiler:
 
         return check
 
-    def _number(self, shape: Shape, types: tuple[type, ...], kind: str) -> Check:
+    def _number(
+        self, shape: Shape, types: tuple[type, ...], kind: str, holds: Callable[[Any], bool]
+    ) -> Check:
         meta = shape.metadata
         shape_name = shape.name
 
         def check(value: Any, path: str) -> list[str]:
             name = path or shape_name
-            if isinstance(value, bool) or not isinstance(value, types):
+            if isinstance(value, bool) or not isinstance(value, types) or not holds(value):
                 return [f"{name} must be {kind}"]
             return _range_problems(meta, value, name)
 
         return check
 
     def _integer(self, shape: Shape) -> Check:
-        return self._number(shape, (int,), "an integer")
+        return self._number(shape, (int,), _INTEGER_KIND, _fits(32))
 
-    _long = _integer
+    def _long(self, shape: Shape) -> Check:
+        return self._number(shape, (int,), _LONG_KIND, _fits(64))
 
     def _double(self, shape: Shape) -> Check:
-        return self._number(shape, (int, float), "a number")
+        return self._number(shape, (int, float), "a finite number", _finite)
 
     _float = _double
 
@@ -293,7 +328,10 @@ def validate_request(operation_model: OperationModel, params: Mapping[str, Any])
     shape = operation_model.input_shape
     if shape is None:
         return
-    found = checker(shape)(params, "")
+    try:
+        found = checker(shape)(params, "")
+    except RecursionError:
+        raise BadRequestException("The request nests values too deeply") from None
     if found:
         raise BadRequestException(validation_message(found))
 

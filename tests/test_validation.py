@@ -427,6 +427,22 @@ WRONG_TYPES = [
     ("GetAutoMergingPreview", {**AUTO_MERGING, "ConflictResolution": {
         "ConflictResolvingModel": ["RECENCY"]}},
      "ConflictResolution.ConflictResolvingModel must be a string, not an array"),
+    # numbers hold to their model types: an integer is 32 bits, a double finite
+    ("CreateDomain", {"DefaultExpirationDays": 10**400},
+     "DefaultExpirationDays must be an integer from -2147483648 to 2147483647 (32 bits)"),
+    ("CreateDomain", {"DefaultExpirationDays": 2**31},
+     "DefaultExpirationDays must be an integer from -2147483648 to 2147483647 (32 bits)"),
+    ("GetAutoMergingPreview", {**AUTO_MERGING, "MinAllowedConfidenceScoreForMerging": float("nan")},
+     "MinAllowedConfidenceScoreForMerging must be a finite number"),
+    ("GetAutoMergingPreview", {**AUTO_MERGING, "MinAllowedConfidenceScoreForMerging": 10**400},
+     "MinAllowedConfidenceScoreForMerging must be a finite number"),
+    ("GetAutoMergingPreview", {**AUTO_MERGING, "MinAllowedConfidenceScoreForMerging": "NaN"},
+     "MinAllowedConfidenceScoreForMerging must be a finite number"),
+    # a string is Unicode text
+    ("CreateProfile", {"FirstName": "\ud800"},
+     "FirstName must be Unicode text (it holds a lone surrogate)"),
+    ("CreateProfile", {"Attributes": {"tier": "gold\udfff"}},
+     "Attributes.tier must be Unicode text"),
 ]  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
+from . import journal
 from .arguments import by_member, takes_members
 from .base import DERIVED, BackendState, check_unused, copy_plain, named
 from .calculated_values import (
@@ -63,14 +64,26 @@ SUMMARY_MEMBERS = ("CalculatedAttributeName", "DisplayName", "Description", "Cre
 @dataclass
 class Tally:
     """What one definition counts of one profile's objects: an entry per object (by
-    unique key), the statistic over all of them, and values computed for windows."""
+    unique key), and what is computed from them and kept until they change: the statistic
+    over all of them, and values computed for windows (caches: undoing a call that
+    changed the entries drops them, to be computed again)."""
 
     entries: dict[str, Entry]
-    whole: Aggregate | None  # None: rebuilt from the entries when next read
+    # None: rebuilt from the entries when next read
+    whole: Aggregate | None = field(default=None, metadata=DERIVED)
     # (window, object count) -> (valid until, the statistic, IsDataPartial)
     windowed: dict[tuple[Window | None, int | None], tuple[float, Aggregate, bool]] = field(
-        default_factory=dict
+        default_factory=dict, metadata=DERIVED
     )
+
+    def keep_entry(self, unique_key: str) -> None:
+        """Note, before an entry changes, how to put it back (and drop what was computed)."""
+        journal.keep_item(self.entries, unique_key)
+        journal.undo_with(self.forget_computed)
+
+    def forget_computed(self) -> None:
+        self.whole = None
+        self.windowed.clear()
 
 
 def _read(
@@ -93,9 +106,12 @@ class CalculatedAttribute:
     expression: Expression
     created_at: datetime
     last_updated_at: datetime
-    tallies: dict[str, Tally] = field(default_factory=dict)
-    homes: dict[str, str] = field(default_factory=dict)  # unique key -> profile id
-    _order: itertools.count[int] = field(default_factory=itertools.count)
+    tallies: dict[str, Tally] = field(default_factory=dict, metadata=journal.JOURNALED)
+    # unique key -> profile id
+    homes: dict[str, str] = field(default_factory=dict, metadata=journal.JOURNALED)
+    _order: itertools.count[int] = field(
+        default_factory=itertools.count, metadata=journal.JOURNALED
+    )
     # (the object type's settings, the readers compiled from them)
     _readers: tuple[Any, dict[str, Callable[[Mapping[str, Any]], Any]]] | None = field(
         default=None, metadata=DERIVED
@@ -185,46 +201,61 @@ class CalculatedAttribute:
                 time_range.get("TimestampFormat"),
             )  # fmt: skip
             stamp = stamp if read_at is None else read_at
-        entry = Entry((stamp, next(self._order)), value, as_number)
+        entry = Entry((stamp, journal.next_of(self, "_order")), value, as_number)
         tally = self.tallies.get(profile_id)
         if tally is None:
+            journal.keep_new(self.tallies, profile_id)
             tally = self.tallies[profile_id] = Tally({}, Aggregate(self.statistic))
         replaced = unique_key in tally.entries
+        tally.keep_entry(unique_key)
         tally.entries[unique_key] = entry
         if replaced:
             tally.whole = None
         elif tally.whole is not None:
             tally.whole.add(entry)
         tally.windowed.clear()
+        journal.keep_item(self.homes, unique_key)
         self.homes[unique_key] = profile_id
 
     def forget(self, profile_id: str, unique_key: str) -> None:
         tally = self.tallies.get(profile_id)
-        if tally is None or tally.entries.pop(unique_key, None) is None:
+        if tally is None or unique_key not in tally.entries:
             return
+        tally.keep_entry(unique_key)
+        del tally.entries[unique_key]
+        journal.keep_item(self.homes, unique_key)
         self.homes.pop(unique_key, None)
-        tally.whole = None
-        tally.windowed.clear()
+        tally.forget_computed()
         if not tally.entries:
+            journal.keep_item(self.tallies, profile_id)
             del self.tallies[profile_id]
 
     def move(self, from_profile: str, to_profile: str) -> None:
         """A merge: the merged profile's objects, and so its entries, go to the main one."""
-        moving = self.tallies.pop(from_profile, None)
+        moving = self.tallies.get(from_profile)
         if moving is None:
             return
+        journal.keep_item(self.tallies, from_profile)
+        del self.tallies[from_profile]
         tally = self.tallies.get(to_profile)
         if tally is None:
+            journal.keep_new(self.tallies, to_profile)
             tally = self.tallies[to_profile] = Tally({}, None)
-        tally.entries.update(moving.entries)
-        tally.whole = None
-        tally.windowed.clear()
-        for unique_key in moving.entries:
+        for unique_key, entry in moving.entries.items():
+            tally.keep_entry(unique_key)
+            tally.entries[unique_key] = entry
+            journal.keep_item(self.homes, unique_key)
             self.homes[unique_key] = to_profile
+        tally.forget_computed()
 
     def drop_profile(self, profile_id: str) -> None:
-        tally = self.tallies.pop(profile_id, None)
-        for unique_key in tally.entries if tally else ():
+        tally = self.tallies.get(profile_id)
+        if tally is None:
+            return
+        journal.keep_item(self.tallies, profile_id)
+        del self.tallies[profile_id]
+        for unique_key in tally.entries:
+            journal.keep_item(self.homes, unique_key)
             self.homes.pop(unique_key, None)
 
     def reset_values(self) -> None:
@@ -308,6 +339,16 @@ def bounding(range_: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     return None
 
 
+def _document_of(stored: StoredObject) -> dict[str, Any]:
+    """A stored object as the definition reads it: every stored object was read as a JSON
+    object when it was put; one that cannot be read again (a state file's) counts as empty."""
+    try:
+        document = json.loads(stored.body)
+    except (ValueError, RecursionError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
 def check_conditions(conditions: Mapping[str, Any] | None, type_name: str) -> None:
     if not conditions:
         return
@@ -382,7 +423,7 @@ class CalculatedAttributeOperations(BackendState):
             # "UseHistoricalData: whether historical data ingested before the calculated
             # attribute was created should be included in calculations" (the model)
             for stored in domain.objects.of_type(expression.type_name):
-                attribute.count(stored, json.loads(stored.body), object_type)
+                attribute.count(stored, _document_of(stored), object_type)
         self.tags.register(attribute.arn, tags)
         domain.calculated_attributes[calculated_attribute_name] = attribute
         return attribute.describe(self.tags.get(attribute.arn))
@@ -414,7 +455,7 @@ class CalculatedAttributeOperations(BackendState):
                 for unique_key in list(attribute.homes):
                     stored = domain.objects.get(attribute.type_name, unique_key)
                     if stored is not None:
-                        attribute.count(stored, json.loads(stored.body), object_type)
+                        attribute.count(stored, _document_of(stored), object_type)
         attribute.last_updated_at = now()
         described = attribute.describe(self.tags.get(attribute.arn))
         described.pop("Filter", None)  # not a member of the Update response

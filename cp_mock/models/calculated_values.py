@@ -9,6 +9,11 @@ else when it was put), and the value of the ``Expression`` for it. A value is th
 of days back from the mock's clock), then the ``ObjectCount`` most recent; a ``Threshold``
 turns it into "true" or "false". docs/calculated-attributes.md gives every choice made
 where the admin guide says nothing.
+
+Reading an object is total: a value that is no number a double holds (``9e999999``,
+``NaN``), no instant a calendar holds, or arithmetic that overflows or divides by zero,
+is no value for that object; a number whose digits do not fit in a Value (255
+characters) is no value either. Nothing an object holds makes a put or a read fail.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -217,24 +222,36 @@ def _evaluate(node: Node, values: Mapping[str, str | None]) -> Decimal | None:
         if operator == "*":
             return a * b
         return a / b
-    except (DivisionByZero, InvalidOperation):
-        return None  # a division by zero gives the object no value
+    except ArithmeticError:  # (decimal's DivisionByZero, Overflow, InvalidOperation)
+        return None  # a division by zero, or a result past any number: no value
+
+
+# The largest magnitude a number read from an object may have: a double's (AWS's numbers
+# are doubles); past it a value is not a number to a statistic or an expression.
+_LARGEST = Decimal("1.7976931348623157E+308")
 
 
 def number(text: str | None) -> Decimal | None:
-    """``text`` as a finite decimal number, or None."""
+    """``text`` as a finite decimal number a double holds, or None."""
     if text is None:
         return None
     try:
         value = Decimal(text.strip())
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite() or abs(value) > _LARGEST:
+        return None
+    return value
 
 
-def format_number(value: Decimal) -> str:
-    """Plain digits, no exponent, no trailing zeros: 90, 30, 12.5."""
+def format_number(value: Decimal) -> str | None:
+    """Plain digits, no exponent, no trailing zeros: 90, 30, 12.5; None when they do not
+    fit in a Value (which also keeps a 1e300 from being written out as 301 digits)."""
+    if not value.is_finite() or abs(value.adjusted()) >= MAX_VALUE_LENGTH:
+        return None
     text = format(value.normalize(), "f")
+    if len(text) > MAX_VALUE_LENGTH:
+        return None
     return "0" if text in ("-0", "") else text
 
 
@@ -259,14 +276,22 @@ def timestamp_source(source: str, type_name: str) -> str:
     return match.group(2)
 
 
+# The POSIX seconds a datetime can hold (0001-01-01 to 9999-12-31, UTC): a timestamp past
+# them is none, as LastObjectTimestamp could not be written.
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc).timestamp()
+_LATEST = datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp()
+
+
 def read_timestamp(text: str | None, timestamp_format: str | None) -> float | None:
-    """POSIX seconds of ``text`` as TimestampFormat reads it (either form when absent)."""
+    """POSIX seconds of ``text`` as TimestampFormat reads it (either form when absent),
+    or None when it is no moment of the calendar."""
     if text is None:
         return None
     if timestamp_format != "ISO_8601":
         value = number(text)
         if value is not None:
-            return float(value) / 1000
+            seconds = float(value) / 1000
+            return seconds if _EARLIEST <= seconds <= _LATEST else None
         if timestamp_format == "EPOCHMILLI":
             return None
     try:
@@ -275,7 +300,8 @@ def read_timestamp(text: str | None, timestamp_format: str | None) -> float | No
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
+    seconds = moment.timestamp()
+    return seconds if _EARLIEST <= seconds <= _LATEST else None
 
 
 # -- the filter --------------------------------------------------------------------------

@@ -1,28 +1,46 @@
 """Comparison operators on text values, as event triggers and calculated attribute
 thresholds use them: numbers compared as numbers, dates and times as instants (ISO 8601,
 or epoch seconds or milliseconds), anything else as text. docs/event-streams.md has the
-table."""
+table.
+
+Every reading here is total: a value that is no number, no instant a calendar holds
+(``1e20`` seconds, ``NaN``, ``inf``) or no text compares as nothing, so the test is
+false (an object's value never makes a trigger or a filter fail: AWS stores the object
+and moves on)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 
 def _number(text: str) -> float | None:
+    """``text`` as a number (NaN is none: it compares as nothing)."""
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return None
+    return None if math.isnan(number) else number
+
+
+# The POSIX seconds a datetime can hold: 0001-01-01 to 9999-12-31, UTC.
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc).timestamp()
+_LATEST = datetime.max.replace(tzinfo=timezone.utc).timestamp()
 
 
 def _instant(text: str) -> datetime | None:
-    """An ISO 8601 date or time, or epoch seconds/milliseconds."""
+    """An ISO 8601 date or time, or epoch seconds/milliseconds, within the calendar."""
     number = _number(text)
     if number is not None:
         seconds = number / 1000 if number > 10**11 else number
-        return datetime.fromtimestamp(seconds, timezone.utc)
+        if not _EARLIEST <= seconds <= _LATEST:
+            return None  # (inf too) no moment of the calendar
+        try:
+            return datetime.fromtimestamp(seconds, timezone.utc)
+        except (OverflowError, OSError, ValueError):  # a platform's narrower time_t
+            return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

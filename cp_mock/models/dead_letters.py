@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import journal
 from .base import BackendState, copy_plain
 from .clock import now
 from .domains import Domain
@@ -61,11 +62,16 @@ def dead_letter(
     if origin is not None:
         sent["Source"] = origin
     queue_url = domain.settings.get("DeadLetterQueueUrl") or None
-    problem = "no DeadLetterQueueUrl"
+    kept = {**sent, "DeadLetterQueueUrl": queue_url, "Sent": False}
+    journal.keep_length(domain.dead_letters)
+    domain.dead_letters.append(kept)
     if queue_url is not None:
-        text = json.dumps(sent)
-        problem = send_sqs_message(account_id, region, queue_url, text, domain.name) or ""
-    domain.dead_letters.append({**sent, "DeadLetterQueueUrl": queue_url, "Sent": not problem})
+        # sent once the call has succeeded: a message on another service is not undone
+        journal.when_done(_send, kept, account_id, region, queue_url, json.dumps(sent))
+
+
+def _send(kept: dict[str, Any], account_id: str, region: str, queue_url: str, text: str) -> None:
+    kept["Sent"] = not send_sqs_message(account_id, region, queue_url, text, kept["DomainName"])
 
 
 class DeadLetterOperations(BackendState):

@@ -17,6 +17,7 @@ not mock Kinesis can still see what was sent.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException
 from ..moto_internals import mock_random
+from . import journal
 from .base import BackendState, named
 from .changes import (
     ADDED_PROFILE_KEY,
@@ -51,7 +53,7 @@ class EventStream:
     created_at: datetime = field(default_factory=now)
     # every record sent, oldest first, as the JSON put on Kinesis: written once, and a
     # string holds nothing the profile's later changes could reach
-    records: list[str] = field(default_factory=list)
+    records: list[str] = field(default_factory=list, metadata=journal.JOURNALED)
     unhealthy_since: datetime | None = None
     message: str | None = None
 
@@ -69,12 +71,17 @@ class EventStream:
 
     def deliver(self, account_id: str, region: str, profile_id: str, records: list[str]) -> None:
         """Keep ``records`` and put them on the Kinesis stream, partitioned by profile: one
-        change's records in one request."""
+        change's records in one request, once the call has succeeded (a record on another
+        service is not undone)."""
+        journal.keep_length(self.records)
         self.records.extend(records)
-        problem = put_kinesis_records(account_id, region, self.uri, profile_id, records)
-        self.note_health(problem)
+        journal.when_done(self._put, account_id, region, profile_id, records)
+
+    def _put(self, account_id: str, region: str, profile_id: str, records: list[str]) -> None:
+        self.note_health(put_kinesis_records(account_id, region, self.uri, profile_id, records))
 
     def note_health(self, problem: str | None) -> None:
+        journal.keep_attributes(self, "unhealthy_since", "message")
         if problem is None:
             self.unhealthy_since, self.message = None, None
         elif self.unhealthy_since is None or self.message != problem:
@@ -200,11 +207,33 @@ class EventStreamOperations(BackendState):
         if not streams:
             return
         # written out now, while the profile they hold is as the change left it
-        texts = [json.dumps(record) for record in _records_of(change)]
+        texts = [record_text(record) for record in _records_of(change)]
         if not texts:
             return
         for stream in streams:
             stream.deliver(self.account_id, self.region_name, change.profile_id, texts)
+
+
+def record_text(record: Mapping[str, Any]) -> str:
+    """A record as the JSON put on the stream. A number JSON cannot write (an object's
+    ``9e999999``, which reads as infinity) is written as null: a record is always JSON."""
+    try:
+        return _ENCODER.encode(record)
+    except ValueError:
+        return _ENCODER.encode(_finite(record))
+
+
+_ENCODER = json.JSONEncoder(allow_nan=False)  # json.dumps's own, but for NaN and Infinity
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _records_of(change: Change) -> list[dict[str, Any]]:

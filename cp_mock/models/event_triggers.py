@@ -14,13 +14,13 @@ semantics, which the API reference leaves to their names.
 from __future__ import annotations
 
 import calendar
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException
+from . import journal
 from .arguments import by_member, takes_members
 from .base import check_unused, copy_plain, named
 from .changes import INGESTED, Change, hears
@@ -53,7 +53,7 @@ class EventTrigger:
     created_at: datetime = field(default_factory=now)
     last_updated_at: datetime = field(default_factory=now)
     # profile id -> when the trigger fired for it, oldest first (for the limits' periods)
-    fired: dict[str, list[datetime]] = field(default_factory=dict)
+    fired: dict[str, list[datetime]] = field(default_factory=dict, metadata=journal.JOURNALED)
 
     def describe(self, tags: dict[str, str]) -> dict[str, Any]:
         return {
@@ -265,7 +265,8 @@ class EventTriggerOperations(SegmentEvaluation):
         object_type = domain.object_types.get(change.object_type_name)
         if stored is None or object_type is None:
             return
-        document = json.loads(stored.body)
+        assert change.document is not None  # every INGESTED change carries its object
+        document = change.document
         profile_id, unique_key = change.profile_id, change.unique_key
         for trigger in domain.event_triggers.values():
             if trigger.settings["ObjectTypeName"] != object_type.name:
@@ -289,7 +290,14 @@ class EventTriggerOperations(SegmentEvaluation):
             moment = now()
             if not within_limits(trigger, profile_id, moment):
                 continue
-            trigger.fired.setdefault(profile_id, []).append(moment)
+            fired = trigger.fired.get(profile_id)
+            if fired is None:
+                journal.keep_new(trigger.fired, profile_id)
+                fired = trigger.fired[profile_id] = []
+            else:
+                journal.keep_length(fired)
+            fired.append(moment)
+            journal.keep_length(domain.event_trigger_invocations)
             domain.event_trigger_invocations.append(
                 {
                     "EventTriggerName": trigger.name,

@@ -8,11 +8,13 @@ Listings are newest first.
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from ..exceptions import ResourceNotFoundException
+from . import journal
 from .base import BackendState
 from .changes import PROFILE_ACTIONS, Change, hears
 from .clock import now
@@ -78,6 +80,15 @@ class HistoryRecord(NamedTuple):
         return described
 
 
+def _unrecord(domain: Domain, profile_id: str, number: int, previous: Any) -> None:
+    """Undo ``record_change``: the profile's chain and the count as they were."""
+    domain.history_ids = itertools.count(number)
+    if previous is None:
+        domain.history.pop(profile_id, None)
+    else:
+        domain.history[profile_id] = previous
+
+
 class HistoryOperations(BackendState):
     @hears(*PROFILE_ACTIONS)
     def record_change(self, change: Change) -> None:
@@ -92,8 +103,9 @@ class HistoryOperations(BackendState):
         content = (
             stored.body if stored is not None else snapshot(domain.profiles.get(profile_id, {}))
         )
+        number = next(domain.history_ids)
         record = HistoryRecord(
-            number=next(domain.history_ids),
+            number=number,
             profile_id=profile_id,
             action_type=change.action,
             object_type_name=change.object_type_name or PROFILE_RECORD_TYPE,
@@ -106,7 +118,11 @@ class HistoryOperations(BackendState):
         # Recording adds one link however long the history is (a profile with thousands of
         # objects ingested stays cheap to write), and tuples of plain values are left alone
         # by the garbage collector once it has seen them (a list never is).
-        domain.history[profile_id] = (record, domain.history.get(profile_id, ()))
+        previous = domain.history.get(profile_id)
+        opened = journal.current.journal  # (noted in place: every write comes this way)
+        if opened is not None:
+            opened.steps.append((_unrecord, domain, profile_id, number, previous))
+        domain.history[profile_id] = (record, previous or ())
 
     def _records(self, domain: Domain, profile_id: str) -> list[HistoryRecord]:
         """The profile's records, newest first."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import BadRequestException
+from . import journal
 from .base import BackendState, copy_plain
 from .changes import DELETED_BY_MERGE, MERGED, Change
 from .domains import Domain
@@ -96,12 +97,14 @@ class MergeOperations(ProfileOperations, BackendState):
             fields, [(p, domain.ingested.get(p["ProfileId"], {})) for p in [main, *others]]
         )
         merged_away = tuple(copy_plain(other) for other in others)
+        journal.keep_whole(main)
         main.clear()
         main.update(fields)
         for other in others:
             self.publish(
                 Change(DELETED_BY_MERGE, domain, other["ProfileId"], merged_into=main["ProfileId"])
             )
+        journal.keep_item(domain.ingested, main["ProfileId"])
         if record:
             domain.ingested[main["ProfileId"]] = record
         else:

@@ -9,6 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from . import journal
 
 
 @dataclass
@@ -21,6 +24,9 @@ class StoredObject:
     expires_at: datetime
     put_at: datetime
     size: int = 0
+    # when it was added to the store, in the store's count: its place in by_type and
+    # by_profile, which a call undone puts it back at
+    sequence: int = 0
 
     @property
     def index_source(self) -> str:
@@ -53,31 +59,83 @@ class ObjectStore:
         return self.by_type.get(type_name, {}).get(unique_key)
 
     def add(self, stored: StoredObject) -> None:
+        key = (stored.type_name, stored.unique_key)
+        new_type = key[0] not in self.by_type
+        new_holder = stored.profile_id not in self.by_profile
+        stored.sequence = next(self._order)
         self.by_type[stored.type_name][stored.unique_key] = stored
+        # (a tuple of its own: a dump refers to a container met twice, and a key cannot
+        # be a reference)
         self.by_profile[stored.profile_id][(stored.type_name, stored.unique_key)] = None
         self.total_size += stored.size
-        key = (stored.type_name, stored.unique_key)
         queued = self._queued.get(key)
+        entry = None
         if queued is None or stored.expires_at < queued:
-            self._queue(stored.expires_at, key)
+            entry = self._queue(stored.expires_at, key)
+        opened = journal.current.journal  # (noted in place, once: ingestion's path)
+        if opened is not None:
+            opened.steps.append((self._unadd, stored, new_type, new_holder, queued, entry))
 
-    def _queue(self, expires_at: datetime, key: tuple[str, str]) -> None:
-        heapq.heappush(self._expiry, (expires_at, next(self._order), *key))
+    def _unadd(
+        self, stored: StoredObject, new_type: bool, new_holder: bool,
+        queued: datetime | None, entry: tuple[Any, ...] | None,
+    ) -> None:  # fmt: skip
+        """Undo ``add``."""
+        key = (stored.type_name, stored.unique_key)
+        if entry is not None:
+            journal.unpush(self._expiry, entry)
+        if queued is None:
+            self._queued.pop(key, None)
+        else:
+            self._queued[key] = queued
+        self._order = itertools.count(stored.sequence)
+        self.total_size -= stored.size
+        del self.by_profile[stored.profile_id][key]
+        if new_holder:
+            del self.by_profile[stored.profile_id]
+        del self.by_type[stored.type_name][stored.unique_key]
+        if new_type:
+            del self.by_type[stored.type_name]
+
+    def _queue(self, expires_at: datetime, key: tuple[str, str]) -> tuple[Any, ...]:
+        entry = (expires_at, next(self._order), *key)
+        heapq.heappush(self._expiry, entry)
         self._queued[key] = expires_at
+        return entry
 
     def remove(self, type_name: str, unique_key: str) -> StoredObject | None:
-        stored = self.by_type.get(type_name, {}).pop(unique_key, None)
+        of_type = self.by_type.get(type_name, {})
+        stored = of_type.get(unique_key)
         if stored is None:
             return None
+        del of_type[unique_key]
         held = self.by_profile.get(stored.profile_id, {})
+        journal.undo_with(self._put_back, stored, held)
         held.pop((type_name, unique_key), None)
         if not held:
             self.by_profile.pop(stored.profile_id, None)
         self.total_size -= stored.size
         return stored
 
+    def _put_back(self, stored: StoredObject, held: dict[tuple[str, str], None]) -> None:
+        """Undo ``remove``: the object back where it was in both orders (a dict puts what
+        it is given last, so each is sorted again by the objects' ``sequence``)."""
+        of_type = self.by_type[stored.type_name]
+        of_type[stored.unique_key] = stored
+        ordered = sorted(of_type.values(), key=lambda s: s.sequence)
+        of_type.clear()
+        of_type.update((s.unique_key, s) for s in ordered)
+        self.by_profile.setdefault(stored.profile_id, held)
+        held[(stored.type_name, stored.unique_key)] = None
+        by_type = self.by_type
+        keys = sorted(held, key=lambda k: by_type[k[0]][k[1]].sequence)
+        held.clear()
+        held.update(dict.fromkeys(keys))
+        self.total_size += stored.size
+
     def reassign(self, stored: StoredObject, profile_id: str) -> None:
         self.remove(stored.type_name, stored.unique_key)
+        journal.keep_attributes(stored, "profile_id", "sequence")
         stored.profile_id = profile_id
         self.add(stored)
 
@@ -94,11 +152,15 @@ class ObjectStore:
     def due(self, moment: datetime) -> list[StoredObject]:
         """Objects whose expiry is at or before ``moment``, oldest first."""
         expired = []
+        if self._expiry and self._expiry[0][0] <= moment:
+            journal.keep_heap(self._expiry)
+            journal.keep_counter(self, "_order")
         while self._expiry and self._expiry[0][0] <= moment:
             queued_at, _, type_name, unique_key = heapq.heappop(self._expiry)
             key = (type_name, unique_key)
             if self._queued.get(key) != queued_at:
                 continue  # an entry an earlier one has stood for since
+            journal.keep_item(self._queued, key)
             del self._queued[key]
             stored = self.get(type_name, unique_key)
             if stored is None:
@@ -107,4 +169,5 @@ class ObjectStore:
                 expired.append(stored)
             else:
                 self._queue(stored.expires_at, key)  # renewed since: wait for its time
+                # (noted whole, with the heap, above)
         return expired

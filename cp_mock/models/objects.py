@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
+from . import journal
 from .changes import (
     CREATED,
     EXPIRED,
@@ -49,14 +50,50 @@ class Unmatched(Exception):
     """No profile for the object, and none may be made: it goes to the dead-letter queue."""
 
 
+# How deep an Object may nest (objects and arrays). The API reference gives no limit; a
+# bound keeps every walk of a stored object (mapping, event records, copies) far from
+# Python's recursion limit, however deep the call that reaches it.
+MAX_OBJECT_DEPTH = 100
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+# json.loads would read NaN, Infinity and -Infinity, which JSON (RFC 8259) does not have
+_DECODER = json.JSONDecoder(parse_constant=_not_json)
+
+
 def parse_object(text: str) -> dict[str, Any]:
+    """The Object of a put, read as JSON, or the BadRequestException PutProfileObject
+    answers: not JSON, not a JSON object, or nested deeper than ``MAX_OBJECT_DEPTH``."""
     try:
-        document = json.loads(text)
+        document = _DECODER.decode(text)
+    except RecursionError:
+        document = None  # deeper than Python reads: deeper than the limit
     except ValueError as error:
         raise BadRequestException(f"Object is not valid JSON: {error}") from error
-    if not isinstance(document, dict):
-        raise BadRequestException("Object must be a JSON object")
-    return document
+    else:
+        if not isinstance(document, dict):
+            raise BadRequestException("Object must be a JSON object")
+        # (fewer brackets than the limit cannot nest deeper: the walk is rarely needed)
+        if text.count("{") + text.count("[") <= MAX_OBJECT_DEPTH or _depth(document) <= (
+            MAX_OBJECT_DEPTH
+        ):
+            return document
+    raise BadRequestException(f"Object nests deeper than {MAX_OBJECT_DEPTH} levels")
+
+
+def _depth(document: Any) -> int:
+    """How many objects and arrays deep ``document`` nests (walked without recursion)."""
+    deepest, waiting = 0, [(document, 1)]
+    while waiting:
+        value, depth = waiting.pop()
+        if depth > deepest:
+            deepest = depth
+        items = value.values() if type(value) is dict else value
+        waiting.extend((item, depth + 1) for item in items if type(item) in (dict, list))
+    return deepest
 
 
 def unique_key_for(type_name: str, key_name: str, value: str) -> str:
@@ -158,6 +195,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
                         unique_key, str(unmatched), origin=origin)  # fmt: skip
             return unique_key
         created = profile_id is None
+        put_at = now()
+        expires_at = put_at + timedelta(days=object_type.expiration_days(domain))
+        size = len(body.encode("utf-8", "surrogatepass"))
         stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
         kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
         kept_postings = set()
@@ -186,22 +226,22 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             changes = differing(profile, not_manual(profile, record, changes))
         if changes:  # the standard keys follow the profile's fields, so only a change moves them
             if record is None:
+                journal.keep_new(domain.ingested, profile_id)
                 record = domain.ingested[profile_id] = {}
             note_ingested(record, object_type.name, changes)
             apply_update(profile, changes)
             self.reindex_profile(domain, profile)
         if created:
             self._publish(Change(CREATED, domain, profile_id))
-        put_at = now()
         stored = StoredObject(
             type_name=object_type.name,
             unique_key=unique_key,
             profile_id=profile_id,
             body=body,
             keys=stored_keys,
-            expires_at=put_at + timedelta(days=object_type.expiration_days(domain)),
+            expires_at=expires_at,
             put_at=put_at,
-            size=len(body.encode()),
+            size=size,
         )
         source = stored.index_source
         for key in kept:
@@ -301,6 +341,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             for path, (source_type, value) in list(populated.items()):
                 if source_type != type_name:
                     continue
+                journal.keep_whole(populated)
                 del populated[path]
                 field, _, member = path.partition(".")
                 current = profile.get(field) if profile else None

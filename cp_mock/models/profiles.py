@@ -6,10 +6,12 @@ value is kept; Address sub-fields and Attributes follow the same rule member by 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from ..exceptions import ResourceNotFoundException
 from ..moto_internals import mock_random
+from . import journal
 from .arguments import by_member, takes_members
 from .base import BackendState, copy_plain
 from .changes import (
@@ -45,8 +47,11 @@ def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v not in ("", None, {}, [])}
 
 
-def apply_update(profile: dict[str, Any], changes: dict[str, Any]) -> None:
-    """Apply UpdateProfile's rules for ``changes`` to ``profile`` in place."""
+def apply_update(profile: dict[str, Any], changes: dict[str, Any], noted: bool = True) -> None:
+    """Apply UpdateProfile's rules for ``changes`` to ``profile`` in place (``noted``: in
+    the call's journal; a profile not yet stored needs no note)."""
+    if noted:
+        journal.keep_whole(profile)  # (its nested fields are replaced, never changed)
     for field, value in changes.items():
         if field in ADDRESS_FIELDS or field == "Attributes":
             merged = _drop_empty({**profile.get(field, {}), **value})
@@ -60,6 +65,25 @@ def apply_update(profile: dict[str, Any], changes: dict[str, Any]) -> None:
             profile[field] = value
 
 
+def _unstore(domain: Domain, profile_id: str, rank: int) -> None:
+    """Undo ``store_new_profile``."""
+    domain.profiles.pop(profile_id, None)
+    domain.profile_rank.pop(profile_id, None)
+    domain._ranks = itertools.count(rank)
+
+
+def _in_rank_order(domain: Domain) -> None:
+    """The profiles in the order they were made (a profile put back by an undone call
+    goes back to its place: the order is what "oldest first" reads)."""
+    rank = domain.profile_rank
+    profiles = sorted(domain.profiles.items(), key=lambda item: rank[item[0]])
+    domain.profiles.clear()
+    domain.profiles.update(profiles)
+    ranks = sorted(rank.items(), key=lambda item: item[1])
+    rank.clear()
+    rank.update(ranks)
+
+
 class ProfileOperations(BackendState):
     # -- shared by every family that writes profiles ---------------------------------
     def profile_state(self, domain: Domain, profile_id: str) -> dict[str, Any]:
@@ -71,9 +95,13 @@ class ProfileOperations(BackendState):
     def store_new_profile(self, domain: Domain, fields: dict[str, Any]) -> dict[str, Any]:
         profile_id = self.new_profile_id()
         profile = {"ProfileId": profile_id}
-        apply_update(profile, fields)
+        apply_update(profile, fields, noted=False)
+        rank = domain.next_rank()
+        opened = journal.current.journal  # (noted in place: every new profile comes this way)
+        if opened is not None:
+            opened.steps.append((_unstore, domain, profile_id, rank))
         domain.profiles[profile_id] = profile
-        domain.profile_rank[profile_id] = domain.next_rank()
+        domain.profile_rank[profile_id] = rank
         self.reindex_profile(domain, profile)
         return profile
 
@@ -91,9 +119,10 @@ class ProfileOperations(BackendState):
             domain.index.move_profile(profile_id, change.merged_into)
         else:
             domain.index.remove_profile(profile_id)
-        domain.profiles.pop(profile_id, None)
-        domain.profile_rank.pop(profile_id, None)
-        domain.ingested.pop(profile_id, None)
+        journal.undo_with(_in_rank_order, domain)  # (once the profile is put back)
+        for by_profile in (domain.profiles, domain.profile_rank, domain.ingested):
+            journal.keep_item(by_profile, profile_id)
+            by_profile.pop(profile_id, None)
 
     def new_profile_id(self) -> str:
         # 32 lowercase hex digits, as the model's pattern says; moto's random, so a test

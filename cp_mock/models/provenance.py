@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from . import journal
+
 Record = dict[str, tuple[str, str]]  # field path -> (object type, value it wrote)
 
 # Fields set member by member (UpdateProfile and mappings address them as Field.member).
@@ -85,12 +87,14 @@ def differing(profile: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[st
 def note_ingested(record: Record, type_name: str, changes: Mapping[str, Any]) -> None:
     """Note the paths this type gives a new value (``changes`` holds only those: a value the
     profile already had was not populated by it), so deleting the type can scrub them."""
+    journal.keep_whole(record)
     for path, value in paths(changes):
         record[path] = (type_name, value)
 
 
 def release(record: Record, changes: Mapping[str, Any]) -> None:
     """The API set (or cleared) these paths: ingestion no longer owns them."""
+    journal.keep_whole(record)
     for path, _ in paths(changes):
         record.pop(path, None)
 

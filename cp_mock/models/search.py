@@ -19,6 +19,8 @@ from collections.abc import Collection, Iterable, Mapping
 from itertools import chain
 from typing import Any
 
+from . import journal
+
 STANDARD_SOURCE = "standard"
 ADDED_SOURCE = "added"
 
@@ -179,29 +181,38 @@ class KeyIndex:
                 sources = held.get(posting)
                 if sources is None or posting in keeping or not _holds(sources, source):
                     continue
+                kept = set(sources) if type(sources) is set else sources
                 remaining = _without(sources, source)
+                unposted = False
                 if remaining is None:
                     del held[posting]
-                    self._unpost_unless_held(profile_id, posting)
+                    unposted = self._unpost_unless_held(profile_id, posting)
                 else:
                     held[posting] = remaining
+                journal.undo_with(self._rehold, profile_id, posting, kept, unposted)
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""
         gone = {(key_name, value) for value in self.searched_forms(key_name, values)}
         held = self._held.get(profile_id, {})
         for posting in gone & set(held):
+            journal.keep_item(held, posting)
             del held[posting]
         standard = _pairs(self._standard.get(profile_id, ()))
         if standard & gone:
+            journal.keep_item(self._standard, profile_id)
             self._standard[profile_id] = _flat(standard - gone)
         for posting in gone:
-            self._unpost(profile_id, posting)
+            if self._unpost(profile_id, posting):
+                journal.undo_with(self._post, profile_id, posting)
 
     def remove_profile(self, profile_id: str) -> None:
         for posting in self._all(profile_id):
-            self._unpost(profile_id, posting)
+            if self._unpost(profile_id, posting):
+                journal.undo_with(self._post, profile_id, posting)
+        journal.keep_item(self._held, profile_id)
         self._held.pop(profile_id, None)
+        journal.keep_item(self._standard, profile_id)
         self._standard.pop(profile_id, None)
 
     def move_profile(self, from_id: str, to_id: str) -> None:
@@ -299,51 +310,124 @@ class KeyIndex:
             if content_type is None:
                 return None  # a key indexed only as given needs no note
             # values indexed as given before this one stay findable as given
+            journal.keep_new(self._content_types, key_name)
             noted = self._content_types[key_name] = {None} if key_name in self._postings else set()
+        elif content_type not in noted:
+            journal.undo_with(noted.discard, content_type)
         noted.add(content_type)
         return content_type
 
     def _hold(self, profile_id: str, posting: Posting, source: str) -> None:
-        held = self._held[profile_id]
+        held = self._held.get(profile_id)
+        new_holder = held is None
+        if held is None:
+            held = self._held[profile_id] = {}
         sources = held.get(posting)
         if sources == source or (type(sources) is set and source in sources):
             return  # held by this source already, so posted (a re-put of an unchanged record)
         held[posting] = _with(sources, source)
-        self._post(profile_id, posting)
+        posted = self._post(profile_id, posting)
+        opened = journal.current.journal  # (noted in place, once: ingestion's path)
+        if opened is not None:
+            opened.steps.append(
+                (self._unhold, profile_id, posting, source, sources, new_holder, posted)
+            )
+
+    def _unhold(
+        self, profile_id: str, posting: Posting, source: str, sources: Members | None,
+        new_holder: bool, posted: bool,
+    ) -> None:  # fmt: skip
+        """Undo ``_hold``: ``sources`` are the posting's sources as they were."""
+        if posted:
+            self._unpost(profile_id, posting)
+        held = self._held[profile_id]
+        if sources is None:
+            del held[posting]
+        elif type(sources) is set:
+            sources.discard(source)  # (added to in place)
+        else:
+            held[posting] = sources
+        if new_holder:
+            del self._held[profile_id]
+
+    def _rehold(self, profile_id: str, posting: Posting, sources: Members, unposted: bool) -> None:
+        """Undo a source's removal from a posting: ``sources`` as they were."""
+        held = self._held.setdefault(profile_id, {})
+        current = held.get(posting)
+        if type(current) is set and type(sources) is set:
+            current.update(sources)  # (taken from in place)
+        else:
+            held[posting] = sources
+        if unposted:
+            self._post(profile_id, posting)
 
     def _all(self, profile_id: str) -> set[Posting]:
         return set(self._held.get(profile_id, {})) | _pairs(self._standard.get(profile_id, ()))
 
     def set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
         """Make ``pairs`` the postings the profile's standard fields give it."""
-        old = _pairs(self._standard.get(profile_id, ()))
+        before = self._standard.get(profile_id)
+        old = _pairs(before or ())
+        flat = _flat(pairs)
+        posted: list[Posting] = []
+        unposted: list[Posting] = []
+        opened = journal.current.journal  # (noted in place, once: every profile written)
+        if opened is not None:
+            opened.steps.append((self._unset_standard, profile_id, before, posted, unposted))
         if pairs:
-            self._standard[profile_id] = _flat(pairs)
+            self._standard[profile_id] = flat
         else:
             self._standard.pop(profile_id, None)
         held = self._held.get(profile_id, {})
         for posting in old - pairs:
-            if posting not in held:
-                self._unpost(profile_id, posting)
+            if posting not in held and self._unpost(profile_id, posting):
+                unposted.append(posting)
         for posting in pairs - old:
-            self._post(profile_id, posting)
+            if self._post(profile_id, posting):
+                posted.append(posting)
 
-    def _unpost_unless_held(self, profile_id: str, posting: Posting) -> None:
-        if posting not in _pairs(self._standard.get(profile_id, ())):
+    def _unset_standard(
+        self, profile_id: str, before: tuple[str, ...] | None, posted: list[Posting],
+        unposted: list[Posting],
+    ) -> None:  # fmt: skip
+        for posting in posted:
             self._unpost(profile_id, posting)
+        for posting in unposted:
+            self._post(profile_id, posting)
+        if before is None:
+            self._standard.pop(profile_id, None)
+        else:
+            self._standard[profile_id] = before
 
-    def _post(self, profile_id: str, posting: Posting) -> None:
+    def _unpost_unless_held(self, profile_id: str, posting: Posting) -> bool:
+        if posting not in _pairs(self._standard.get(profile_id, ())):
+            return self._unpost(profile_id, posting)
+        return False
+
+    # (``_post`` and ``_unpost`` note nothing: each caller notes the undoing of its whole
+    # change, which they say, by answering whether they changed the posting.)
+    def _post(self, profile_id: str, posting: Posting) -> bool:
+        """Post the profile under ``posting``; whether it was not posted there before."""
         key_name, value = posting
-        postings = self._postings[key_name]
-        postings[value] = _with(postings.get(value), profile_id)
+        postings = self._postings.get(key_name)
+        if postings is None:
+            postings = self._postings[key_name] = {}
+        members = postings.get(value)
+        if members == profile_id or (type(members) is set and profile_id in members):
+            return False  # (written out: every posting comes this way)
+        postings[value] = _with(members, profile_id)
+        return True
 
-    def _unpost(self, profile_id: str, posting: Posting) -> None:
+    def _unpost(self, profile_id: str, posting: Posting) -> bool:
+        """Take the profile off ``posting``; whether it was posted there."""
         key_name, value = posting
         values = self._postings.get(key_name)
         if values is None:
-            return
+            return False
         ids = values.get(value)
-        if ids is not None:
+        found = ids is not None and _holds(ids, profile_id)
+        if found:
+            assert ids is not None
             remaining = _without(ids, profile_id)
             if remaining is None:
                 del values[value]
@@ -351,6 +435,7 @@ class KeyIndex:
                 values[value] = remaining
         if not values:
             del self._postings[key_name]
+        return found
 
 
 def _flat(pairs: Iterable[Posting]) -> tuple[str, ...]:

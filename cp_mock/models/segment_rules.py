@@ -75,7 +75,7 @@ def _items(value: str) -> list[str]:
     if value.startswith("["):
         try:
             parsed = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past what Python reads
             parsed = None
         if isinstance(parsed, list):
             return [item if isinstance(item, str) else json.dumps(item) for item in parsed]

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..moto_internals import mock_random
+from . import journal
 from .base import named
 from .changes import PROFILE_ACTIONS, Change, hears
 from .clock import event_time, now
@@ -220,6 +221,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
             try:
                 member = profile is not None and self._segment_test(domain, definition)(profile)
             except BadRequestException as error:
+                journal.keep_attributes(subscription, "status", "message")
                 subscription.status, subscription.message = "FAILED", error.message
                 continue
             self._record(domain, subscription, change.profile_id, member, "LIVE", now())
@@ -236,11 +238,13 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
                 continue
             runs = (moment - subscription.last_executed_at) // interval
             due = subscription.last_executed_at + runs * interval
+            journal.keep_attributes(subscription, "last_executed_at")
             subscription.last_executed_at = due
             definition = domain.segments.definitions[subscription.segment_name]
             try:
                 members = set(self._members(domain, self._segment_test(domain, definition)))
             except BadRequestException as error:
+                journal.keep_attributes(subscription, "status", "message")
                 subscription.status, subscription.message = "FAILED", error.message
                 continue
             changed = (members - subscription.members) | (subscription.members - members)
@@ -255,12 +259,15 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
         if member == (profile_id in subscription.members):
             return
         if member:
+            journal.undo_with(subscription.members.discard, profile_id)
             subscription.members.add(profile_id)
         else:
+            journal.undo_with(subscription.members.add, profile_id)
             subscription.members.discard(profile_id)
         event = "JOINED" if member else "LEFT"
         if subscription.events:  # a subscription's events are strictly ordered in time
             moment = max(moment, subscription.events[-1][1] + _ONE_MICROSECOND)
+        journal.keep_length(subscription.events)
         subscription.events.append((profile_id, moment, event_type, event))
         stream = domain.segments.stream
         if stream is not None and stream.disassociated_at is None:
@@ -276,10 +283,15 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
                     "Event": event,
                 }
             )
+            journal.keep_length(stream.records)
             stream.records.append(record)
-            problem = put_kinesis_record(self.account_id, self.region_name,
-                                         stream.destination_arn, profile_id, record)  # fmt: skip
-            stream.failure_reason = problem[:_MAX_REASON] if problem else None
+            # put once the call has succeeded: a record on another service is not undone
+            journal.when_done(self._put_segment_record, stream, profile_id, record)
+
+    def _put_segment_record(self, stream: Any, profile_id: str, record: str) -> None:
+        problem = put_kinesis_record(self.account_id, self.region_name,
+                                     stream.destination_arn, profile_id, record)  # fmt: skip
+        stream.failure_reason = problem[:_MAX_REASON] if problem else None
 
 
 def _next_run(subscription: SegmentSubscription) -> datetime | None:

@@ -84,7 +84,6 @@ from .resources import (
 from .shapes import Api
 
 MERGED_SOURCE = "merged:"  # the index's source of a merged-away profile's standard keys
-OBJECT_SOURCE = "object:"
 
 
 @dataclass

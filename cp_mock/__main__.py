@@ -8,7 +8,11 @@ import sys
 from collections.abc import Sequence
 
 SERVER_EXTRA_MODULES = {"flask", "flask_cors"}  # what the server extra installs
-SERVER_EXTRA_MISSING = "cp-mock server needs the server extra: pip install 'cp-mock[server]'"
+# cp-mock is not published yet, so the extra cannot be named by the package's name
+SERVER_EXTRA_MISSING = (
+    "cp-mock server needs the server extra: pip install flask flask-cors"
+    " (from a clone: pip install -e '.[server]')"
+)
 
 
 def demo() -> int:

@@ -61,7 +61,7 @@ from .responses import SIGNING_NAME, CustomerProfilesResponse, new_request_id, s
 from .serving import HTTPServer
 from .state import StateError, parse_state
 
-SERVER_EXTRA = "pip install 'cp-mock[server]'"
+SERVER_EXTRA = "pip install flask flask-cors (from a clone: pip install -e '.[server]')"
 try:
     with warnings.catch_warnings():
         # moto warns that moto[server] is needed; what this module needs is our extra

@@ -48,7 +48,8 @@ def test_without_the_server_extra_the_command_says_what_to_install() -> None:
     assert (completed.returncode, completed.stdout) == (2, ""), completed.stderr
     assert completed.stderr == SERVER_EXTRA_MISSING + "\n"
     assert SERVER_EXTRA_MISSING == (
-        "cp-mock server needs the server extra: pip install 'cp-mock[server]'"
+        "cp-mock server needs the server extra: pip install flask flask-cors"
+        " (from a clone: pip install -e '.[server]')"
     )
 
 

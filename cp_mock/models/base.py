@@ -40,6 +40,25 @@ def check_unused(resources: Mapping[str, Any], kind: str, name: str) -> None:
         raise BadRequestException(f"{kind} with name {name} already exists")
 
 
+def the_one_profile(domain: Domain, key_name: str, key_values: list[str]) -> str:
+    """The id of the one profile the search key finds. Operations that take a key for one
+    profile (BatchGetIntentForProfile, SearchRecommendations) say: "The search key must
+    match exactly one profile": none is a ResourceNotFoundException, several a
+    BadRequestException."""
+    found = domain.index.find(key_name, key_values)
+    if not found:
+        raise ResourceNotFoundException(
+            f"No profile matches {key_name} {', '.join(key_values)} in domain {domain.name}"
+        )
+    if len(found) > 1:
+        raise BadRequestException(
+            f"{len(found)} profiles match {key_name} {', '.join(key_values)}: the search "
+            "key must match exactly one profile (SearchProfiles lists them)"
+        )
+    (profile_id,) = found
+    return str(profile_id)
+
+
 def copy_plain(value: Any) -> Any:
     """A copy of plain data (dicts and lists of scalars): what a backend hands out of its
     state, so a caller can change it freely. ``copy.deepcopy`` does the same at several

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from .base import BackendState, copy_plain
+from .base import BackendState, copy_plain, the_one_profile
 from .changes import REMOVALS, Change, hears
 from .clock import now
 from .tags import tags_member
@@ -319,17 +319,7 @@ class IntentOperations(BackendState):
         # "The search key must match exactly one profile. If no profile matches the search
         # key, the operation returns a ResourceNotFoundException. If more than one profile
         # matches the search key, the operation returns a BadRequestException."
-        found = domain.index.find(key_name, key_values)
-        if not found:
-            raise ResourceNotFoundException(
-                f"No profile matches {key_name} {', '.join(key_values)} in domain {domain.name}"
-            )
-        if len(found) > 1:
-            raise BadRequestException(
-                f"{len(found)} profiles match {key_name} {', '.join(key_values)}: the search "
-                "key must match exactly one profile (SearchProfiles lists them)"
-            )
-        (profile_id,) = found
+        profile_id = the_one_profile(domain, key_name, key_values)
         enabled = domain.intents.enabled_types(intent_domain)
         shown = domain.intents.profile_intents.get(profile_id, {})
         results, errors = [], []

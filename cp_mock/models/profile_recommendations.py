@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
+from .base import the_one_profile
 from .clock import now
 from .domains import Domain
 from .filter_expressions import FilterExpression, bind, expression_selects
@@ -67,17 +68,7 @@ class RecommendationOperations(RecommenderOperations):
     ) -> dict[str, Any]:
         # API_SearchRecommendations: "The search key must match exactly one profile."
         domain = self.get_domain_state(domain_name)
-        found = domain.index.find(key_name, key_values)
-        if not found:
-            raise ResourceNotFoundException(
-                f"No profile matches {key_name} {', '.join(key_values)} in domain {domain.name}"
-            )
-        if len(found) > 1:
-            raise BadRequestException(
-                f"{len(found)} profiles match {key_name} {', '.join(key_values)}: the search "
-                "key must match exactly one profile (SearchProfiles lists them)"
-            )
-        (profile_id,) = found
+        profile_id = the_one_profile(domain, key_name, key_values)
         recommendations = self._recommend(
             domain,
             profile_id,

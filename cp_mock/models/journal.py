@@ -16,16 +16,25 @@ they write (the validation layer, then each operation's checks), and what the ch
 feed's subscribers compute from stored values is total; the journal is what makes the
 promise hold for the failure nobody foresaw.
 
-Each family notes its own writes through these helpers, where its containers change. A
-note is cheap when no call is open (the backend API used from a test's own code, outside
-a request, still opens one: every public method holds the lock). Restoring puts an entry
-a failed call had deleted from a dict back at the dict's end: dicts keep insertion order,
-and knowing an entry's place would cost a scan of the dict on every deletion.
+Each container notes its own writes, where it changes: the profiles, the search index,
+the object store, provenance records, history, expiry, dead letters, and the per-profile
+parts of calculated attributes, event triggers, event streams and segment subscriptions.
+The writes that run on every put (a new profile, an index update, an object added) note
+once each, in place, for all they change. The operations that write configuration (a
+definition's create, update or delete) keep a copy of their domain's configuration
+instead (``CustomerProfilesBackend._keep_configuration``), which shares the fields marked
+``JOURNALED`` below. The backend API used from a test's own code opens a journal too:
+every public method holds the lock.
+
+Where order is state: an object a failed call had removed goes back to its place in its
+type's and its profile's order (by its ``sequence``), a profile to its place among the
+profiles (by its rank); an entry inside the search index goes back last in its dict
+(knowing its place would cost a scan of the dict on every deletion, and the index answers
+sets: nothing the API answers shows that order).
 """
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import logging
 import threading
@@ -215,14 +224,6 @@ def unpush(heap: list[Any], item: Any) -> None:
     for lower, upper in zip(reversed(path[:-1]), reversed(path[1:]), strict=True):
         heap[upper] = heap[lower]
     heap.pop()
-
-
-def heappush(heap: list[Any], item: Any) -> None:
-    """``heapq.heappush``, noted."""
-    heapq.heappush(heap, item)
-    journal = current.journal
-    if journal is not None:
-        journal.steps.append((unpush, heap, item))
 
 
 def keep_heap(heap: list[Any]) -> None:

@@ -26,7 +26,7 @@ def orders(client: Any, domain: str) -> str:
         Description="orders",
         AllowProfileCreation=True,
         Fields={
-            "id": {"Source": "_source.id", "Target": "_order.id"},
+            "id": {"Source": "_source.id"},
             "email": {
                 "Source": "_source.email",
                 "Target": "_profile.EmailAddress",
@@ -35,10 +35,9 @@ def orders(client: Any, domain: str) -> str:
             "name": {"Source": "_source.name", "Target": "_profile.FirstName"},
             "amount": {
                 "Source": "_source.amount",
-                "Target": "_order.amount",
                 "ContentType": "NUMBER",
             },
-            "placed": {"Source": "_source.placed", "Target": "_order.placed"},
+            "placed": {"Source": "_source.placed"},
         },  # fmt: skip
         Keys={
             "id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],

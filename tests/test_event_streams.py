@@ -25,9 +25,9 @@ def orders(client: Any, domain: str) -> str:
         Description="orders",
         AllowProfileCreation=True,
         Fields={
-            "id": {"Source": "_source.id", "Target": "_order.id"},
+            "id": {"Source": "_source.id"},
             "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
-            "amount": {"Source": "_source.amount", "Target": "_order.amount"},
+            "amount": {"Source": "_source.amount"},
         },
         Keys={
             "id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],

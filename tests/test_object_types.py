@@ -13,12 +13,12 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 ORDER_FIELDS = {
-    "orderId": {"Source": "_source.id", "Target": "_order.OrderId", "ContentType": "STRING"},
+    "orderId": {"Source": "_source.id", "Target": "_order.Name", "ContentType": "STRING"},
     "email": {"Source": "_source.email", "Target": "_profile.EmailAddress",
               "ContentType": "EMAIL_ADDRESS"},
 }  # fmt: skip
 ORDER_KEYS = {
-    "_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
+    "_orderId": [{"StandardIdentifiers": ["UNIQUE", "ORDER"], "FieldNames": ["orderId"]}],
     "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
 }
 

@@ -75,7 +75,7 @@ def shop(client: Any, domain: str) -> dict[str, str]:
             "at": {"Source": "_source.at", "Target": "_webAnalytics.EventTimestamp"},
             "value": {"Source": "_source.value", "Target": "_webAnalytics.EventValue"},
         },
-        Keys={"id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+        Keys={"id": [{"StandardIdentifiers": ["UNIQUE", "WEB_ANALYTICS"], "FieldNames": ["id"]}],
               "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
     )  # fmt: skip
     for item, columns in SHOP.items():

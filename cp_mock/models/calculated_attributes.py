@@ -52,6 +52,7 @@ from .clock import now
 from .domains import Domain
 from .mapping import read_path
 from .object_store import StoredObject
+from .standard_objects import is_standard
 from .tags import tags_member
 
 DEFINITION_MEMBERS = ("DisplayName", "Description", "AttributeDetails", "Conditions", "Filter",
@@ -402,7 +403,7 @@ class CalculatedAttributeOperations(BackendState):
             details["Expression"], [a["Name"] for a in details["Attributes"]]
         )
         object_type = domain.object_types.get(expression.type_name)
-        if object_type is None:
+        if object_type is None and not is_standard(expression.type_name):
             raise BadRequestException(
                 f"AttributeDetails.Expression: object type {expression.type_name} does not "
                 f"exist in domain {domain_name}"
@@ -585,12 +586,9 @@ class CalculatedAttributeOperations(BackendState):
             attribute.count(stored, document, object_type, put_at, read)
 
     def calculated_attribute_value(
-        self,
-        domain: Domain,
-        profile_id: str,
-        calculated_attribute_name: str,
+        self, domain: Domain, profile_id: str, calculated_attribute_name: str,
         range_override: Mapping[str, Any] | None = None,
-    ) -> str | None:
+    ) -> str | None:  # fmt: skip
         """The profile's value of the attribute, None when it has none (not an operation:
         for segments, which filter on values, with a dimension's ConditionOverrides.Range).
         ResourceNotFoundException when the domain defines no such attribute."""

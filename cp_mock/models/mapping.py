@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
 from .search import EMAIL_ADDRESS, PHONE_NUMBER, STANDARD_CONTENT_TYPES, searchable
+from .standard_objects import NO_STANDARD_MAPPING, StandardMapping, compile_standard
 
 TYPED_CONTENT = (PHONE_NUMBER, EMAIL_ADDRESS)  # content types that compare other than as given
 _PLACEHOLDER = re.compile(r"\{\{\s*([^}]+?)\s*\}\}")
@@ -108,7 +109,8 @@ ProfileTargets = dict[str, tuple[str, "str | None"]]
 
 def profile_targets(fields: Mapping[str, Any]) -> ProfileTargets:
     """The fields whose Target is a standard profile field (or a member of one); targets of
-    other standard objects (_asset, _case, _order) are not profiles'."""
+    other standard objects (_asset, _case, _order: models/standard_objects.py) are not
+    profiles'."""
     targets: ProfileTargets = {}
     for name, field in fields.items():
         target = str(field.get("Target") or "")
@@ -200,12 +202,19 @@ class CompiledMapping(NamedTuple):
     readers: FieldReaders
     keys: tuple[KeyDefinition, ...]
     targets: ProfileTargets
+    standard: StandardMapping  # the Targets of standard objects other than the profile
 
 
 def compile_mapping(fields: Mapping[str, Any], keys: Mapping[str, Any]) -> CompiledMapping:
-    return CompiledMapping(
-        field_readers(fields), compile_keys(keys, fields), profile_targets(fields)
+    # (most types target only the profile: their standard mapping is read no further)
+    targets_standard = any(
+        str(field.get("Target") or "").partition(".")[0] not in ("", "_profile")
+        for field in fields.values()
     )
+    return CompiledMapping(
+        field_readers(fields), compile_keys(keys, fields), profile_targets(fields),
+        compile_standard(fields, keys) if targets_standard else NO_STANDARD_MAPPING,
+    )  # fmt: skip
 
 
 def key_values(keys: tuple[KeyDefinition, ...], values: Mapping[str, str]) -> list[KeyValue]:
@@ -267,3 +276,4 @@ def check_definition(fields: Mapping[str, Any], keys: Mapping[str, Any]) -> None
         raise BadRequestException(
             f"Keys: exactly one key must have the UNIQUE identifier, found {unique}"
         )
+    compile_standard(fields, keys)  # the Targets of standard objects (reference page)

@@ -18,6 +18,7 @@ from .base import DERIVED, BackendState, named
 from .clock import now
 from .domains import Domain
 from .mapping import CompiledMapping, check_definition, compile_mapping
+from .standard_objects import refuse_standard_put
 from .tags import tags_member
 from .templates import default_max_profile_object_count, find_template
 
@@ -97,6 +98,7 @@ class ObjectTypeOperations(BackendState):
 
     def _object_type_for_put(self, domain: Domain, name: str) -> ObjectType:
         """The type an object is put as; a template id defines it implicitly on first use."""
+        refuse_standard_put(name)
         if name not in domain.object_types and find_template(name) is not None:
             self.define_object_type(
                 domain, name, {"Description": f"{name} (from template)", "TemplateId": name}

@@ -44,6 +44,12 @@ from .object_types import ObjectType, ObjectTypeOperations
 from .profiles import ProfileOperations, apply_update
 from .provenance import differing, not_manual, note_ingested
 from .search import Posting
+from .standard_objects import (
+    AmbiguousStandardObject,
+    StandardWrite,
+    is_standard,
+    plan_writes,
+)
 
 
 class Unmatched(Exception):
@@ -190,7 +196,12 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         previous = domain.objects.get(object_type.name, unique_key)
         try:
             profile_id = self._match_profile(domain, object_type, keys, previous)
-        except Unmatched as unmatched:
+            standard_writes = (
+                plan_writes(domain.objects, mapping.standard, values, keys,
+                            (unique.name, unique.value), profile_id, self.new_profile_id)
+                if mapping.standard.targets else []
+            )  # fmt: skip
+        except (Unmatched, AmbiguousStandardObject) as unmatched:
             dead_letter(domain, self.account_id, self.region_name, object_type.name, body,
                         unique_key, str(unmatched), origin=origin)  # fmt: skip
             return unique_key
@@ -247,6 +258,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         for key in kept:
             domain.index.hold(profile_id, key.name, key.value, source, key.content_type)
         domain.objects.add(stored)
+        for write in standard_writes:
+            self._write_standard_object(domain, profile_id, write, put_at, expires_at)
         limit = object_type.settings.get("MaxProfileObjectCount")
         if limit:
             self._evict_over_limit(domain, object_type, profile_id, int(limit))
@@ -257,7 +270,31 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
                 document=document,
             )
         )  # fmt: skip
+        for write in standard_writes:  # each standard object the put wrote, as a change
+            self._publish(
+                Change(INGESTED, domain, profile_id, write.type_name, write.unique_key,
+                       object_is_new=write.previous is None, document=write.document)
+            )  # fmt: skip
         return unique_key
+
+    def _write_standard_object(
+        self, domain: Domain, profile_id: str, write: StandardWrite, put_at: datetime,
+        expires_at: datetime,
+    ) -> None:  # fmt: skip
+        """Store the standard object as the put leaves it (its fields merged with what it
+        held), searchable by its standard index names; it expires as the put object does."""
+        if write.previous is not None:
+            self._forget_object(domain, write.previous, set(write.postings))
+        body = json.dumps(write.document, separators=(",", ":"))
+        stored = StoredObject(
+            type_name=write.type_name, unique_key=write.unique_key, profile_id=profile_id,
+            body=body, keys=write.keys, expires_at=expires_at, put_at=put_at,
+            size=len(body.encode("utf-8", "surrogatepass")),
+        )  # fmt: skip
+        source = stored.index_source
+        for index_name, value in write.postings:
+            domain.index.hold(profile_id, index_name, value, source, None)
+        domain.objects.add(stored)
 
     def _evict_over_limit(
         self, domain: Domain, object_type: ObjectType, profile_id: str, limit: int
@@ -286,7 +323,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         object_filter: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        self.object_type_state(domain, object_type_name)
+        if not is_standard(object_type_name):  # (a standard object's records are listed too)
+            self.object_type_state(domain, object_type_name)
         self.profile_state(domain, profile_id)
         objects = domain.objects.of_profile(profile_id, object_type_name)
         if object_filter:

@@ -34,6 +34,7 @@ from ..models.search import (
     Posting,
     standard_postings,
 )
+from ..models.standard_objects import is_standard
 from ..models.tags import TagStore
 from .codecs import (
     JSON_TEXT,
@@ -447,7 +448,7 @@ def _load_objects(domain: Domain, value: Any, path: str, ctx: Context) -> None:
     groups = ListOf(OBJECT_GROUP).load(value, path, ctx)
     for g, group in enumerate(groups):
         type_name, where = group["type_name"], f"{path}[{g}]"
-        if type_name not in domain.object_types:
+        if type_name not in domain.object_types and not is_standard(type_name):
             raise StateError(f"names object type {type_name}, which the domain does not have",
                              member_path(where, "ObjectTypeName"))  # fmt: skip
         for o, entry in enumerate(group["objects"]):
@@ -537,7 +538,7 @@ def _count_objects(
         where = f"{path}[{index}]"
         type_name = attribute.type_name
         object_type = domain.object_types.get(type_name)
-        if object_type is None:
+        if object_type is None and not is_standard(type_name):
             raise StateError(f"reads object type {type_name}, which the domain does not have",
                              member_path(where, "AttributeDetails"))  # fmt: skip
         if len(set(counted)) != len(counted):

@@ -284,14 +284,25 @@ def _get_customer_profile_object(
         raise _Routed(NONE_FOUND)
     if len(items) > 1 and not use_latest:
         raise _Routed(MULTIPLE_FOUND)
-    document = json.loads(items[-1]["Object"])  # objects are listed oldest first
     customer = dict(contact.get("Customer") or {})
+    # Asset, Order and Case fields are the profile's standard object's (_asset, ...): the
+    # one found, when ObjectType names it, else the profile's latest (docs/standard-objects.md)
+    standard: dict[str, Any] = {}
     for name in _response_fields(action):
         category = next((c for c in OBJECT_CATEGORIES if name.startswith(c)), None)
         if category is None:
             continue
+        if category not in standard:
+            type_name = f"_{category.lower()}"
+            found = items if request["ObjectTypeName"] == type_name else list(
+                client.list_profile_objects(DomainName=domain, ProfileId=str(profile_id),
+                                            ObjectTypeName=type_name, MaxResults=100)["Items"]
+            )  # fmt: skip
+            # (objects are listed oldest first)
+            standard[category] = json.loads(found[-1]["Object"]) if found else {}
         member = name[len(category) :]
-        value = next((v for k, v in document.items() if k.lower() == member.lower()), None)
+        fields = standard[category]
+        value = next((v for k, v in fields.items() if k.lower() == member.lower()), None)
         if value is not None:
             customer.setdefault(category, {})[member] = value
     return customer

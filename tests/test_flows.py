@@ -198,34 +198,44 @@ def test_associate_contact_adds_ctr_contact_id(client: Any, domain: str, jane: s
 
 
 def test_get_profile_object(client: Any, domain: str, jane: str) -> None:
+    """The Asset, Order and Case response fields are read from the profile's standard
+    objects (flow block reference, "Get customer profile object"), which the orders' field
+    Targets fill (admin guide, "Reference for standard objects")."""
     client.put_profile_object_type(
         DomainName=domain, ObjectTypeName="Order", Description="orders",
-        Fields={"id": {"Source": "_source.OrderId"}, "email": {"Source": "_source.Email"}},
-        Keys={"_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+        Fields={"id": {"Source": "_source.OrderNumber", "Target": "_order.Name"},
+                "status": {"Source": "_source.Status", "Target": "_order.Status"},
+                "email": {"Source": "_source.Email"}},
+        Keys={"orderNumber": [{"StandardIdentifiers": ["UNIQUE", "ORDER"], "FieldNames": ["id"]}],
               "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
     )  # fmt: skip
     for order_id, status in (("o-1", "SHIPPED"), ("o-2", "PENDING")):
         client.put_profile_object(
             DomainName=domain, ObjectTypeName="Order",
-            Object=json.dumps({"OrderId": order_id, "Status": status,
+            Object=json.dumps({"OrderNumber": order_id, "Status": status,
                                "Email": "jane@example.com"}),
         )  # fmt: skip
+    orders = client.list_profile_objects(DomainName=domain, ProfileId=jane, ObjectTypeName="_order")
+    first, second = (json.loads(item["Object"])["OrderId"] for item in orders["Items"])
 
-    def object_action(request: dict[str, Any]) -> dict[str, Any]:
+    def object_action(request: dict[str, Any], object_type: str = "_order") -> dict[str, Any]:
         return {"Identifier": "obj", "Type": "GetCustomerProfileObject",
                 "Parameters": {"ProfileRequestData": {"ProfileId": "$.Customer.ProfileId",
-                                                      "ObjectType": "Order", **request},
+                                                      "ObjectType": object_type, **request},
                                "ProfileResponseData": ["OrderOrderId", "OrderStatus"]},
                 "Transitions": {"NextAction": "ok", "Errors": ERRORS}}  # fmt: skip
 
     contact = {"Customer": {"ProfileId": jane}}
     latest = run_action(object_action({"UseLatest": True}), domain, contact, client)
-    assert latest.customer["Order"] == {"OrderId": "o-2", "Status": "PENDING"}
+    assert latest.customer["Order"] == {"OrderId": second, "Status": "PENDING"}
     by_key = run_action(
-        object_action({"IdentifierName": "_orderId", "IdentifierValue": "o-1"}), domain,
+        object_action({"IdentifierName": "_orderId", "IdentifierValue": first}), domain,
         contact, client,
     )  # fmt: skip
-    assert by_key.customer["Order"] == {"OrderId": "o-1", "Status": "SHIPPED"}
+    assert by_key.customer["Order"] == {"OrderId": first, "Status": "SHIPPED"}
+    # a custom type found: the Order fields still come from the standard order
+    raw = run_action(object_action({"UseLatest": True}, "Order"), domain, contact, client)
+    assert raw.customer["Order"] == {"OrderId": second, "Status": "PENDING"}
     none = run_action(
         object_action({"IdentifierName": "_orderId", "IdentifierValue": "o-9"}), domain,
         contact, client,

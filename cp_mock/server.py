@@ -59,7 +59,7 @@ from .moto_internals import (
 from .protocol import render_service_error
 from .registry import SERVICE
 from .responses import SIGNING_NAME, CustomerProfilesResponse, new_request_id, serve_sent
-from .serving import HTTPServer
+from .serving import HTTPServer, content_length
 from .state import StateError, parse_state
 
 SERVER_EXTRA = "pip install flask flask-cors (from a clone: pip install -e '.[server]')"
@@ -223,10 +223,10 @@ class Dispatcher(DomainDispatcherApplication):
         authorization = environ.get("HTTP_AUTHORIZATION", "")
         if not self._comes_to_customer_profiles(path, authorization):
             return None
-        length = environ.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit():
+        length = content_length(environ.get("CONTENT_LENGTH") or "0")
+        if length is None:
             return None
-        body = environ["wsgi.input"].read(int(length)) if length != "0" else b""
+        body = environ["wsgi.input"].read(length) if length else b""
         raw_path = _raw_path(environ)
         query = environ.get("QUERY_STRING", "")
         region = _region_as_moto_reads_it(environ, raw_path, query, authorization)

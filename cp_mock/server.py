@@ -13,9 +13,10 @@ shared with the process (``cp_mock.get_backend``) and ``POST /moto-api/reset`` c
 ``GET /cp-mock-api/state`` answers ``cp_mock.dump_state()``, ``POST`` (a dump as an
 ``application/json`` body, from no web page of another site) ``cp_mock.load_state``;
 ``POST /cp-mock-api/faults`` (``{"Operation", "ErrorCode", "Times", "AccountId",
-"Region"}``, the first required) is ``cp_mock.fail_next`` and
-``DELETE`` is ``cp_mock.clear_faults``. ``cp-mock server --state FILE`` loads FILE at
-start, when it exists, and writes the state to it at a clean shutdown.
+"Region"}``, the first required, as ``application/json``) is ``cp_mock.fail_next`` and
+``DELETE`` is ``cp_mock.clear_faults``; one check guards all four. ``cp-mock server
+--state FILE`` loads FILE at start, when it exists, and writes the state to it at a clean
+shutdown.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ from .moto_internals import (
 from .protocol import render_service_error
 from .registry import SERVICE
 from .responses import SIGNING_NAME, CustomerProfilesResponse, new_request_id, serve_sent
-from .serving import HTTPServer
+from .serving import HTTPServer, content_length
 from .state import StateError, parse_state
 
 SERVER_EXTRA = "pip install flask flask-cors (from a clone: pip install -e '.[server]')"
@@ -222,10 +223,10 @@ class Dispatcher(DomainDispatcherApplication):
         authorization = environ.get("HTTP_AUTHORIZATION", "")
         if not self._comes_to_customer_profiles(path, authorization):
             return None
-        length = environ.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit():
+        length = content_length(environ.get("CONTENT_LENGTH") or "0")
+        if length is None:
             return None
-        body = environ["wsgi.input"].read(int(length)) if length != "0" else b""
+        body = environ["wsgi.input"].read(length) if length else b""
         raw_path = _raw_path(environ)
         query = environ.get("QUERY_STRING", "")
         region = _region_as_moto_reads_it(environ, raw_path, query, authorization)
@@ -283,6 +284,10 @@ class Dispatcher(DomainDispatcherApplication):
 
 
 CP_MOCK_API = "/cp-mock-api/"
+# (resource, method) of every endpoint under CP_MOCK_API, all guarded by _control_refusal
+_CONTROLS = frozenset(
+    {("state", "GET"), ("state", "POST"), ("faults", "POST"), ("faults", "DELETE")}
+)
 
 
 def _json(status: int, body: Any) -> Response:
@@ -306,19 +311,20 @@ def _own_origin(origin: str, request: Request) -> bool:
     return True
 
 
-def _state_refusal(request: Request) -> Response | None:
-    """Why a request to the state endpoint is refused, or None (docs/server.md, "What
-    protects the state endpoint"). A page in a browser can send a POST to a local server
-    without asking first (a "simple" request: text/plain, no preflight), and loading a
-    state replaces everything the server holds: only a JSON body is read, which a browser
-    sends to another site only after a CORS preflight this server never grants, and a
-    request a browser says comes from another site (its Origin) is refused outright."""
+def _control_refusal(request: Request) -> Response | None:
+    """Why a request to ``/cp-mock-api/`` (state and faults alike) is refused, or None
+    (docs/server.md, "What protects the control endpoints"). A page in a browser can send a
+    POST to a local server without asking first (a "simple" request: text/plain, no
+    preflight), and loading a state replaces everything the server holds while a fault
+    fails calls that others make: only a JSON body is read, which a browser sends to
+    another site only after a CORS preflight this server never grants, and a request a
+    browser says comes from another site (its Origin) is refused outright."""
     origin = request.headers.get("Origin")
     if origin is not None and not _own_origin(origin, request):
         message = f"Origin {origin} may not use {request.path}: only the server's own"
         return _json(403, {"Message": message})
     if request.method == "POST" and request.mimetype != "application/json":
-        message = f"A state is loaded from application/json, not {request.mimetype or 'none'}"
+        message = f"{request.path} reads application/json, not {request.mimetype or 'none'}"
         return _json(415, {"Message": message})
     return None
 
@@ -329,8 +335,8 @@ def cp_mock_api(request: Request) -> Response:
     with the reason as ``Message``."""
     resource = request.path[len(CP_MOCK_API) :].strip("/")
     try:
-        if resource == "state" and request.method in ("GET", "POST"):
-            refusal = _state_refusal(request)
+        if (resource, request.method) in _CONTROLS:
+            refusal = _control_refusal(request)
             if refusal is not None:
                 return refusal
         if (resource, request.method) == ("state", "GET"):

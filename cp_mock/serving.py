@@ -48,6 +48,15 @@ _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 log = logging.getLogger(__name__)
 
 
+_DECIMAL = re.compile(r"[0-9]{1,18}")
+
+
+def content_length(text: str | None) -> int | None:
+    """A Content-Length header's value as a number, or None when it is none: ASCII digits
+    only (``str.isdigit`` also admits "²", which ``int`` refuses)."""
+    return int(text) if text is not None and _DECIMAL.fullmatch(text) else None
+
+
 class Refused(Exception):
     """A request this server will not pass on: answered with ``status``, then closed."""
 
@@ -241,15 +250,16 @@ class _Connection(socketserver.BaseRequestHandler):
             return b""
         if encoding is not None and encoding.strip().lower() != "chunked":
             raise Refused(501, "Not Implemented", f"Transfer-Encoding {encoding!r} is not served")
-        if encoding is None and not (length or "").isdigit():
+        if encoding is None and content_length(length) is None:
             raise Refused(400, "Bad Request", f"Content-Length {length!r} is not a number")
         expect = request.lowered.get("expect", "").lower()
         if expect == "100-continue" and request.version == "HTTP/1.1":
             self.request.sendall(_CONTINUE)
         if encoding is not None:
             return self.read_chunks()
-        body: bytes = self.rfile.read(int(length or 0))
-        if len(body) != int(length or 0):
+        size = content_length(length) or 0
+        body: bytes = self.rfile.read(size)
+        if len(body) != size:
             raise OSError("the connection closed in a request's body")
         return body
 

@@ -13,6 +13,7 @@ import pytest
 from freezegun import freeze_time
 
 import cp_mock
+from tests.factories import ORDER_FIELDS, put_order_type
 
 STREAM = "profile-changes"
 STREAM_ARN = f"arn:aws:kinesis:us-east-1:123456789012:stream/{STREAM}"
@@ -20,31 +21,14 @@ STREAM_ARN = f"arn:aws:kinesis:us-east-1:123456789012:stream/{STREAM}"
 
 @pytest.fixture
 def orders(client: Any, domain: str) -> str:
-    client.put_profile_object_type(
-        DomainName=domain,
-        ObjectTypeName="Order",
-        Description="orders",
-        AllowProfileCreation=True,
-        Fields={
-            "id": {"Source": "_source.id"},
-            "email": {
-                "Source": "_source.email",
-                "Target": "_profile.EmailAddress",
-                "ContentType": "EMAIL_ADDRESS",
-            },
-            "name": {"Source": "_source.name", "Target": "_profile.FirstName"},
-            "amount": {
-                "Source": "_source.amount",
-                "ContentType": "NUMBER",
-            },
-            "placed": {"Source": "_source.placed"},
-        },  # fmt: skip
-        Keys={
-            "id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
-            "email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
-        },
-    )
-    return "Order"
+    fields = {  # (in this order: a type's fields are listed as defined)
+        "id": ORDER_FIELDS["id"],
+        "email": {**ORDER_FIELDS["email"], "ContentType": "EMAIL_ADDRESS"},
+        "name": {"Source": "_source.name", "Target": "_profile.FirstName"},
+        "amount": {**ORDER_FIELDS["amount"], "ContentType": "NUMBER"},
+        "placed": {"Source": "_source.placed"},
+    }
+    return put_order_type(client, domain, fields)
 
 
 @pytest.fixture

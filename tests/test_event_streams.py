@@ -9,6 +9,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.factories import put_order_type
+
 STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/profile-changes"
 
 
@@ -19,22 +21,7 @@ def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
 
 @pytest.fixture
 def orders(client: Any, domain: str) -> str:
-    client.put_profile_object_type(
-        DomainName=domain,
-        ObjectTypeName="Order",
-        Description="orders",
-        AllowProfileCreation=True,
-        Fields={
-            "id": {"Source": "_source.id"},
-            "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
-            "amount": {"Source": "_source.amount"},
-        },
-        Keys={
-            "id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
-            "email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
-        },
-    )
-    return "Order"
+    return put_order_type(client, domain)
 
 
 def test_event_stream_lifecycle(client: Any, domain: str) -> None:

@@ -14,7 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import cp_mock
-from cp_mock import fail_next, mock_customerprofiles
+from cp_mock import fail_next, faults, mock_customerprofiles
 from cp_mock.server import ThreadedServer
 
 
@@ -109,6 +109,7 @@ def test_faults_over_http_in_server_mode() -> None:
                 {"Operation": "ListDomains", "ErrorCode": "ThrottlingException", "Times": 1}
             ).encode(),
             method="POST",
+            headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request) as answer:
             assert answer.status == 200
@@ -128,8 +129,59 @@ def test_faults_over_http_in_server_mode() -> None:
             f"{server.endpoint_url}/cp-mock-api/faults",
             data=json.dumps({"Operation": "ListDomains", "ErrorCode": "Nope"}).encode(),
             method="POST",
+            headers={"Content-Type": "application/json"},
         )
         with pytest.raises(urllib.error.HTTPError) as raised:
             urllib.request.urlopen(refused)
         assert raised.value.code == 400
         assert "does not model 'Nope'" in json.loads(raised.value.read())["Message"]
+
+
+def _call(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    if body is not None and "Content-Type" not in headers:
+        request.remove_header("Content-type")  # urllib would send a form's
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_the_faults_endpoint_refuses_other_sites_and_bodies_not_json() -> None:
+    """Guarded as the state endpoint is (docs/server.md, "What protects the control
+    endpoints"): a web page can post text/plain or a form to a local server unasked."""
+    with ThreadedServer() as server:
+        url = f"{server.endpoint_url}/cp-mock-api/faults"
+        host = server.endpoint_url.removeprefix("http://")
+        port = host.rsplit(":", 1)[1]
+        fault = json.dumps({"Operation": "ListDomains", "Times": 5}).encode()
+        as_json = {"Content-Type": "application/json"}
+        refused = [
+            ("POST", fault, {"Content-Type": "text/plain"}, 415),
+            ("POST", fault, {"Content-Type": "application/x-www-form-urlencoded"}, 415),
+            ("POST", fault, {}, 415),
+            ("POST", fault, {**as_json, "Origin": "https://evil.example"}, 403),
+            ("POST", fault, {**as_json, "Origin": "null"}, 403),
+            ("POST", fault, {**as_json, "Host": f"rebound.example:{port}",
+                             "Origin": f"http://rebound.example:{port}"}, 403),
+        ]  # fmt: skip
+        for method, body, headers, status in refused:
+            assert _call(method, url, body, headers) == status, headers
+            assert not faults.pending(), headers  # nothing was set
+        client = boto3.client(
+            "customer-profiles", region_name="us-east-1", endpoint_url=server.endpoint_url,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+            config=Config(retries={"total_max_attempts": 1}),
+        )  # fmt: skip
+        assert client.list_domains()["Items"] == []
+
+        # the server's own origin and clients sending none are served; a foreign DELETE
+        # clears nothing
+        own = {**as_json, "Origin": f"http://{host}"}
+        assert _call("POST", url, fault, own) == 200
+        assert _call("DELETE", url, None, {"Origin": "https://evil.example"}) == 403
+        with pytest.raises(client.exceptions.ThrottlingException):
+            client.list_domains()
+        assert _call("DELETE", url, None, {}) == 200
+        assert client.list_domains()["Items"] == []

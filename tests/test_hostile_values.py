@@ -190,10 +190,18 @@ def test_an_amount_past_any_number_gives_no_value(hostile: Any, door: str, amoun
 
 
 def test_a_list_value_nested_past_what_python_reads_is_in_no_list(hostile: Any) -> None:
-    # (no SearchProfiles after the put: ingestion writes the value whole, longer than the
-    # 255 characters the model gives a profile's attribute)
     profile_id = profile_of(hostile)
-    put(hostile, id="nested", email="ada@example.com", note="[" * 5000)
+    # ingestion holds a profile's attribute to the model's 255 characters
+    # (docs/ingestion.md, "Values a profile cannot hold")
+    before = state()
+    with pytest.raises(ClientError) as raised:
+        put(hostile, id="nested", email="ada@example.com", note="[" * 5000)
+    assert "Attributes.note must have at most 255 characters" in str(raised.value)
+    assert state() == before
+    # no API call can give a profile that value, but the backend can, and the segment
+    # reading it must still be total
+    with cp_mock.get_backend().lock:
+        cp_mock.get_backend().update_profile(D, profile_id, attributes={"note": "[" * 5000})
     membership = hostile.get_segment_membership(DomainName=D, SegmentDefinitionName="big",
                                                 ProfileIds=[profile_id])  # fmt: skip
     assert membership["Profiles"][0]["QueryResult"] == "ABSENT"

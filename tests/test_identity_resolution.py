@@ -13,10 +13,7 @@ from freezegun import freeze_time
 
 from cp_mock import run_identity_resolution
 from tests.consistency import assert_consistent
-
-
-def make(client: Any, domain: str, **fields: Any) -> str:
-    return str(client.create_profile(DomainName=domain, **fields)["ProfileId"])
+from tests.factories import create_profile as make
 
 
 @pytest.fixture

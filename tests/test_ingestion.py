@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.consistency import assert_consistent
+from tests.factories import create_profile as make
 
 
 def put(client: Any, domain: str, type_name: str, document: dict[str, Any]) -> str:
@@ -41,10 +42,6 @@ def objects_of(client: Any, domain: str, type_name: str, profile_id: str) -> lis
         DomainName=domain, ObjectTypeName=type_name, ProfileId=profile_id
     )["Items"]
     return [json.loads(item["Object"]) for item in items]
-
-
-def make(client: Any, domain: str, **fields: Any) -> str:
-    return str(client.create_profile(DomainName=domain, **fields)["ProfileId"])
 
 
 @pytest.fixture

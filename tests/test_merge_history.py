@@ -10,15 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.consistency import assert_consistent
+from tests.factories import create_profile as make
 
 
 def profile(client: Any, domain: str, profile_id: str) -> dict[str, Any]:
     found = client.search_profiles(DomainName=domain, KeyName="_profileId", Values=[profile_id])
     return dict(found["Items"][0]) if found["Items"] else {}
-
-
-def make(client: Any, domain: str, **fields: Any) -> str:
-    return str(client.create_profile(DomainName=domain, **fields)["ProfileId"])
 
 
 @pytest.fixture

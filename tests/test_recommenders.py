@@ -14,7 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
-from cp_mock import get_backend
+from cp_mock import dump_state, get_backend, load_state
 from cp_mock.server import ThreadedServer
 
 ARN = "arn:aws:profile:us-east-1:123456789012:domains/test-domain"
@@ -645,3 +645,51 @@ def test_server_mode_serves_the_recommender_operations() -> None:
             assert "MaxResults" in error_of(raised)[1]
         finally:
             get_backend().reset()
+
+
+# the model's DiversityTargetExpression pattern is not anchored: it finds a count or a
+# placeholder inside each of these, which are neither
+TARGETS_NOT_WHOLE = ["x5", "1$x", "5 percent", "$per_color!", "25\n"]
+
+
+@pytest.mark.parametrize("target", TARGETS_NOT_WHOLE)
+def test_a_diversity_target_must_be_a_count_or_a_placeholder_whole(
+    client: Any, domain: str, target: str
+) -> None:
+    def columns(target: str) -> dict[str, Any]:
+        return {"DiversityConfig": {"DiversityColumns": [
+            {"Name": "Attributes.color", "CapType": "VALUE", "Target": "2"},
+            {"Name": "Category", "CapType": "PERCENTAGE", "Target": target}]}}  # fmt: skip
+
+    make(client, domain, "kept", "popular-items", RecommenderConfig=columns("$share"))
+    before = dump_state()
+    member = "RecommenderConfig.DiversityConfig.DiversityColumns[1].Target"
+    with pytest.raises(ClientError) as raised:
+        make(client, domain, "picks", "popular-items", RecommenderConfig=columns(target))
+    code, message = error_of(raised)
+    assert code == "BadRequestException" and message.startswith(f"{member}: "), message
+    with pytest.raises(ClientError) as raised:
+        client.update_recommender(
+            DomainName=domain, RecommenderName="kept", RecommenderConfig=columns(target)
+        )
+    assert error_of(raised) == (code, message)
+    assert dump_state() == before
+
+
+def test_a_loaded_diversity_target_not_whole_is_a_bad_request(
+    client: Any, domain: str, shop: dict[str, str]
+) -> None:
+    config = {"DiversityConfig": {"DiversityColumns": [
+        {"Name": "Attributes.color", "CapType": "VALUE", "Target": "1"}]}}  # fmt: skip
+    make(client, domain, "popular", "popular-items", RecommenderConfig=config)
+    state = json.loads(json.dumps(dump_state()).replace('"Target": "1"', '"Target": "1$x"'))
+    load_state(state)  # a state file is held to the model, whose pattern admits "1$x"
+    before = dump_state()
+    with pytest.raises(ClientError) as raised:
+        recommend(client, domain, shop["ann"], "popular", DiversityConfig={"Enabled": True})
+    assert error_of(raised) == (
+        "BadRequestException",
+        "RecommenderConfig.DiversityConfig.DiversityColumns[0].Target of recommender popular: "
+        "'1$x' is neither an integer literal (\"25\") nor a placeholder of the form $name",
+    )
+    assert dump_state() == before

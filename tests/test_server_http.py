@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+from werkzeug.test import EnvironBuilder
 
 import cp_mock
 from cp_mock import server as server_module
@@ -181,6 +182,9 @@ def test_a_body_framed_both_ways_is_read_as_chunked_and_the_connection_ends(
         (b"GET /domains HTTP/1.1\r\nno colon here\r\n\r\n", 400),
         (b"GET /domains HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", 400),
         (b"POST /domains/x HTTP/1.1\r\nContent-Length: lots\r\n\r\n", 400),
+        # digits to str.isdigit, not to int: the connection was dropped unanswered
+        (b"POST /domains/x HTTP/1.1\r\nContent-Length: \xb2\r\n\r\n{}", 400),
+        (b"POST /domains/x HTTP/1.1\r\nContent-Length: " + b"9" * 30 + b"\r\n\r\n", 400),
         (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
         (b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", 431),
         (b"GET / HTTP/1.1\r\n" + b"X-Many: 1\r\n" * 101 + b"\r\n", 431),
@@ -192,6 +196,7 @@ def test_a_body_framed_both_ways_is_read_as_chunked_and_the_connection_ends(
         (b"\r\n" * 9 + b"GET /domains HTTP/1.1\r\n\r\n", 400),
     ],
     ids=["request-line", "http-2", "header-line", "folded-header", "content-length",
+         "superscript-content-length", "endless-content-length",
          "long-request-line", "long-header", "many-headers", "transfer-encoding", "chunk-size",
          "two-content-lengths", "two-transfer-encodings", "nine-empty-lines"],
 )  # fmt: skip
@@ -386,3 +391,18 @@ def test_a_header_value_beyond_latin_1_is_sent_as_utf_8() -> None:
     sent = serving._response("GET", "200 OK", headers, b"{}", keep_alive=True)
     assert "x-amz-meta-name: Zoë ☃\r\n".encode() in sent
     assert sent.endswith(b"Content-Length: 2\r\n\r\n{}")
+
+
+def test_the_wsgi_application_reads_a_content_length_of_other_digits_as_none() -> None:
+    # served by another WSGI server, the application reads CONTENT_LENGTH itself: "²" is
+    # a digit to str.isdigit and no number to int, which raised out of the application
+    environ = EnvironBuilder(
+        method="GET", path="/domains", headers={"Authorization": SIGNED}
+    ).get_environ()
+    environ["CONTENT_LENGTH"] = "\u00b2"
+    started: list[str] = []
+    with cp_mock.mock_customerprofiles():
+        body = b"".join(
+            server_module.application()(environ, lambda status, headers: started.append(status))
+        )
+    assert started == ["200 OK"] and json.loads(body) == {"Items": []}

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
+from ..protocol import service_model
+from ..validation import Check, checker
 from .search import EMAIL_ADDRESS, PHONE_NUMBER, STANDARD_CONTENT_TYPES, searchable
 from .standard_objects import NO_STANDARD_MAPPING, StandardMapping, compile_standard
 
@@ -124,8 +127,36 @@ def profile_targets(fields: Mapping[str, Any]) -> ProfileTargets:
     return targets
 
 
+@cache
+def _profile_members() -> tuple[dict[str, Check], frozenset[str]]:
+    """The members a profile can be given (CreateProfile's, but DomainName), each with the
+    model's check of it, and the members of an address: what ingestion writes on a profile
+    is held to these (docs/ingestion.md, "Values a profile cannot hold")."""
+    shape = service_model().operation_model("CreateProfile").input_shape
+    checks = {name: checker(member) for name, member in shape.members.items()}
+    checks.pop("DomainName", None)
+    return checks, frozenset(shape.members["Address"].members)
+
+
+def _held_to_profile(field_name: str, target: str, member: str, value: Any) -> None:
+    """Refuse (BadRequestException naming the object's field) a mapped value the profile
+    cannot hold: a member it has not, or a value the model's constraints refuse."""
+    checks, address_members = _profile_members()
+    check = checks.get(member)
+    if check is None or (member in ADDRESS_FIELDS and not value.keys() <= address_members):
+        found = [f"{target} is not a member of the standard profile"]
+    else:
+        found = check(value, member)
+    if found:
+        raise BadRequestException(
+            f"Object: field {field_name} maps to {target}, which cannot hold its value: "
+            f"{'; '.join(found)}"
+        )
+
+
 def changes_for(targets: ProfileTargets, values: Mapping[str, str]) -> dict[str, Any]:
-    """The standard profile fields the mapped values populate, shaped like UpdateProfile."""
+    """The standard profile fields the mapped values populate, shaped like UpdateProfile;
+    a value the profile cannot hold is refused, whichever way it came in."""
     changes: dict[str, Any] = {}
     for name, value in values.items():
         target = targets.get(name)
@@ -133,14 +164,17 @@ def changes_for(targets: ProfileTargets, values: Mapping[str, str]) -> dict[str,
             continue
         field, member = target
         if member is not None:
+            _held_to_profile(name, f"{PROFILE_PREFIX}{field}.{member}", field, {member: value})
             changes.setdefault(field, {})[member] = value
         elif field in ENUM_FIELDS:
             upper = value.upper()
             if upper in ENUM_FIELDS[field]:
                 changes[field] = upper
             else:
+                _held_to_profile(name, f"{PROFILE_PREFIX}{field}", f"{field}String", value)
                 changes[f"{field}String"] = value
         else:
+            _held_to_profile(name, f"{PROFILE_PREFIX}{field}", field, value)
             changes[field] = value
     return changes
 
@@ -158,6 +192,7 @@ def inferred_fields(fields: Mapping[str, Any], values: Mapping[str, str]) -> dic
     for name, field in fields.items():
         target = INFERRED_TARGETS.get(field.get("ContentType") or "")
         if target is not None and target not in inferred and name in values:
+            _held_to_profile(name, f"{PROFILE_PREFIX}{target}", target, values[name])
             inferred[target] = values[name]
     return inferred
 

@@ -218,6 +218,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
                 if created or "NEW_ONLY" not in key.identifiers:
                     kept.append(key)
                     kept_postings.add((key.name, key.value))
+        mapped = changes_for(mapping.targets, values)  # refuses what a profile cannot hold
+        inferred = inferred_fields(object_type.fields, values) if created else {}
         # Everything that can reject the object has run: from here on, write.
         if previous is not None:
             # A new version of an object keeps the keys it shares with the old one (the
@@ -230,9 +232,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             profile_id = self.store_new_profile(domain, {})["ProfileId"]
         profile = domain.profiles[profile_id]
         record = domain.ingested.get(profile_id)
-        changes = changes_for(mapping.targets, values)
+        changes = mapped
         if created:  # an inferred profile: its mapping's own targets win
-            changes = differing(profile, {**inferred_fields(object_type.fields, values), **changes})
+            changes = differing(profile, {**inferred, **changes})
         elif changes:  # fields set through the API are not overwritten
             changes = differing(profile, not_manual(profile, record, changes))
         if changes:  # the standard keys follow the profile's fields, so only a change moves them

@@ -14,7 +14,7 @@ from .clock import now
 from .domains import Domain
 from .filter_expressions import FilterExpression, bind, expression_selects
 from .recommendations import CATALOG_ITEM, catalog_item, column_key, diversify, ordered, raw_scores
-from .recommenders import Recommender, RecommenderOperations
+from .recommenders import Recommender, RecommenderOperations, diversity_target
 
 DEFAULT_MAX_RESULTS = 10  # GetProfileRecommendations: "The default value is 10."
 DEFAULT_MAX_RECOMMENDATIONS = 5  # SearchRecommendations: "The default value is 5."
@@ -183,19 +183,25 @@ class RecommendationOperations(RecommenderOperations):
             return []
         values = asked.get("Values") or {}
         caps = []
-        for column in ((recommender.config or {}).get("DiversityConfig") or {}).get(
+        columns = ((recommender.config or {}).get("DiversityConfig") or {}).get(
             "DiversityColumns"
-        ) or []:
-            target = column["Target"]
-            if target.startswith("$"):
-                if target[1:] not in values:
+        ) or []
+        for number, column in enumerate(columns):
+            # checked when the recommender was made; read again, since a state may hold it
+            target = diversity_target(
+                column["Target"],
+                f"RecommenderConfig.DiversityConfig.DiversityColumns[{number}].Target of "
+                f"recommender {recommender.name}",
+            )
+            if isinstance(target, str):
+                if target not in values:
                     raise BadRequestException(
-                        f"{where}.Values: no value for the placeholder {target} of diversity "
+                        f"{where}.Values: no value for the placeholder ${target} of diversity "
                         f"column {column['Name']}"
                     )
-                amount = int(values[target[1:]])
+                amount = int(values[target])
             else:
-                amount = int(target)
+                amount = target
             if column["CapType"] == "PERCENTAGE":
                 amount = math.floor(limit * amount / 100)
             caps.append((column["Name"], max(amount, 1)))

@@ -12,6 +12,7 @@ docs/recommenders.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,6 +46,24 @@ RECIPES = {
     "trending-now": "The items with the most interactions in the last seven days",
     "personalized-ranking": "The candidate items, ranked for this profile",
 }
+
+# DiversityColumn.Target, whole: "Either an integer literal (for example, "25") or a
+# placeholder expression of the form $name" (API_connect-customer-profiles_DiversityColumn).
+# The model's pattern, (\d+|\$[A-Za-z0-9_]+), is not anchored, so it admits "x5" or "1$x".
+_DIVERSITY_TARGET = re.compile(r"(?:(?P<count>[0-9]+)|\$(?P<placeholder>[A-Za-z0-9_]+))\Z")
+
+
+def diversity_target(target: Any, where: str) -> int | str:
+    """A diversity column's Target read whole: its count, or its placeholder's name;
+    anything else is a BadRequestException naming ``where`` (the Target member)."""
+    read = _DIVERSITY_TARGET.match(target) if isinstance(target, str) else None
+    if read is None:
+        raise BadRequestException(
+            f'{where}: {str(target)[:64]!r} is neither an integer literal ("25") nor a '
+            "placeholder of the form $name"
+        )
+    count = read.group("count")
+    return int(count) if count is not None else read.group("placeholder")
 
 
 @dataclass
@@ -312,7 +331,10 @@ class RecommenderOperations(BackendState):
                             f"RecommenderConfig.{member}.{dataset}: {column} is not a column "
                             f"of recommender schema {schema.name}"
                         )
-        for column in (config.get("DiversityConfig") or {}).get("DiversityColumns") or []:
+        columns = (config.get("DiversityConfig") or {}).get("DiversityColumns") or []
+        for number, column in enumerate(columns):
+            where = f"RecommenderConfig.DiversityConfig.DiversityColumns[{number}].Target"
+            diversity_target(column["Target"], where)
             if schema is not None and column_key(column["Name"]) not in schema.columns(
                 CATALOG_ITEM
             ):

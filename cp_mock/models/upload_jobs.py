@@ -283,8 +283,11 @@ class UploadJobOperations(ProfileOperations):
         found = domain.index.find(job.unique_key, [unique_value])
         if len(found) > 1:
             raise RowFailed(f"{job.unique_key} {unique_value!r} finds {len(found)} profiles")
+        try:
+            changes = changes_for(targets, values)
+        except BadRequestException as unfit:  # a value the profile cannot hold
+            raise RowFailed(unfit.message) from None
         # Everything that can fail the row has run: from here on, write.
-        changes = changes_for(targets, values)
         created = not found
         if created:
             profile_id = self.store_new_profile(domain, changes)["ProfileId"]

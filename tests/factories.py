@@ -1,0 +1,41 @@
+"""What several test files build the same way, as plain functions of a boto3 client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# the "Order" object type most tests put orders of: an order's id, amount and customer
+ORDER_FIELDS: dict[str, Any] = {
+    "id": {"Source": "_source.id"},
+    "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+    "amount": {"Source": "_source.amount"},
+}
+ORDER_KEYS: dict[str, Any] = {
+    "id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+    "email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+}
+
+
+def put_order_type(
+    client: Any,
+    domain: str,
+    fields: dict[str, Any] | None = None,
+    keys: dict[str, Any] | None = None,
+    **settings: Any,
+) -> str:
+    """Define the "Order" object type (ORDER_FIELDS and ORDER_KEYS unless given, creating
+    profiles unless ``AllowProfileCreation=False``); its name."""
+    client.put_profile_object_type(
+        DomainName=domain,
+        ObjectTypeName="Order",
+        Description="orders",
+        **{"AllowProfileCreation": True, **settings},
+        Fields=ORDER_FIELDS if fields is None else fields,
+        Keys=ORDER_KEYS if keys is None else keys,
+    )
+    return "Order"
+
+
+def create_profile(client: Any, domain: str, **fields: Any) -> str:
+    """A profile made by CreateProfile with ``fields``; its id."""
+    return str(client.create_profile(DomainName=domain, **fields)["ProfileId"])

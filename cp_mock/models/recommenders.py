@@ -22,6 +22,7 @@ from .base import BackendState, check_unused, copy_plain, named
 from .clock import now
 from .domains import Domain
 from .filter_expressions import FilterExpression, parse_filter_expression
+from .operations import operation
 from .recommendations import (
     CATALOG_ITEM,
     DATASETS,
@@ -157,6 +158,7 @@ class RecommenderOperations(BackendState):
         return named(domain.recommenders, "Recommender", name)
 
     # -- schemas -----------------------------------------------------------------------
+    @operation("CreateRecommenderSchema")
     def create_recommender_schema(
         self,
         domain_name: str,
@@ -191,15 +193,18 @@ class RecommenderOperations(BackendState):
             **tags_member("Tags", self.tags.get(schema.arn)),
         }
 
+    @operation("GetRecommenderSchema")
     def get_recommender_schema(
         self, domain_name: str, recommender_schema_name: str
     ) -> dict[str, Any]:
         return self._schema(self.get_domain_state(domain_name), recommender_schema_name).describe()
 
+    @operation("ListRecommenderSchemas")
     def list_recommender_schemas(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {"RecommenderSchemas": [s.describe() for s in domain.recommender_schemas.values()]}
 
+    @operation("DeleteRecommenderSchema")
     def delete_recommender_schema(
         self, domain_name: str, recommender_schema_name: str
     ) -> dict[str, Any]:
@@ -218,6 +223,7 @@ class RecommenderOperations(BackendState):
         return {}
 
     # -- filters -----------------------------------------------------------------------
+    @operation("CreateRecommenderFilter")
     def create_recommender_filter(
         self,
         domain_name: str,
@@ -252,6 +258,7 @@ class RecommenderOperations(BackendState):
         domain.recommender_filters[found.name] = found
         return {"RecommenderFilterArn": found.arn, **tags_member("Tags", self.tags.get(found.arn))}
 
+    @operation("GetRecommenderFilter")
     def get_recommender_filter(
         self, domain_name: str, recommender_filter_name: str
     ) -> dict[str, Any]:
@@ -259,6 +266,7 @@ class RecommenderOperations(BackendState):
         # GetRecommenderFilter's Tags is required: an untagged filter has an empty map
         return {"Tags": {}, **found.describe(self.tags.get(found.arn))}
 
+    @operation("ListRecommenderFilters")
     def list_recommender_filters(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {
@@ -267,6 +275,7 @@ class RecommenderOperations(BackendState):
             ]
         }
 
+    @operation("DeleteRecommenderFilter")
     def delete_recommender_filter(
         self, domain_name: str, recommender_filter_name: str
     ) -> dict[str, Any]:
@@ -277,6 +286,7 @@ class RecommenderOperations(BackendState):
         return {"Message": f"Recommender filter {found.name} deleted"}
 
     # -- recipes -----------------------------------------------------------------------
+    @operation("ListRecommenderRecipes")
     def list_recommender_recipes(self) -> dict[str, Any]:
         return {"RecommenderRecipes": [{"name": n, "description": d} for n, d in RECIPES.items()]}
 
@@ -336,6 +346,7 @@ class RecommenderOperations(BackendState):
         recommender.active_version = version
         return version
 
+    @operation("CreateRecommender")
     def create_recommender(
         self,
         domain_name: str,
@@ -367,6 +378,7 @@ class RecommenderOperations(BackendState):
             **tags_member("Tags", self.tags.get(recommender.arn)),
         }
 
+    @operation("GetRecommender")
     def get_recommender(
         self, domain_name: str, recommender_name: str, training_metrics_count: int | None = None
     ) -> dict[str, Any]:
@@ -380,6 +392,7 @@ class RecommenderOperations(BackendState):
             ]
         return described
 
+    @operation("UpdateRecommender")
     def update_recommender(
         self,
         domain_name: str,
@@ -423,12 +436,14 @@ class RecommenderOperations(BackendState):
         recommender.last_updated_at = moment
         return {"RecommenderName": recommender.name}
 
+    @operation("ListRecommenders")
     def list_recommenders(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {
             "Recommenders": [r.summary(self.tags.get(r.arn)) for r in domain.recommenders.values()]
         }
 
+    @operation("DeleteRecommender")
     def delete_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         recommender = self._recommender(domain, recommender_name)
@@ -436,6 +451,7 @@ class RecommenderOperations(BackendState):
         self.tags.forget(recommender.arn)
         return {}
 
+    @operation("StartRecommender")
     def start_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         recommender = self._recommender(self.get_domain_state(domain_name), recommender_name)
         if recommender.status != "INACTIVE":
@@ -447,6 +463,7 @@ class RecommenderOperations(BackendState):
         recommender.last_updated_at = now()
         return {}
 
+    @operation("StopRecommender")
     def stop_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         recommender = self._recommender(self.get_domain_state(domain_name), recommender_name)
         if recommender.status != "ACTIVE":

@@ -4,7 +4,7 @@ Importing the package lets moto's mocks serve the service, so ``moto.mock_aws`` 
 too; ``mock_customerprofiles`` is the same mock under the name this package is known by.
 Importing changes nothing else: what serving takes (the service in moto's registries, the
 doors in botocore's handlers, ...) is applied when a mock starts and undone when the last
-one stops (``moto_internals.while_mocks_run``).
+one stops (``compat.moto.while_mocks_run``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from moto import mock_aws
 
 from . import direct
 from .aio import serve_aiobotocore_too
+from .compat.moto import DefaultConfig, MockAWS, default_account_id, while_mocks_run
 from .faults import clear_faults, fail_next
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import DefaultConfig, MockAWS, default_account_id, while_mocks_run
 from .registry import register_with_moto
 from .speedups import share_loaded_botocore_data
 from .state import StateError, dump_state, load_state

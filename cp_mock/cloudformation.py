@@ -24,10 +24,10 @@ from urllib.parse import urlencode
 from botocore.model import Shape
 from moto.core.exceptions import ServiceException
 
+from .compat.moto import CloudFormationModel
 from .converters import WrongType
 from .exceptions import BadRequestException, ResourceNotFoundException
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import CloudFormationModel
 from .protocol import MalformedBody, Route, parse_request, service_model
 from .responses import call_operation
 

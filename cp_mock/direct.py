@@ -47,7 +47,7 @@ from botocore.model import OperationModel
 from botocore.signers import RequestSigner
 
 from . import faults, responses
-from .moto_internals import MockRawResponse, Undo, add_entry, botocore_stubber, replace_attribute
+from .compat.moto import MockRawResponse, Undo, add_entry, botocore_stubber, replace_attribute
 from .protocol import SERVICE_NAME
 
 enabled = os.environ.get("CP_MOCK_DIRECT_CALLS", "1") != "0"

@@ -35,11 +35,7 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import BaseResponse
 from werkzeug.exceptions import HTTPException
 
-from .exceptions import AccessDeniedException, BadRequestException, InternalServerException
-from .faults import take_fault
-from .models import CustomerProfilesBackend, customerprofiles_backends, journal
-from .models.operations import DECLARED, begin_call, implementation_of, snake_case
-from .moto_internals import (
+from .compat.moto import (
     DEFAULT_ACCOUNT_ID,
     backend_of,
     default_user_config,
@@ -49,6 +45,10 @@ from .moto_internals import (
     recorder,
     settings,
 )
+from .exceptions import AccessDeniedException, BadRequestException, InternalServerException
+from .faults import take_fault
+from .models import CustomerProfilesBackend, customerprofiles_backends, journal
+from .models.operations import DECLARED, begin_call, implementation_of, snake_case
 from .pagination import page_spec, paginate
 from .protocol import (
     SERVICE_NAME,

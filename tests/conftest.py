@@ -13,9 +13,9 @@ from botocore.client import BaseClient
 from botocore.exceptions import ParamValidationError
 
 from cp_mock import StateError, dump_state, load_state, protocol, responses
+from cp_mock.compat.moto import mock_is_running
 from cp_mock.models import customerprofiles_backends
 from cp_mock.models.operations import DECLARED
-from cp_mock.moto_internals import mock_is_running
 from tests.consistency import derived_state
 from tests.contract import request_differences, result_differences, violations
 

@@ -1,6 +1,6 @@
 """What cp_mock relies on of other services' moto backends, one named test each.
 
-``cp_mock/models/other_services.py`` is the one module that reaches moto's Kinesis, SQS and
+``cp_mock/compat/other_services.py`` is the one module that reaches moto's Kinesis, SQS and
 S3; the CloudFormation tests below hold what ``cp_mock/cloudformation.py`` and
 ``cp_mock/registry.py`` rely on of moto's CloudFormation. When a moto release changes one
 of these, the test named for it fails here, before a user's suite does. The black-box
@@ -18,8 +18,8 @@ import boto3
 import pytest
 
 import cp_mock
-from cp_mock.models import other_services
-from cp_mock.moto_internals import (
+from cp_mock.compat import other_services
+from cp_mock.compat.moto import (
     CLOUDFORMATION_MODELS,
     CLOUDFORMATION_PARSING,
     DEFAULT_ACCOUNT_ID,

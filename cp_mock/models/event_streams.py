@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..compat.moto import mock_random
+from ..compat.other_services import kinesis_stream_problem, put_kinesis_records
 from ..exceptions import BadRequestException
-from ..moto_internals import mock_random
 from . import journal
 from .base import BackendState, named
 from .changes import (
@@ -39,7 +40,6 @@ from .changes import (
 )
 from .clock import event_time, now
 from .operations import operation
-from .other_services import kinesis_stream_problem, put_kinesis_records
 from .tags import tags_member
 
 PROFILE_OBJECT_TYPE = "_profile"

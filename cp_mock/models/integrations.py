@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..compat.moto import mock_random
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..moto_internals import mock_random
 from .base import BackendState
 from .changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change, hears
 from .clock import now

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..compat.moto import mock_random
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..moto_internals import mock_random
 from .clock import now
 from .domains import Domain
 from .matcher import find_matches, rule_groups, rule_values

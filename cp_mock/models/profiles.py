@@ -9,8 +9,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ..compat.moto import mock_random
 from ..exceptions import ResourceNotFoundException
-from ..moto_internals import mock_random
 from . import journal
 from .arguments import by_member, takes_members
 from .base import BackendState, copy_plain

@@ -27,15 +27,15 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..compat.moto import mock_random
+from ..compat.other_services import kinesis_stream_problem, put_kinesis_record
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..moto_internals import mock_random
 from . import journal
 from .base import named
 from .changes import PROFILE_ACTIONS, Change, hears
 from .clock import event_time, now
 from .domains import Domain
 from .operations import operation
-from .other_services import kinesis_stream_problem, put_kinesis_record
 from .segment_evaluation import SegmentEvaluation
 from .segment_state import SegmentStream, SegmentSubscription
 

@@ -19,13 +19,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
+from ..compat.moto import mock_random
+from ..compat.other_services import put_s3_object
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..moto_internals import mock_random
 from .base import check_unused, copy_plain, named
 from .clock import now
 from .domains import Domain
 from .operations import operation
-from .other_services import put_s3_object
 from .segment_evaluation import SegmentEvaluation
 from .segment_rules import check_segment_groups, profile_value
 from .segment_sql import ADDRESS_PARTS, ADDRESSES, SCALAR_FIELDS, check_segment_query

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..compat.moto import mock_random
+from ..compat.other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
 from ..exceptions import BadRequestException
-from ..moto_internals import mock_random
 from .base import copy_plain, named
 from .changes import CREATED, UPDATED, Change
 from .clock import now, timestamp
@@ -38,7 +39,6 @@ from .mapping import (
     read_fields,
 )
 from .operations import operation
-from .other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
 from .profiles import ProfileOperations, apply_update
 from .search import ADDED_SOURCE, EMAIL_ADDRESS, PHONE_NUMBER
 

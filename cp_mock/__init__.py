@@ -4,7 +4,7 @@ Importing the package lets moto's mocks serve the service, so ``moto.mock_aws`` 
 too; ``mock_customerprofiles`` is the same mock under the name this package is known by.
 Importing changes nothing else: what serving takes (the service in moto's registries, the
 doors in botocore's handlers, ...) is applied when a mock starts and undone when the last
-one stops (``moto_internals.while_mocks_run``).
+one stops (``compat.moto.while_mocks_run``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from moto import mock_aws
 
 from . import direct
 from .aio import serve_aiobotocore_too
+from .compat.moto import DefaultConfig, MockAWS, default_account_id, while_mocks_run
 from .faults import clear_faults, fail_next
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import DefaultConfig, MockAWS, default_account_id, while_mocks_run
 from .registry import register_with_moto
 from .speedups import share_loaded_botocore_data
 from .state import StateError, dump_state, load_state
@@ -73,9 +73,10 @@ def get_backend(
     """The backend serving ``account_id`` (moto's default account, which honours
     ``MOTO_ACCOUNT_ID``, when not given) in ``region``, for seeding and inspecting state.
 
-    Every public method of the backend holds its (re-entrant) ``lock``, as the service's
-    requests do, so seeding from several threads is safe; hold ``backend.lock`` around
-    several calls to make them one step."""
+    Its operations (the methods the families declare with ``@operation``) and its
+    ``seed`` helpers hold its (re-entrant) ``lock``, as the service's requests do, so
+    seeding from several threads is safe; hold ``backend.lock`` around several calls to
+    make them one step."""
     return customerprofiles_backends[account_id or default_account_id()][region]
 
 
@@ -85,8 +86,7 @@ def run_identity_resolution(
     """Run an identity resolution job on ``domain_name`` now, as AWS does weekly: matches
     for GetMatches, auto-merging if the domain's Matching configures it. Returns the job as
     GetIdentityResolutionJob describes it."""
-    result: dict[str, Any] = get_backend(account_id, region).run_identity_resolution(domain_name)
-    return result
+    return get_backend(account_id, region).seed.run_identity_resolution(domain_name)
 
 
 def dead_letter_objects(
@@ -95,7 +95,7 @@ def dead_letter_objects(
     """The objects ingestion wrote to ``domain_name``'s dead-letter queue, oldest first: each
     the message body (docs/ingestion.md) with ``DeadLetterQueueUrl`` and ``Sent``, whether
     or not moto's SQS holds the queue."""
-    return get_backend(account_id, region).dead_letter_objects(domain_name)
+    return get_backend(account_id, region).seed.dead_letter_objects(domain_name)
 
 
 def event_stream_records(
@@ -103,7 +103,7 @@ def event_stream_records(
 ) -> list[dict[str, Any]]:
     """Every record ``domain_name``'s event stream sent, oldest first, as put on Kinesis
     (docs/event-streams.md), whether or not moto's Kinesis holds the stream."""
-    return get_backend(account_id, region).event_stream_records(domain_name)
+    return get_backend(account_id, region).seed.event_stream_records(domain_name)
 
 
 def event_trigger_invocations(
@@ -112,7 +112,7 @@ def event_trigger_invocations(
     """Every firing of ``domain_name``'s event triggers, oldest first: the trigger, the
     object and profile that fired it, when, and the integrations it was sent to
     (docs/event-streams.md)."""
-    return get_backend(account_id, region).event_trigger_invocations(domain_name)
+    return get_backend(account_id, region).seed.event_trigger_invocations(domain_name)
 
 
 def segment_stream_records(
@@ -121,4 +121,4 @@ def segment_stream_records(
     """Every segment membership event ``domain_name``'s stream for segments sent, oldest
     first, as put on Kinesis (docs/segments.md), whether or not moto's Kinesis holds the
     stream."""
-    return get_backend(account_id, region).segment_stream_records(domain_name)
+    return get_backend(account_id, region).seed.segment_stream_records(domain_name)

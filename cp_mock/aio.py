@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from .moto_internals import BotocoreStubber, Undo, replace_attribute
+from .compat.moto import BotocoreStubber, Undo, replace_attribute
 
 
 class AwaitableBytes(bytes):

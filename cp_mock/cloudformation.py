@@ -21,17 +21,15 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
-from botocore import xform_name
 from botocore.model import Shape
 from moto.core.exceptions import ServiceException
 
+from .compat.moto import CloudFormationModel
 from .converters import WrongType
 from .exceptions import BadRequestException, ResourceNotFoundException
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import CloudFormationModel
 from .protocol import MalformedBody, Route, parse_request, service_model
-from .responses import backend_arguments
-from .validation import validate_request
+from .responses import call_operation
 
 
 @dataclass(frozen=True)
@@ -165,9 +163,7 @@ def call(backend: CustomerProfilesBackend, operation_name: str, params: Mapping[
         read = parse_request(Route(operation, uri), urlencode(query, doseq=True), json.dumps(body))
     except (WrongType, MalformedBody) as error:
         raise BadRequestException(f"Could not parse the request: {error}") from error
-    validate_request(operation, read)
-    method = getattr(backend, xform_name(operation_name))
-    return method(**backend_arguments(method, read))
+    return call_operation(backend, operation, read)
 
 
 # -- the resource types ----------------------------------------------------------------

@@ -47,7 +47,8 @@ from botocore.model import OperationModel
 from botocore.signers import RequestSigner
 
 from . import faults, responses
-from .moto_internals import MockRawResponse, Undo, add_entry, botocore_stubber, replace_attribute
+from .compat.botocore import client_emitter, emitter_lookup_cache, handlers_of, signer_emitter
+from .compat.moto import MockRawResponse, Undo, add_entry, botocore_stubber, replace_attribute
 from .protocol import SERVICE_NAME
 
 enabled = os.environ.get("CP_MOCK_DIRECT_CALLS", "1") != "0"
@@ -143,8 +144,8 @@ _verdicts_lock = threading.Lock()
 
 def _nothing_else_listens(signer: RequestSigner, operation_name: str) -> bool:
     try:
-        emitter = signer._event_emitter._emitter  # the client's HierarchicalEmitter
-        lookup_cache = emitter._lookup_cache
+        emitter = signer_emitter(signer)  # the client's HierarchicalEmitter
+        lookup_cache = emitter_lookup_cache(emitter)
     except (AttributeError, ReferenceError):
         return False
     held = _verdicts.get(emitter)
@@ -163,7 +164,7 @@ def _listeners_are_the_defaults(emitter: Any, operation_name: str) -> bool:
     if expected is None:
         return False
     try:
-        before_call = emitter._handlers.prefix_search(_event("before-call", operation_name))
+        before_call = handlers_of(emitter, _event("before-call", operation_name))
         if not before_call or before_call[-1] is not answer_before_call:
             return False  # a handler after this one would not be called
         return all(
@@ -186,7 +187,7 @@ def _default_listeners(operation_name: str) -> tuple[list[HandlerKey], ...] | No
 def _listeners(emitter: Any, event: str, operation_name: str) -> list[HandlerKey]:
     """The handlers of ``event`` for the operation, in the order they run, less those
     that need not run."""
-    keys = (_handler_key(h) for h in emitter._handlers.prefix_search(_event(event, operation_name)))
+    keys = (_handler_key(h) for h in handlers_of(emitter, _event(event, operation_name)))
     return [key for key in keys if key not in _need_not_run]
 
 
@@ -203,7 +204,7 @@ def _reference_emitter() -> Any:
             aws_access_key_id="reference",
             aws_secret_access_key="reference",
         )
-        return client.meta.events._emitter
+        return client_emitter(client)
     except Exception:  # noqa: BLE001 - a broken configuration: the HTTP way for every call
         return None
 

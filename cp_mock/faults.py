@@ -17,8 +17,8 @@ from weakref import WeakKeyDictionary
 from moto.core.exceptions import ServiceException
 
 from . import exceptions
+from .compat.moto import default_account_id
 from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import default_account_id
 from .protocol import service_model
 
 DEFAULT_ERROR = "ThrottlingException"

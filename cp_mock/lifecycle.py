@@ -44,7 +44,7 @@ import boto3
 from moto import mock_aws
 
 from . import direct
-from .moto_internals import (
+from .compat.moto import (
     BackendDict,
     MockAWS,
     backend_index,

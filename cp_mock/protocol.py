@@ -37,6 +37,15 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import ServiceException
 from werkzeug.datastructures import MultiDict
 
+from .compat.moto import (
+    ActionContext,
+    ActionResult,
+    RestJSONParser,
+    RestJSONSerializer,
+    TimestampSerializer,
+    get_service_model,
+    settings,
+)
 from .converters import (
     FLOAT_WORDS,
     JSON_TYPES,
@@ -48,15 +57,6 @@ from .converters import (
     a_string,
 )
 from .exceptions import BadRequestException
-from .moto_internals import (
-    ActionContext,
-    ActionResult,
-    RestJSONParser,
-    RestJSONSerializer,
-    TimestampSerializer,
-    get_service_model,
-    settings,
-)
 
 SERVICE_NAME = "customer-profiles"
 CONTENT_TYPE = "application/json"

@@ -11,7 +11,7 @@ Stacks in moto's CloudFormation hold the service's resource types (``cloudformat
 and, when one fails, roll back and report its error in the stack's events.
 
 Only the backend class's own attribute is set at import. Everything that changes moto is
-``register_with_moto``, a patch applied while a mock runs (``moto_internals``) and
+``register_with_moto``, a patch applied while a mock runs (``compat.moto``) and
 undone when the last one stops: outside a mock, moto has no service of that name.
 """
 
@@ -27,8 +27,7 @@ from typing import Any
 from moto.core.common_types import TYPE_RESPONSE
 
 from . import cloudformation, urls
-from .models import CustomerProfilesBackend, customerprofiles_backends
-from .moto_internals import (
+from .compat.moto import (
     CLOUDFORMATION_MODELS,
     Undo,
     add_entry,
@@ -40,6 +39,7 @@ from .moto_internals import (
     replace_attribute,
     set_entry,
 )
+from .models import CustomerProfilesBackend, customerprofiles_backends
 from .responses import serve_botocore_request
 
 SERVICE = "customerprofiles"

@@ -2,9 +2,9 @@
 
 ``serve`` is the one handler of every operation: route and parse the request from the
 model (``protocol``), check what the client leaves to the server (``validation``), call the
-backend method boto3 would name the operation by (top-level members passed in
-snake_case), page the result, and render it. An operation is served as soon as the
-backend has a method for it.
+implementation declared for the operation (models/operations.py: top-level members
+passed in snake_case) through ``call_operation``, page the result, and render it. An
+operation is served once an implementation is declared for it, never by a name.
 
 Requests reach ``serve`` through one of two doors:
 - ``serve_botocore_request``: a boto3 call under the mock, to the service's own endpoint,
@@ -26,9 +26,8 @@ import time
 from collections.abc import Callable, Mapping
 from email.utils import formatdate
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import OperationModel
 from moto.core.common_types import TYPE_RESPONSE
@@ -36,10 +35,7 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import BaseResponse
 from werkzeug.exceptions import HTTPException
 
-from .exceptions import AccessDeniedException, BadRequestException, InternalServerException
-from .faults import take_fault
-from .models import CustomerProfilesBackend, customerprofiles_backends, journal
-from .moto_internals import (
+from .compat.moto import (
     DEFAULT_ACCOUNT_ID,
     backend_of,
     default_user_config,
@@ -49,7 +45,11 @@ from .moto_internals import (
     recorder,
     settings,
 )
-from .pagination import paginate
+from .exceptions import AccessDeniedException, BadRequestException, InternalServerException
+from .faults import take_fault
+from .models import CustomerProfilesBackend, customerprofiles_backends, journal
+from .models.operations import DECLARED, begin_call, implementation_of, snake_case
+from .pagination import page_spec, paginate
 from .protocol import (
     SERVICE_NAME,
     Route,
@@ -126,55 +126,80 @@ def serve_operation(found: Route, request: ServiceRequest) -> TYPE_RESPONSE:
         params = parse_request(found, request.query, request.body)
     except Exception as error:  # noqa: BLE001 - any parser failure is a bad request
         raise BadRequestException(f"Could not parse the request: {error}") from error
+    # Paged and rendered under the lock too: a result may hold the backend's own dicts,
+    # which another thread's write must not change while they are read.
+    return call_operation(
+        backend,
+        operation,
+        params,
+        lambda result: render_result(operation, paginate(operation, params, result)),
+    )
+
+
+Answer = TypeVar("Answer")
+
+
+def call_operation(
+    backend: CustomerProfilesBackend,
+    operation: OperationModel,
+    params: Mapping[str, Any],
+    answer: Callable[[Any], Answer] | None = None,
+) -> Answer:
+    """The one way an operation is called, by every door and by CloudFormation: check
+    ``params`` (top-level members as the model names them) against the model, map them to
+    the declared implementation's keywords, take the backend's lock, open the call's
+    journal, tick the clock for the domain the request names, run the implementation, and
+    hand its result to ``answer`` (paging and rendering, say) still under the lock. The
+    call, ``answer`` included, is one journaled unit (models/journal.py): whatever fails
+    in it, the state is put back as it was before."""
     validate_request(operation, params)
-    method = getattr(backend, _snake_case(operation.name), None)
-    if method is None:
-        raise NotImplementedError(f"The {operation.name} action has not been implemented")
-    keywords = _keywords(operation.name, getattr(method, "__func__", method))
-    arguments = {keywords[name]: value for name, value in params.items() if name in keywords}
-    # Rendered under the lock too: a result may hold the backend's own dicts, which
-    # another thread's write must not change while they are read. The call, paging and
-    # rendering included, is one journaled unit (models/journal.py): whatever fails in
-    # it, the state is put back as it was before.
+    implementation = implementation_of(operation.name)
+    keywords = _keywords(operation.name, implementation)
+    arguments = {}
+    for name, value in params.items():
+        keyword = keywords.get(name, _NOT_TAKEN)
+        if keyword == _NOT_TAKEN:
+            raise NotImplementedError(
+                f"{operation.name}.{name} is a member of the installed botocore model "
+                "that the mock does not implement yet"
+            )
+        if keyword is not None:
+            arguments[keyword] = value
+    outermost = journal.current.journal is None
     with backend.lock.service, journal.call(backend):
-        return render_result(operation, paginate(operation, params, method(**arguments)))
+        if outermost:
+            begin_call(backend, params.get("DomainName"))
+        result = implementation(backend, **arguments)
+        return result if answer is None else answer(result)
+
+
+_NOT_TAKEN = ""  # a member the implementation has no parameter for
+# what pagination.py reads of a paged operation's request
+PAGING_MEMBERS = frozenset(("MaxResults", "NextToken"))
 
 
 @cache
-def _keywords(operation_name: str, method: Callable[..., Any]) -> Mapping[str, str]:
-    """The keyword each member of the operation's request is passed to ``method`` as;
-    members the method predates are left out."""
-    accepted = _accepted_arguments(method)
-    shape = service_model().operation_model(operation_name).input_shape
-    names = shape.members if shape is not None else ()
-    return {
-        name: _snake_case(name)
-        for name in names
-        if accepted is None or _snake_case(name) in accepted
-    }
-
-
-@cache
-def _snake_case(member: str) -> str:
-    return str(xform_name(member))
-
-
-@cache
-def _accepted_arguments(method: Callable[..., Any]) -> frozenset[str] | None:
-    """The keyword names ``method`` takes, or None when it takes ``**kwargs``."""
-    parameters = inspect.signature(method).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return None
-    return frozenset(p.name for p in parameters)
-
-
-def backend_arguments(method: Callable[..., Any], params: Mapping[str, Any]) -> dict[str, Any]:
-    """Top-level request members as keyword arguments; members the method predates are left out."""
-    accepted = _accepted_arguments(getattr(method, "__func__", method))
-    arguments = {_snake_case(name): value for name, value in params.items()}
-    if accepted is None:
-        return arguments
-    return {name: value for name, value in arguments.items() if name in accepted}
+def _keywords(operation_name: str, implementation: Callable[..., Any]) -> Mapping[str, str | None]:
+    """The keyword each member of the operation's request is passed to ``implementation``
+    as; None for a paged operation's MaxResults and NextToken when the implementation
+    leaves them to the paging layer; "" for a member it does not take (a newer model's:
+    tests/test_operation_table.py holds every implementation to the installed model)."""
+    parameters = inspect.signature(implementation).parameters.values()
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+    accepted = {p.name for p in parameters}
+    operation = service_model().operation_model(operation_name)
+    shape = operation.input_shape
+    paged = page_spec(operation) is not None
+    keywords: dict[str, str | None] = {}
+    for name in shape.members if shape is not None else ():
+        keyword = snake_case(name)
+        if takes_any or keyword in accepted:
+            keywords[name] = keyword
+        elif paged and name in PAGING_MEMBERS:
+            keywords[name] = None
+        else:
+            keywords[name] = _NOT_TAKEN
+    return keywords
 
 
 SIGNING_NAME = "profile"  # the service's name in a SigV4 credential scope
@@ -223,13 +248,9 @@ def refused_signature_error(operation_model: OperationModel, message: str) -> Ex
 
 
 def implemented_operations() -> list[str]:
-    """Operations of the model the backend has a method for."""
-    model = service_model()
-    return [
-        name
-        for name in model.operation_names
-        if callable(getattr(CustomerProfilesBackend, _snake_case(name), None))
-    ]
+    """Operations of the installed model that an implementation is declared for
+    (models/operations.py)."""
+    return [name for name in service_model().operation_names if name in DECLARED]
 
 
 # -- the door for boto3 calls under the mock -------------------------------------------

@@ -48,14 +48,14 @@ from werkzeug.wrappers import Request
 
 import cp_mock  # noqa: F401 - what serving the service takes, held while this serves
 
-from .exceptions import BadRequestException, InternalServerException
-from .moto_internals import (
+from .compat.moto import (
     convert_to_flask_response,
     get_service_model,
     hold_patches,
     release_patches,
     settings,
 )
+from .exceptions import BadRequestException, InternalServerException
 from .protocol import render_service_error
 from .registry import SERVICE
 from .responses import SIGNING_NAME, CustomerProfilesResponse, new_request_id, serve_sent
@@ -70,7 +70,7 @@ try:
         from flask import Flask, Response
 
         # moto's server is the one part of moto's insides imported outside
-        # moto_internals: it needs flask, which only the server extra installs
+        # compat.moto: it needs flask, which only the server extra installs
         from moto.moto_server.werkzeug_app import (
             DEFAULT_SERVICE_REGION,
             DomainDispatcherApplication,
@@ -423,7 +423,7 @@ def create_app(service: str) -> Flask:
 
 def application() -> Dispatcher:
     """The WSGI application. It serves Customer Profiles while cp_mock's patches are held
-    (``moto_internals.hold_patches``), as ``ThreadedServer`` and ``serve`` hold them."""
+    (``compat.moto.hold_patches``), as ``ThreadedServer`` and ``serve`` hold them."""
     return Dispatcher(create_app)
 
 

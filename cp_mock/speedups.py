@@ -23,7 +23,7 @@ from typing import Any
 
 from botocore import loaders
 
-from .moto_internals import Undo, mock_is_running, replace_attribute
+from .compat.moto import Undo, mock_is_running, replace_attribute
 
 _CACHED = ("load_data_with_path", "list_available_services", "determine_latest_version")
 _shared: dict[tuple[Any, ...], Any] = {}

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from cp_mock.moto_internals import MockAWS
+    from cp_mock.compat.moto import MockAWS
 
 __all__ = ["customerprofiles_backend", "customerprofiles_client", "customerprofiles_mock"]
 

@@ -37,7 +37,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from cp_mock import clear_faults, fail_next, get_backend
-from cp_mock.moto_internals import mock_is_running
+from cp_mock.compat.moto import mock_is_running
 
 OTHER_ACCOUNT = "111111111111"
 REGIONS = ("us-east-1", "eu-west-2")
@@ -299,7 +299,7 @@ import os
 import boto3
 from moto import mock_aws
 
-from cp_mock.moto_internals import mock_is_running
+from cp_mock.compat.moto import mock_is_running
 
 
 def record_worker(tmp_dir):

@@ -197,7 +197,7 @@ def test_a_profile_s_intents_are_what_its_activity_shows_for_the_enabled_types(
     define(client, domain, "PriceSensitivityConfig", "LastSearchIntentConfig",
            "WebSessionSummaryConfig")  # fmt: skip
     pat = profile_with_email(client, domain, "pat@example.com")
-    cp_mock.get_backend().set_profile_intents(
+    cp_mock.get_backend().seed.set_profile_intents(
         domain, pat,
         {"PRICE_SENSITIVITY": "HIGH", "LAST_SEARCH_INTENT": "running shoes, size 10",
          "UPGRADE_UPSELL_PROPENSITY": "LOW"},
@@ -226,7 +226,7 @@ def test_a_profile_s_intents_are_what_its_activity_shows_for_the_enabled_types(
 
 def test_without_a_definition_no_intent_type_is_enabled(client: Any, domain: str) -> None:
     pat = profile_with_email(client, domain, "pat@example.com")
-    cp_mock.get_backend().set_profile_intents(domain, pat, {"PRICE_SENSITIVITY": "HIGH"})
+    cp_mock.get_backend().seed.set_profile_intents(domain, pat, {"PRICE_SENSITIVITY": "HIGH"})
     answer = intents_for(client, domain, "pat@example.com", "PRICE_SENSITIVITY")
     assert answer["Intents"] == []
     assert [e["Code"] for e in answer["Errors"]] == ["INTENT_NOT_ENABLED"]
@@ -251,7 +251,9 @@ def test_the_search_key_must_match_exactly_one_profile(client: Any, domain: str)
 def test_a_profile_is_found_by_any_of_its_keys(client: Any, domain: str) -> None:
     define(client, domain, "UpgradeUpsellPropensityConfig")
     pat = profile_with_email(client, domain, "pat@example.com")
-    cp_mock.get_backend().set_profile_intents(domain, pat, {"UPGRADE_UPSELL_PROPENSITY": "LOW"})
+    cp_mock.get_backend().seed.set_profile_intents(
+        domain, pat, {"UPGRADE_UPSELL_PROPENSITY": "LOW"}
+    )
     answer = client.batch_get_intent_for_profile(
         DomainName=domain, IntentDomain="DEFAULT", Intents=["UPGRADE_UPSELL_PROPENSITY"],
         KeyName="_profileId", KeyValues=[pat],
@@ -274,10 +276,12 @@ def test_a_profile_is_given_only_intents_the_service_could_generate(
     pat = profile_with_email(client, domain, "pat@example.com")
     before = cp_mock.dump_state()
     with pytest.raises(BadRequestException, match=message):
-        cp_mock.get_backend().set_profile_intents(domain, pat, intents)
+        cp_mock.get_backend().seed.set_profile_intents(domain, pat, intents)
     assert cp_mock.dump_state() == before
     with pytest.raises(ResourceNotFoundException):
-        cp_mock.get_backend().set_profile_intents(domain, "f" * 32, {"PRICE_SENSITIVITY": "LOW"})
+        cp_mock.get_backend().seed.set_profile_intents(
+            domain, "f" * 32, {"PRICE_SENSITIVITY": "LOW"}
+        )
 
 
 def test_a_deleted_profile_s_intents_go_and_a_merged_one_s_move(client: Any, domain: str) -> None:
@@ -286,11 +290,11 @@ def test_a_deleted_profile_s_intents_go_and_a_merged_one_s_move(client: Any, dom
     main = profile_with_email(client, domain, "main@example.com")
     other = profile_with_email(client, domain, "other@example.com")
     gone = profile_with_email(client, domain, "gone@example.com")
-    backend.set_profile_intents(domain, main, {"PRICE_SENSITIVITY": "LOW"})
-    backend.set_profile_intents(
+    backend.seed.set_profile_intents(domain, main, {"PRICE_SENSITIVITY": "LOW"})
+    backend.seed.set_profile_intents(
         domain, other, {"PRICE_SENSITIVITY": "HIGH", "LAST_SEARCH_INTENT": "tents"}
     )
-    backend.set_profile_intents(domain, gone, {"PRICE_SENSITIVITY": "HIGH"})
+    backend.seed.set_profile_intents(domain, gone, {"PRICE_SENSITIVITY": "HIGH"})
     client.delete_profile(DomainName=domain, ProfileId=gone)
     client.merge_profiles(DomainName=domain, MainProfileId=main, ProfileIdsToBeMerged=[other])
     held = backend.domains[domain].intents.profile_intents
@@ -387,7 +391,7 @@ def test_a_trigger_fires_only_for_profiles_whose_intents_meet_its_filter(
                                  ("new@example.com", None, None)):  # fmt: skip
         profile_id = profile_with_email(client, domain, email)
         shown = {"PRICE_SENSITIVITY": price, "LAST_SEARCH_INTENT": search}
-        backend.set_profile_intents(domain, profile_id, {k: v for k, v in shown.items() if v})
+        backend.seed.set_profile_intents(domain, profile_id, {k: v for k, v in shown.items() if v})
     any_order_trigger(client, domain, "high", IntentFilterDefinition=intent_filter(
         condition("PRICE_SENSITIVITY", "GREATER_THAN_OR_EQUAL", "HIGH")))  # fmt: skip
     any_order_trigger(client, domain, "not-low", IntentFilterDefinition=intent_filter(
@@ -419,7 +423,7 @@ def test_a_filter_on_a_type_no_longer_enabled_is_not_met(
 ) -> None:
     define(client, domain, "PriceSensitivityConfig", "LastSearchIntentConfig")
     keen = profile_with_email(client, domain, "keen@example.com")
-    cp_mock.get_backend().set_profile_intents(domain, keen, {"PRICE_SENSITIVITY": "HIGH"})
+    cp_mock.get_backend().seed.set_profile_intents(domain, keen, {"PRICE_SENSITIVITY": "HIGH"})
     any_order_trigger(client, domain, "high", IntentFilterDefinition=intent_filter(
         condition("PRICE_SENSITIVITY", "EQUAL", "HIGH")))  # fmt: skip
     put_order(client, domain, "o-1", "keen@example.com")

@@ -1,34 +1,28 @@
 """The suite runs on every botocore pyproject.toml admits (tox's "oldest" leg): a test that
 calls an operation the installed model lacks is skipped, naming it (tests/conftest.py). And
-whatever model is installed, every member of its input shapes reaches what serves it, so a
-member a newer model adds is never refused as unknown nor dropped unread."""
+whatever model is installed, every member of its input shapes reaches what serves it
+(tests/test_operation_table.py), so a member a newer model adds is never refused as
+unknown nor dropped unread."""
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import boto3
 import pytest
-from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from cp_mock import CustomerProfilesBackend, dump_state, protocol
-from cp_mock.models import event_triggers
-from cp_mock.models.arguments import MEMBERS_TAKEN
-from cp_mock.pagination import page_spec
+from cp_mock import dump_state
+from cp_mock.models import event_triggers, operations
 from cp_mock.protocol import service_model
-from cp_mock.responses import implemented_operations
 
 
 def test_calling_an_operation_the_installed_model_lacks_skips_naming_it(
     client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # an operation the backend serves that this botocore has no method for
-    monkeypatch.setattr(
-        CustomerProfilesBackend, "frobnicate_profiles", lambda self: {}, raising=False
-    )
+    # an operation the mock serves that this botocore has no method for
+    monkeypatch.setitem(operations._DECLARED, "FrobnicateProfiles", lambda self: {})
     with pytest.raises(pytest.skip.Exception) as skipped:
         client.frobnicate_profiles(DomainName="d")
     assert "FrobnicateProfiles is not in the installed botocore model" in str(skipped.value)
@@ -39,79 +33,7 @@ def test_a_name_that_is_no_operation_of_the_backend_still_fails(client: Any) -> 
         client.frobnicate_profiles(DomainName="d")
 
 
-# -- every input member reaches its implementation -------------------------------------
-def input_member_mismatches(backend: type = CustomerProfilesBackend) -> list[str]:
-    """Where an input shape of the installed model and what serves it disagree, one line
-    each: a member the request reader does not read, or that no part of the service takes
-    (the implementation's parameters, the members its ``**arguments`` declare with
-    ``takes_members``, or the paging layer's MaxResults and NextToken); an implementation
-    that takes ``**arguments`` without declaring them; a parameter that is no member of the
-    input shape and has no default. (A parameter with a default may serve a member of a
-    newer model than the installed one.)"""
-    model = service_model()
-    found = []
-    for name in implemented_operations():
-        operation = model.operation_model(name)
-        shape = operation.input_shape
-        members = list(shape.members) if shape is not None else []
-        reader = protocol._request_reader(operation)
-        if reader is not None:
-            read = {m for m, *_ in (*reader.uri, *reader.query)}
-            read |= {
-                written for written, _ in (reader.body.members.values() if reader.body else ())
-            }
-            found += [f"{name}.{m}: not read from the request" for m in members if m not in read]
-        method = getattr(backend, xform_name(name))
-        implementation = inspect.unwrap(method)
-        parameters = list(inspect.signature(implementation).parameters.values())[1:]  # self
-        named = {p.name: p for p in parameters if p.kind is not p.VAR_KEYWORD}
-        declared = getattr(method, MEMBERS_TAKEN, None)
-        if any(p.kind is p.VAR_KEYWORD for p in parameters) and declared is None:
-            found.append(f"{name}: {method.__name__} takes **arguments it does not declare")
-        taken = set(named) | {xform_name(m) for m in declared or ()}
-        if page_spec(operation) is not None:
-            taken |= {"max_results", "next_token"}  # pagination.py reads them
-        found += [
-            f"{name}.{m}: not taken by {method.__name__}"
-            for m in members
-            if xform_name(m) not in taken
-        ]
-        snake = {xform_name(m) for m in members}
-        found += [
-            f"{name}: {method.__name__} requires {p}, which is no member of {shape.name}"
-            for p, parameter in named.items()
-            if p not in snake and parameter.default is inspect.Parameter.empty
-        ]
-    return found
-
-
-def test_every_input_member_of_the_installed_model_reaches_its_implementation() -> None:
-    assert input_member_mismatches() == []
-
-
-def test_the_comparison_names_every_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
-    def get_domain(self: Any, domain_name: str, flavour: str) -> dict[str, Any]:
-        return {}
-
-    def update_domain_layout(self: Any, domain_name: str, **changes: Any) -> dict[str, Any]:
-        return {}
-
-    def list_domains(self: Any) -> dict[str, Any]:
-        return {}
-
-    monkeypatch.setattr(CustomerProfilesBackend, "get_domain", get_domain)
-    monkeypatch.setattr(CustomerProfilesBackend, "update_domain_layout", update_domain_layout)
-    # the paging layer takes MaxResults and NextToken: no mismatch
-    monkeypatch.setattr(CustomerProfilesBackend, "list_domains", list_domains)
-    assert input_member_mismatches() == [
-        "GetDomain: get_domain requires flavour, which is no member of GetDomainRequest",
-        "UpdateDomainLayout: update_domain_layout takes **arguments it does not declare",
-        *(
-            f"UpdateDomainLayout.{member}: not taken by update_domain_layout"
-            for member in ("LayoutDefinitionName", "Description", "DisplayName", "IsDefault",
-                           "LayoutType", "Layout")
-        ),
-    ]  # fmt: skip
+# -- every input member reaches its implementation: tests/test_operation_table.py ----
 
 
 def test_a_member_an_implementation_does_not_take_is_named_as_the_api_spells_it(

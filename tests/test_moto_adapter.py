@@ -1,6 +1,6 @@
 """What cp_mock relies on of other services' moto backends, one named test each.
 
-``cp_mock/models/other_services.py`` is the one module that reaches moto's Kinesis, SQS and
+``cp_mock/compat/other_services.py`` is the one module that reaches moto's Kinesis, SQS and
 S3; the CloudFormation tests below hold what ``cp_mock/cloudformation.py`` and
 ``cp_mock/registry.py`` rely on of moto's CloudFormation. When a moto release changes one
 of these, the test named for it fails here, before a user's suite does. The black-box
@@ -18,8 +18,8 @@ import boto3
 import pytest
 
 import cp_mock
-from cp_mock.models import other_services
-from cp_mock.moto_internals import (
+from cp_mock.compat import other_services
+from cp_mock.compat.moto import (
     CLOUDFORMATION_MODELS,
     CLOUDFORMATION_PARSING,
     DEFAULT_ACCOUNT_ID,
@@ -448,3 +448,28 @@ def test_a_segment_stream_record_read_back_with_boto3_is_json(
     [record] = [json.loads(data) for data in read_back(kinesis)]
     assert (record["ProfileId"], record["Event"]) == (kim, "JOINED")
     assert cp_mock.segment_stream_records(domain) == [record]
+
+
+# -- botocore's private details the direct door reads (cp_mock/compat/botocore.py) -------
+def test_botocore_keeps_a_client_s_handlers_where_the_direct_door_reads_them() -> None:
+    from botocore.session import Session
+
+    from cp_mock.compat import botocore as compat_botocore
+
+    client = Session().create_client(
+        "customer-profiles", region_name="us-east-1",
+        aws_access_key_id="k", aws_secret_access_key="s",
+    )  # fmt: skip
+    emitter = compat_botocore.client_emitter(client)
+    assert compat_botocore.signer_emitter(client._request_signer) is emitter
+    cache = compat_botocore.emitter_lookup_cache(emitter)
+    assert isinstance(cache, dict)
+    event = "before-call.customer-profiles.GetDomain"
+
+    def listener(**_: object) -> None:
+        return None
+
+    client.meta.events.register(event, listener)
+    assert listener in compat_botocore.handlers_of(emitter, event)
+    # registering replaces the lookup cache: what the door concluded before no longer holds
+    assert compat_botocore.emitter_lookup_cache(emitter) is not cache

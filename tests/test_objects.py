@@ -203,7 +203,7 @@ def test_no_profile_and_no_profile_creation_goes_to_the_dead_letter_queue(
     # admin guide, "Additional properties of object types": the object "is created and
     # written to the domain dead-letter queue" (tests/test_dead_letter_queue.py)
     unique_key = put(client, domain, orders, order("o-9", email="stranger@example.com"))
-    [dead] = customerprofiles_backend.dead_letter_objects(domain)
+    [dead] = customerprofiles_backend.seed.dead_letter_objects(domain)
     assert dead["ProfileObjectUniqueKey"] == unique_key
     assert "does not allow profile creation" in dead["Message"]
     assert client.get_domain(DomainName=domain)["Stats"] == {

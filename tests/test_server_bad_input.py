@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 import cp_mock
 from cp_mock import exceptions, mock_customerprofiles
-from cp_mock.models import CustomerProfilesBackend
+from cp_mock.models import operations
 from cp_mock.protocol import render_error, render_service_error, service_model
 from cp_mock.server import ThreadedServer
 
@@ -215,7 +215,7 @@ def test_an_unimplemented_operation_is_a_json_error_naming_it(
 ) -> None:
     # A 400: every operation models BadRequestException, and an SDK retries a 5xx (with
     # backoff, several times) where a request that cannot succeed should fail at once.
-    monkeypatch.setattr(CustomerProfilesBackend, "list_domains", None)
+    monkeypatch.delitem(operations._DECLARED, "ListDomains")
     answer = send(seeded.server, "GET", "/domains", headers={"Authorization": SIGNED})
     assert (answer.status, answer.headers.get("x-amzn-errortype")) == (400, "BadRequestException")
     assert "ListDomains" in json.loads(answer.body)["Message"]
@@ -224,7 +224,7 @@ def test_an_unimplemented_operation_is_a_json_error_naming_it(
 def test_an_unimplemented_operation_in_process_raises_naming_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(CustomerProfilesBackend, "list_domains", None)
+    monkeypatch.delitem(operations._DECLARED, "ListDomains")
     with mock_customerprofiles():
         client = boto3.client("customer-profiles", region_name="us-east-1")
         with pytest.raises(NotImplementedError, match="ListDomains"):

@@ -4,7 +4,7 @@ that outlives the mocks.
 - pytest loads the plugin into every run of an environment where cp_mock is installed: a
   run whose tests request no fixture imports neither cp_mock nor moto nor boto3.
 - Importing cp_mock makes no change to botocore or moto beyond the one hook by which
-  moto's mocks hold cp_mock's patches (``moto_internals.while_mocks_run``); every patch is
+  moto's mocks hold cp_mock's patches (``compat.moto.while_mocks_run``); every patch is
   applied when the first mock starts (or a server starts serving) and undone when the last
   one stops. Checked in fresh processes, by the identity of everything cp_mock patches.
 - The region list, read from botocore's endpoint data, is the list the EC2 model gave.
@@ -157,7 +157,7 @@ enable, disable = MockAWS._enable_patching, MockAWS._disable_patching
 
 import cp_mock
 from cp_mock import direct, lifecycle, registry
-from cp_mock.moto_internals import patches_held
+from cp_mock.compat.moto import patches_held
 
 assert_as(before, "importing cp_mock")
 # the one change importing makes: moto's own two methods, called from a hook

@@ -147,7 +147,7 @@ def test_a_bad_row_fails_that_row_not_the_job(
     done = job(client, domain, job_id)
     assert done["Status"] == "PARTIALLY_SUCCEEDED"
     assert done["ResultsSummary"] == {"CreatedRecords": 2, "UpdatedRecords": 0, "FailedRecords": 4}
-    failures = get_backend().upload_job_failures(domain, job_id)
+    failures = get_backend().seed.upload_job_failures(domain, job_id)
     assert [f.split(":")[0] for f in failures] == ["row 3", "row 4", "row 5", "row 6"]
     assert profile_by_email(client, domain, "cy@example.com") == []
     assert len(profile_by_email(client, domain, "eve@example.com")) == 1
@@ -170,7 +170,7 @@ def test_a_value_over_the_csv_field_limit_fails_its_row_and_the_job_ends(
     done = job(client, domain, job_id)
     assert done["Status"] == "PARTIALLY_SUCCEEDED"
     assert done["ResultsSummary"] == {"CreatedRecords": 2, "UpdatedRecords": 0, "FailedRecords": 1}
-    [failure] = get_backend().upload_job_failures(domain, job_id)
+    [failure] = get_backend().seed.upload_job_failures(domain, job_id)
     assert failure.startswith("row 3: ") and "field larger than field limit" in failure
     assert profile_by_email(client, domain, "bob@example.com") == []
     assert len(profile_by_email(client, domain, "cy@example.com")) == 1
@@ -183,7 +183,7 @@ def test_a_header_that_cannot_be_read_fails_the_job(client: Any, domain: str) ->
     client.start_upload_job(DomainName=domain, JobId=job_id)
     done = job(client, domain, job_id)
     assert (done["Status"], done["StatusReason"]) == ("FAILED", "VALIDATION_FAILURE")
-    [failure] = get_backend().upload_job_failures(domain, job_id)
+    [failure] = get_backend().seed.upload_job_failures(domain, job_id)
     assert "header" in failure and "field larger than field limit" in failure
     assert client.get_domain(DomainName=domain)["Stats"]["ProfileCount"] == 0
 
@@ -208,7 +208,7 @@ def test_a_row_that_fails_unexpectedly_fails_alone(
     done = job(client, domain, job_id)
     assert done["Status"] == "PARTIALLY_SUCCEEDED"
     assert done["ResultsSummary"] == {"CreatedRecords": 2, "UpdatedRecords": 0, "FailedRecords": 1}
-    [failure] = get_backend().upload_job_failures(domain, job_id)
+    [failure] = get_backend().seed.upload_job_failures(domain, job_id)
     assert failure == (
         "row 3: the row could not be ingested (OverflowError: a value no reader expected)"
     )

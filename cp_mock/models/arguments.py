@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from botocore import xform_name
 
+from ..compat.moto import get_service_model
 from ..exceptions import BadRequestException
-from ..moto_internals import get_service_model
 
 SERVICE_NAME = "customer-profiles"
 Implementation = TypeVar("Implementation", bound=Callable[..., Any])

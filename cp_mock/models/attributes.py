@@ -20,6 +20,7 @@ from .mapping import ADDRESS_FIELDS, read_source
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
 from .objects import parse_object
+from .operations import operation
 
 PERCENTILES = {"P5": 5, "P25": 25, "P50": 50, "P75": 75, "P95": 95}
 
@@ -53,6 +54,7 @@ class AttributeOperations(ObjectTypeOperations):
             raise ResourceNotFoundException(f"Object type {type_name} has no attribute {attribute}")
         return object_type
 
+    @operation("ListObjectTypeAttributes")
     def list_object_type_attributes(
         self, domain_name: str, object_type_name: str
     ) -> dict[str, Any]:
@@ -66,6 +68,7 @@ class AttributeOperations(ObjectTypeOperations):
             items.append({"AttributeName": attribute, "LastUpdatedAt": last})
         return {"Items": items}
 
+    @operation("ListObjectTypeAttributeValues")
     def list_object_type_attribute_values(
         self, domain_name: str, object_type_name: str, attribute_name: str
     ) -> dict[str, Any]:
@@ -75,6 +78,7 @@ class AttributeOperations(ObjectTypeOperations):
         values = _values_newest_first(object_type, objects, attribute_name)
         return {"Items": [{"Value": value, "LastUpdatedAt": at} for value, at in values]}
 
+    @operation("GetObjectTypeAttributeStatistics")
     def get_object_type_attribute_statistics(
         self, domain_name: str, object_type_name: str, attribute_name: str
     ) -> dict[str, Any]:
@@ -106,6 +110,7 @@ class AttributeOperations(ObjectTypeOperations):
             "CalculatedAt": now(),
         }
 
+    @operation("ListProfileAttributeValues")
     def list_profile_attribute_values(
         self, domain_name: str, attribute_name: str
     ) -> dict[str, Any]:

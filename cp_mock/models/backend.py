@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
-import inspect
 import os
 from collections.abc import Callable, Iterator
 from threading import Lock
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import botocore.loaders
 import botocore.session
-from botocore import xform_name
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from . import journal
@@ -41,96 +38,13 @@ from .objects import ObjectOperations
 from .profile_recommendations import RecommendationOperations
 from .profiles import ProfileOperations
 from .recommenders import RecommenderOperations
+from .seeding import Seeding
 from .segment_subscriptions import SegmentSubscriptionOperations
 from .segments import SegmentOperations
 from .tags import TagOperations, TagStore
 from .templates import TemplateOperations
 from .upload_jobs import UploadJobOperations
 
-Backend = TypeVar("Backend", bound=type)
-
-
-def public_methods_hold_the_lock(backend: Backend) -> Backend:
-    """Make every public method the families define take the backend's ``lock``, so a
-    test seeding state straight through the backend from several threads is as safe as
-    the service's own requests. The lock is re-entrant: methods that call one another,
-    and the response layer holding it around a call and its rendering, nest freely.
-
-    The outermost of those calls is also the unit that happens whole or not at all: it
-    opens the call's undo journal (models/journal.py), so an exception out of it, of any
-    kind, leaves the state as it was before the call."""
-    families = [cls for cls in backend.__mro__ if cls.__module__.startswith(__package__ or "")]
-    for family in families:
-        for name, method in vars(family).items():
-            if name.startswith("_") or not inspect.isfunction(method):
-                continue
-            if getattr(backend, name) is method:  # the one the backend resolves to
-                setattr(backend, name, _holding_the_lock(method))
-    return backend
-
-
-def _holding_the_lock(method: Callable[..., Any]) -> Callable[..., Any]:
-    name = method.__name__
-    parameters = list(inspect.signature(method).parameters)
-    # where the domain is named, when the method is called with it in place
-    at = parameters.index("domain_name") - 1 if "domain_name" in parameters else None
-
-    def domain_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
-        if at is not None and len(args) > at:
-            return str(args[at])
-        return kwargs.get("domain_name")
-
-    copies: bool | None = None  # whether it keeps a copy of the configuration, once known
-    current, new_journal = journal.current, journal.Journal  # (looked up once: every call)
-
-    @functools.wraps(method)
-    def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
-        nonlocal copies
-        if copies is None:
-            copies = name in _configuration_copied()
-        opened = current.journal
-        if opened is not None and opened.owner is self:
-            # inside a call on this backend, by this thread: its lock is held already
-            if copies:
-                self._keep_configuration(opened, domain_of(args, kwargs))
-            return method(self, *args, **kwargs)
-        with self.lock.service:
-            opened = current.journal
-            if opened is not None:  # inside a call on another backend: one call still
-                if copies:
-                    self._keep_configuration(opened, domain_of(args, kwargs))
-                return method(self, *args, **kwargs)
-            # journal.call(), written out: this runs on every call
-            opened = current.journal = new_journal(self)
-            try:
-                if copies:
-                    self._keep_configuration(opened, domain_of(args, kwargs))
-                result = method(self, *args, **kwargs)
-            except BaseException:
-                current.journal = None
-                opened.undo()
-                raise
-            current.journal = None
-            if opened.on_success:
-                opened.succeed()
-            return result
-
-    return locked
-
-
-# The operations whose every write is noted in the call's journal as it is made: the
-# writes to profiles and their objects, which are frequent and touch a few entries of
-# large containers. Every other operation that writes (a definition's create, update or
-# delete, which may also recompute what the definition derives) first keeps a copy of
-# its domain's configuration, the containers it holds per profile or per object shared
-# rather than copied (``_keep_configuration``): a copy proportionate to what such a call
-# does anyway, and nothing any of them changes can be missed.
-JOURNALED_WRITES = frozenset(
-    ("add_profile_key", "batch_put_profile_object", "create_profile", "delete_profile",
-     "delete_profile_key", "delete_profile_object", "merge_profiles", "put_profile_object",
-     "update_profile")
-)  # fmt: skip
-_READS = ("get_", "list_", "search_", "batch_get_", "detect_")
 # Domain fields whose every change is noted in the journal: shared by a configuration's copy.
 JOURNALED_DOMAIN_FIELDS = frozenset(
     ("profiles", "index", "profile_rank", "_ranks", "objects", "history", "history_ids",
@@ -141,18 +55,6 @@ JOURNALED_DOMAIN_FIELDS = frozenset(
 # Attributes of the backend that are not its state: set by moto's BaseBackend from the
 # constructor's arguments, the lock, and what a call holding it is doing.
 _NOT_COPIED = frozenset(("region_name", "account_id", "partition", "lock", "syncing_domains"))
-
-
-@functools.cache
-def _configuration_copied() -> frozenset[str]:
-    """The backend methods, by name, that keep a copy of the configuration: the model's
-    operations that write, but the journaled ones (read from the model when first asked,
-    not when cp_mock is imported)."""
-    model = botocore.session.get_session().get_service_model("customer-profiles")
-    operations = {xform_name(name) for name in model.operation_names}
-    return frozenset(
-        name for name in operations if not name.startswith(_READS) and name not in JOURNALED_WRITES
-    )
 
 
 def _shared_parts(domain: Domain) -> dict[int, Any]:
@@ -183,7 +85,6 @@ def _put_back_configuration(
         setattr(domain, name, value)
 
 
-@public_methods_hold_the_lock
 class CustomerProfilesBackend(
     BatchObjectOperations,
     UploadJobOperations,
@@ -213,10 +114,10 @@ class CustomerProfilesBackend(
     CalculatedAttributeOperations,
     BaseBackend,
 ):
-    """Plain in-memory state; every operation is a public method, named as boto3 names it.
-
-    Every public method holds ``lock`` while it runs (``public_methods_hold_the_lock``).
-    """
+    """Plain in-memory state. The operations are the methods the families declare with
+    ``@operation`` (models/operations.py), which the request path calls through that
+    table only; the helpers a test seeds and inspects state with are ``seed``'s. Both hold
+    ``lock`` while they run, in the call's journal, and tick the clock first."""
 
     # Who hears each change (models/changes.py), in this order.
     CHANGE_SUBSCRIBERS: ClassVar[tuple[Subscriber, ...]] = (
@@ -243,10 +144,22 @@ class CustomerProfilesBackend(
         self.lock = BackendLock()
         self.syncing_domains: set[str] = set()
 
-    def get_domain_state(self, domain_name: str) -> Domain:
-        """The domain, with what has expired by now gone (objects first, then profiles, by
-        one reading of the clock), then what its integrations' sources hold ingested."""
-        domain = super().get_domain_state(domain_name)
+    @property
+    def seed(self) -> Seeding:
+        """The helpers a test seeds and inspects state with (models/seeding.py): not
+        operations, and never served."""
+        return Seeding(self)
+
+    def tick_clock(self, domain_name: str) -> None:
+        """The mock's clock moves for ``domain_name``: what has expired by now goes (objects
+        first, then profiles, by one reading of the clock), then what its integrations'
+        sources hold is ingested. The outermost call into the backend runs it once, for
+        the domain it names, before the implementation (models/operations.py); lookups
+        (``get_domain_state``) change nothing. A domain that does not exist has nothing to
+        tick."""
+        domain = self.domains.get(domain_name)
+        if domain is None:
+            return
         moment = now()
         self._expire_objects(domain, moment)
         self._expire_profiles(domain, moment)
@@ -256,7 +169,6 @@ class CustomerProfilesBackend(
                 setattr, domain, "integration_sources", copy.deepcopy(domain.integration_sources)
             )
             self._sync_integration_sources(domain)
-        return domain
 
     def _keep_configuration(self, opened: journal.Journal, domain_name: str | None) -> None:
         """Before an operation that is not journaled write by write: a copy of the

@@ -30,6 +30,7 @@ from ..exceptions import (
 )
 from . import journal
 from .objects import ObjectOperations
+from .operations import operation
 
 # The HTTP status code each modeled error carries (the model's error shapes).
 _STATUS_CODES: dict[type[ServiceException], int] = {
@@ -42,6 +43,7 @@ _STATUS_CODES: dict[type[ServiceException], int] = {
 
 
 class BatchObjectOperations(ObjectOperations):
+    @operation("BatchPutProfileObject")
     def batch_put_profile_object(
         self, domain_name: str, object_type_name: str, items: list[dict[str, str]]
     ) -> dict[str, Any]:

@@ -52,6 +52,7 @@ from .clock import now
 from .domains import Domain
 from .mapping import read_path
 from .object_store import StoredObject
+from .operations import operation
 from .standard_objects import is_standard
 from .tags import tags_member
 
@@ -383,6 +384,7 @@ class CalculatedAttributeOperations(BackendState):
         if profile_id not in domain.profiles:
             raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
 
+    @operation("CreateCalculatedAttributeDefinition")
     @takes_members(*DEFINITION_MEMBERS)
     def create_calculated_attribute_definition(
         self,
@@ -429,6 +431,7 @@ class CalculatedAttributeOperations(BackendState):
         domain.calculated_attributes[calculated_attribute_name] = attribute
         return attribute.describe(self.tags.get(attribute.arn))
 
+    @operation("GetCalculatedAttributeDefinition")
     def get_calculated_attribute_definition(
         self, domain_name: str, calculated_attribute_name: str
     ) -> dict[str, Any]:
@@ -436,6 +439,7 @@ class CalculatedAttributeOperations(BackendState):
         attribute = self._calculated_attribute(domain, calculated_attribute_name)
         return attribute.describe(self.tags.get(attribute.arn))
 
+    @operation("UpdateCalculatedAttributeDefinition")
     @takes_members(*UPDATABLE)
     def update_calculated_attribute_definition(
         self, domain_name: str, calculated_attribute_name: str, **members: Any
@@ -462,6 +466,7 @@ class CalculatedAttributeOperations(BackendState):
         described.pop("Filter", None)  # not a member of the Update response
         return described
 
+    @operation("DeleteCalculatedAttributeDefinition")
     def delete_calculated_attribute_definition(
         self, domain_name: str, calculated_attribute_name: str
     ) -> dict[str, Any]:
@@ -471,6 +476,7 @@ class CalculatedAttributeOperations(BackendState):
         self.tags.forget(attribute.arn)
         return {}
 
+    @operation("ListCalculatedAttributeDefinitions")
     def list_calculated_attribute_definitions(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         items = []
@@ -480,6 +486,7 @@ class CalculatedAttributeOperations(BackendState):
             items.append({k: described[k] for k in SUMMARY_MEMBERS if k in described})
         return {"Items": items}
 
+    @operation("GetCalculatedAttributeForProfile")
     def get_calculated_attribute_for_profile(
         self, domain_name: str, profile_id: str, calculated_attribute_name: str
     ) -> dict[str, Any]:
@@ -494,6 +501,7 @@ class CalculatedAttributeOperations(BackendState):
             )
         return found
 
+    @operation("ListCalculatedAttributesForProfile")
     def list_calculated_attributes_for_profile(
         self, domain_name: str, profile_id: str
     ) -> dict[str, Any]:
@@ -506,6 +514,7 @@ class CalculatedAttributeOperations(BackendState):
                 items.append(found)
         return {"Items": items}
 
+    @operation("BatchGetCalculatedAttributeForProfile")
     def batch_get_calculated_attribute_for_profile(
         self,
         domain_name: str,

@@ -25,11 +25,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..compat.other_services import send_sqs_message
 from . import journal
 from .base import BackendState, copy_plain
 from .clock import now
 from .domains import Domain
-from .other_services import send_sqs_message
 
 NO_MATCHING_PROFILE = "NO_MATCHING_PROFILE"
 # a record an integration read that PutProfileObject would have refused

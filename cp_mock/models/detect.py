@@ -16,6 +16,7 @@ from typing import Any
 
 from .base import BackendState
 from .objects import parse_object
+from .operations import operation
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
@@ -75,6 +76,7 @@ def detect_mapping(samples: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class DetectOperations(BackendState):
+    @operation("DetectProfileObjectType")
     def detect_profile_object_type(self, domain_name: str, objects: list[str]) -> dict[str, Any]:
         self.get_domain_state(domain_name)
         samples = [parse_object(text) for text in objects]

@@ -15,6 +15,7 @@ from ..exceptions import BadRequestException, ResourceNotFoundException
 from .arguments import by_member, takes_members
 from .base import BackendState
 from .clock import now
+from .operations import operation
 from .tags import tags_member
 
 TYPE_SETTINGS = ("Description", "EncryptionKey", "Fields")
@@ -49,6 +50,7 @@ class DomainObjectTypeOperations(BackendState):
             raise ResourceNotFoundException(f"Domain object type {name} does not exist")
         return found
 
+    @operation("PutDomainObjectType")
     @takes_members(*TYPE_SETTINGS)
     def put_domain_object_type(
         self,
@@ -81,11 +83,13 @@ class DomainObjectTypeOperations(BackendState):
             self.tags.tag(found.arn, tags)
         return self._describe_domain_object_type(found)
 
+    @operation("GetDomainObjectType")
     def get_domain_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
         return self._describe_domain_object_type(
             self._domain_object_type(domain_name, object_type_name)
         )
 
+    @operation("ListDomainObjectTypes")
     def list_domain_object_types(self, domain_name: str) -> dict[str, Any]:
         listed = ("ObjectTypeName", "Description", "CreatedAt", "LastUpdatedAt", "Tags")
         items = []
@@ -95,6 +99,7 @@ class DomainObjectTypeOperations(BackendState):
             items.append({k: described[k] for k in listed if k in described})
         return {"Items": items}
 
+    @operation("DeleteDomainObjectType")
     def delete_domain_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
         found = self._domain_object_type(domain_name, object_type_name)
         self.tags.forget(found.arn)

@@ -15,6 +15,7 @@ from .clock import now
 from .expiry import ExpiryQueue
 from .intents import IntentState
 from .object_store import ObjectStore
+from .operations import operation
 from .provenance import Record
 from .search import KeyIndex
 from .segment_state import SegmentState
@@ -123,6 +124,7 @@ class Domain:
 
 
 class DomainOperations(BackendState):
+    @operation("CreateDomain")
     @takes_members(*SETTINGS)
     def create_domain(
         self,
@@ -144,10 +146,12 @@ class DomainOperations(BackendState):
         self.domains[domain_name] = domain
         return domain.describe(self.tags.get(domain.arn))
 
+    @operation("GetDomain")
     def get_domain(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {**domain.describe(self.tags.get(domain.arn)), "Stats": domain.stats()}
 
+    @operation("UpdateDomain")
     @takes_members(*SETTINGS)
     def update_domain(
         self, domain_name: str, tags: dict[str, str] | None = None, **settings: Any
@@ -163,6 +167,7 @@ class DomainOperations(BackendState):
         domain.last_updated_at = now()
         return domain.describe(self.tags.get(domain.arn))
 
+    @operation("DeleteDomain")
     def delete_domain(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         del self.domains[domain_name]
@@ -170,6 +175,7 @@ class DomainOperations(BackendState):
         self.publish(Change(DOMAIN_DELETED, domain))
         return {"Message": f"Domain {domain_name} deleted"}
 
+    @operation("ListDomains")
     def list_domains(self) -> dict[str, Any]:
         return {
             "Items": [

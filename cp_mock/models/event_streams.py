@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..compat.moto import mock_random
+from ..compat.other_services import kinesis_stream_problem, put_kinesis_records
 from ..exceptions import BadRequestException
-from ..moto_internals import mock_random
 from . import journal
 from .base import BackendState, named
 from .changes import (
@@ -38,7 +39,7 @@ from .changes import (
     Change,
 )
 from .clock import event_time, now
-from .other_services import kinesis_stream_problem, put_kinesis_records
+from .operations import operation
 from .tags import tags_member
 
 PROFILE_OBJECT_TYPE = "_profile"
@@ -132,6 +133,7 @@ class EventStreamOperations(BackendState):
                 f"({self.region_name}) and account ({self.account_id})"
             )
 
+    @operation("CreateEventStream")
     def create_event_stream(
         self,
         domain_name: str,
@@ -159,6 +161,7 @@ class EventStreamOperations(BackendState):
         stream.note_health(kinesis_stream_problem(self.account_id, self.region_name, stream.uri))
         return stream
 
+    @operation("GetEventStream")
     def get_event_stream(self, domain_name: str, event_stream_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         stream = self._checked_health(
@@ -173,6 +176,7 @@ class EventStreamOperations(BackendState):
             **tags_member("Tags", self.tags.get(stream.arn)),
         }
 
+    @operation("ListEventStreams")
     def list_event_streams(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {
@@ -189,6 +193,7 @@ class EventStreamOperations(BackendState):
             ]
         }
 
+    @operation("DeleteEventStream")
     def delete_event_stream(self, domain_name: str, event_stream_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         stream = named(domain.event_streams, "Event stream", event_stream_name)

@@ -30,6 +30,7 @@ from .domains import Domain
 from .integrations import Integration
 from .intents import check_intent_filter, intent_filter_holds
 from .mapping import read_path, read_source
+from .operations import operation
 from .segment_evaluation import SegmentEvaluation
 from .tags import tags_member
 
@@ -167,6 +168,7 @@ class EventTriggerOperations(SegmentEvaluation):
             raise BadRequestException(f"SegmentFilter: segment definition {segment} does not exist")
         _check_definition(settings)
 
+    @operation("CreateEventTrigger")
     @takes_members(*TRIGGER_SETTINGS)
     def create_event_trigger(
         self,
@@ -189,12 +191,14 @@ class EventTriggerOperations(SegmentEvaluation):
         domain.event_triggers[event_trigger_name] = trigger
         return trigger.describe(self.tags.get(trigger.arn))
 
+    @operation("GetEventTrigger")
     def get_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
         trigger = named(
             self.get_domain_state(domain_name).event_triggers, "Event trigger", event_trigger_name
         )
         return trigger.describe(self.tags.get(trigger.arn))
 
+    @operation("UpdateEventTrigger")
     @takes_members(*TRIGGER_SETTINGS)
     def update_event_trigger(
         self, domain_name: str, event_trigger_name: str, **members: Any
@@ -210,6 +214,7 @@ class EventTriggerOperations(SegmentEvaluation):
         trigger.last_updated_at = now()
         return trigger.describe(self.tags.get(trigger.arn))
 
+    @operation("ListEventTriggers")
     def list_event_triggers(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         items = []
@@ -225,6 +230,7 @@ class EventTriggerOperations(SegmentEvaluation):
             items.append({k: v for k, v in summary.items() if v is not None})
         return {"Items": items}
 
+    @operation("DeleteEventTrigger")
     def delete_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)

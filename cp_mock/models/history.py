@@ -19,6 +19,7 @@ from .base import BackendState
 from .changes import PROFILE_ACTIONS, Change, hears
 from .clock import now
 from .domains import Domain
+from .operations import operation
 
 PROFILE_RECORD_TYPE = "_profile"  # ObjectTypeName of records about the profile itself
 
@@ -137,6 +138,7 @@ class HistoryOperations(BackendState):
             records.append(record)
         return records
 
+    @operation("ListProfileHistoryRecords")
     def list_profile_history_records(
         self,
         domain_name: str,
@@ -155,6 +157,7 @@ class HistoryOperations(BackendState):
         ]
         return {"ProfileHistoryRecords": [r.describe(with_content=False) for r in records]}
 
+    @operation("GetProfileHistoryRecord")
     def get_profile_history_record(
         self, domain_name: str, profile_id: str, id: str
     ) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from moto.core.exceptions import ServiceException
 
+from ..compat.other_services import list_s3_objects, read_kinesis_records_after, read_s3_object
 from ..exceptions import BadRequestException
 from ..protocol import service_model
 from ..validation import Check, checker
@@ -52,7 +53,6 @@ from .dead_letters import INVALID_OBJECT, dead_letter
 from .domains import Domain
 from .object_types import ObjectType
 from .objects import ObjectOperations, parse_object
-from .other_services import list_s3_objects, read_kinesis_records_after, read_s3_object
 
 if TYPE_CHECKING:
     from .integrations import Integration

@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..compat.moto import mock_random
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..moto_internals import mock_random
 from .base import BackendState
 from .changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change, hears
 from .clock import now
 from .domains import Domain
 from .integration_sources import source_of
+from .operations import operation
 from .tags import tags_member
 from .templates import find_template
 
@@ -142,6 +143,7 @@ class IntegrationOperations(BackendState):
             self.tags.forget(self.integrations.pop(uri).arn)
 
     # -- integrations ----------------------------------------------------------------------
+    @operation("PutIntegration")
     def put_integration(
         self,
         domain_name: str,
@@ -193,9 +195,11 @@ class IntegrationOperations(BackendState):
         elif followed is None or not followed.same_place(source):
             domain.integration_sources[uri] = source
 
+    @operation("GetIntegration")
     def get_integration(self, domain_name: str, uri: str) -> dict[str, Any]:
         return self._describe_integration(self._integration(domain_name, uri))
 
+    @operation("ListIntegrations")
     def list_integrations(
         self, domain_name: str, include_hidden: bool | None = None
     ) -> dict[str, Any]:
@@ -208,6 +212,7 @@ class IntegrationOperations(BackendState):
             ]
         }
 
+    @operation("DeleteIntegration")
     def delete_integration(self, domain_name: str, uri: str) -> dict[str, Any]:
         integration = self._integration(domain_name, uri)
         del self.integrations[uri]
@@ -215,6 +220,7 @@ class IntegrationOperations(BackendState):
         self.tags.forget(integration.arn)
         return {"Message": f"Integration {uri} deleted"}
 
+    @operation("ListAccountIntegrations")
     def list_account_integrations(
         self, uri: str, include_hidden: bool | None = None
     ) -> dict[str, Any]:
@@ -235,6 +241,7 @@ class IntegrationOperations(BackendState):
         assert isinstance(workflow, Workflow)
         return workflow
 
+    @operation("CreateIntegrationWorkflow")
     def create_integration_workflow(
         self,
         domain_name: str,
@@ -264,6 +271,7 @@ class IntegrationOperations(BackendState):
         domain.workflows[workflow.workflow_id] = workflow
         return {"WorkflowId": workflow.workflow_id, "Message": "Workflow created"}
 
+    @operation("GetWorkflow")
     def get_workflow(self, domain_name: str, workflow_id: str) -> dict[str, Any]:
         workflow = self._workflow(domain_name, workflow_id)
         source = workflow.flow_definition.get("SourceFlowConfig") or {}
@@ -284,6 +292,7 @@ class IntegrationOperations(BackendState):
             }},
         }  # fmt: skip
 
+    @operation("GetWorkflowSteps")
     def get_workflow_steps(self, domain_name: str, workflow_id: str) -> dict[str, Any]:
         workflow = self._workflow(domain_name, workflow_id)
         started = workflow.created_at.isoformat()
@@ -302,6 +311,7 @@ class IntegrationOperations(BackendState):
             }}],
         }  # fmt: skip
 
+    @operation("ListWorkflows")
     def list_workflows(
         self,
         domain_name: str,
@@ -329,6 +339,7 @@ class IntegrationOperations(BackendState):
             })  # fmt: skip
         return {"Items": items}
 
+    @operation("DeleteWorkflow")
     def delete_workflow(self, domain_name: str, workflow_id: str) -> dict[str, Any]:
         workflow = self._workflow(domain_name, workflow_id)
         self.get_domain_state(domain_name).workflows.pop(workflow_id)

@@ -25,6 +25,7 @@ from ..exceptions import BadRequestException, ResourceNotFoundException
 from .base import BackendState, copy_plain, the_one_profile
 from .changes import REMOVALS, Change, hears
 from .clock import now
+from .operations import operation
 from .tags import tags_member
 
 if TYPE_CHECKING:
@@ -237,6 +238,7 @@ class IntentOperations(BackendState):
             )
         return found
 
+    @operation("PutIntentDefinition")
     def put_intent_definition(
         self,
         domain_name: str,
@@ -281,10 +283,12 @@ class IntentOperations(BackendState):
             "LastUpdatedAt": definition.last_updated_at,
         }
 
+    @operation("GetIntentDefinition")
     def get_intent_definition(self, domain_name: str, intent_domain: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return self._described(domain, self._intent_definition(domain, intent_domain))
 
+    @operation("DeleteIntentDefinition")
     def delete_intent_definition(self, domain_name: str, intent_domain: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         found = self._intent_definition(domain, intent_domain)
@@ -292,6 +296,7 @@ class IntentOperations(BackendState):
         self.tags.forget(found.arn)
         return {}
 
+    @operation("ListIntentTypes")
     def list_intent_types(self, intent_domain: str | None = None) -> dict[str, Any]:
         return {
             "Items": [
@@ -307,6 +312,7 @@ class IntentOperations(BackendState):
             ]
         }
 
+    @operation("BatchGetIntentForProfile")
     def batch_get_intent_for_profile(
         self,
         domain_name: str,

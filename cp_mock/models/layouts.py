@@ -23,6 +23,7 @@ from .arguments import by_member, takes_members
 from .base import BackendState, named
 from .clock import now
 from .domains import Domain
+from .operations import operation
 from .tags import tags_member
 
 # What UpdateDomainLayout may change, as the request names it.
@@ -73,6 +74,7 @@ class LayoutOperations(BackendState):
                 other.settings["IsDefault"] = False
                 other.last_updated_at = now()
 
+    @operation("CreateDomainLayout")
     def create_domain_layout(
         self,
         domain_name: str,
@@ -106,10 +108,12 @@ class LayoutOperations(BackendState):
             self._make_only_default(domain, created)
         return created.describe(self.tags.get(created.arn))
 
+    @operation("GetDomainLayout")
     def get_domain_layout(self, domain_name: str, layout_definition_name: str) -> dict[str, Any]:
         layout = self._layout(self.get_domain_state(domain_name), layout_definition_name)
         return layout.describe(self.tags.get(layout.arn))
 
+    @operation("UpdateDomainLayout")
     @takes_members(*UPDATABLE)
     def update_domain_layout(
         self, domain_name: str, layout_definition_name: str, **changes: Any
@@ -123,6 +127,7 @@ class LayoutOperations(BackendState):
             self._make_only_default(domain, layout)
         return layout.describe(self.tags.get(layout.arn))
 
+    @operation("DeleteDomainLayout")
     def delete_domain_layout(self, domain_name: str, layout_definition_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         layout = self._layout(domain, layout_definition_name)
@@ -130,6 +135,7 @@ class LayoutOperations(BackendState):
         self.tags.forget(layout.arn)
         return {"Message": f"Layout {layout_definition_name} deleted"}
 
+    @operation("ListDomainLayouts")
     def list_domain_layouts(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {

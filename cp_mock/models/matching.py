@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..compat.moto import mock_random
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..moto_internals import mock_random
 from .clock import now
 from .domains import Domain
 from .matcher import find_matches, rule_groups, rule_values
 from .merge import MergeOperations
+from .operations import operation
 
 RESULTS_KEPT = timedelta(days=7)  # GetMatches: "results are returned up to seven days after"
 DEFAULT_SCHEDULE = {"DayOfTheWeek": "SATURDAY", "Time": "00:00"}  # GetMatches: weekly batch
@@ -173,11 +174,13 @@ class MatchingOperations(MergeOperations):
                 return job
         raise ResourceNotFoundException(f"Identity resolution job {job_id} does not exist")
 
+    @operation("GetIdentityResolutionJob")
     def get_identity_resolution_job(self, domain_name: str, job_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self._run_scheduled(domain)
         return self._job(domain, job_id).describe(domain_name, full=True)
 
+    @operation("ListIdentityResolutionJobs")
     def list_identity_resolution_jobs(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self._run_scheduled(domain)
@@ -201,6 +204,7 @@ class MatchingOperations(MergeOperations):
                 current.append((alive, score))
         return job, current
 
+    @operation("GetMatches")
     def get_matches(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self._matching(domain)
@@ -216,6 +220,7 @@ class MatchingOperations(MergeOperations):
             result["MatchGenerationDate"] = job.ended_at
         return result
 
+    @operation("GetAutoMergingPreview")
     def get_auto_merging_preview(
         self,
         domain_name: str,
@@ -250,10 +255,12 @@ class MatchingOperations(MergeOperations):
             rules = rules[: int(highest)]
         return rule_groups(domain.profiles, rules, config.get("AttributeTypesSelector") or {})
 
+    @operation("ListRuleBasedMatches")
     def list_rule_based_matches(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {"MatchIds": [match_id(members) for members, _ in self._rule_groups(domain)]}
 
+    @operation("GetSimilarProfiles")
     def get_similar_profiles(
         self, domain_name: str, match_type: str, search_key: str, search_value: str
     ) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from . import journal
 from .base import BackendState, copy_plain
 from .changes import DELETED_BY_MERGE, MERGED, Change
 from .domains import Domain
+from .operations import operation
 from .profiles import PROFILE_FIELDS, ProfileOperations
 from .provenance import merged_record
 
@@ -61,6 +62,7 @@ def merged_fields(
 
 
 class MergeOperations(ProfileOperations, BackendState):
+    @operation("MergeProfiles")
     def merge_profiles(
         self,
         domain_name: str,

@@ -18,6 +18,7 @@ from .base import DERIVED, BackendState, named
 from .clock import now
 from .domains import Domain
 from .mapping import CompiledMapping, check_definition, compile_mapping
+from .operations import operation
 from .standard_objects import refuse_standard_put
 from .tags import tags_member
 from .templates import default_max_profile_object_count, find_template
@@ -141,6 +142,7 @@ class ObjectTypeOperations(BackendState):
         domain.object_types[name] = object_type
         return object_type
 
+    @operation("PutProfileObjectType")
     @takes_members(*TYPE_MEMBERS)
     def put_profile_object_type(
         self,
@@ -154,11 +156,13 @@ class ObjectTypeOperations(BackendState):
         object_type = self.define_object_type(domain, object_type_name, settings, tags)
         return object_type.describe(self.tags.get(object_type.arn))
 
+    @operation("GetProfileObjectType")
     def get_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         object_type = self.object_type_state(domain, object_type_name)
         return object_type.describe(self.tags.get(object_type.arn))
 
+    @operation("ListProfileObjectTypes")
     def list_profile_object_types(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         listed = ("ObjectTypeName", "Description", "CreatedAt", "LastUpdatedAt",

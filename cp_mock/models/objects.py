@@ -41,6 +41,7 @@ from .domains import Domain
 from .mapping import KeyValue, changes_for, inferred_fields, key_values, read_fields
 from .object_store import StoredObject
 from .object_types import ObjectType, ObjectTypeOperations
+from .operations import operation
 from .profiles import ProfileOperations, apply_update
 from .provenance import differing, not_manual, note_ingested
 from .search import Posting
@@ -310,6 +311,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
                                 stored.unique_key))  # fmt: skip
 
     # -- operations --------------------------------------------------------------------
+    @operation("PutProfileObject")
     def put_profile_object(
         self, domain_name: str, object_type_name: str, object: str
     ) -> dict[str, Any]:
@@ -317,6 +319,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         object_type = self._object_type_for_put(domain, object_type_name)
         return {"ProfileObjectUniqueKey": self._ingest(domain, object_type, object)}
 
+    @operation("ListProfileObjects")
     def list_profile_objects(
         self,
         domain_name: str,
@@ -343,6 +346,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             ]
         }
 
+    @operation("DeleteProfileObject")
     def delete_profile_object(
         self,
         domain_name: str,
@@ -361,6 +365,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
                             profile_object_unique_key))  # fmt: skip
         return {"Message": f"Object {profile_object_unique_key} deleted"}
 
+    @operation("DeleteProfileObjectType")
     def delete_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
         """Remove the type, its objects, and the standard profile fields it populated
         (the seed's DeleteProfileObjectType); integrations using it are told too."""

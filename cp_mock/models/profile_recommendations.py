@@ -13,6 +13,7 @@ from .base import the_one_profile
 from .clock import now
 from .domains import Domain
 from .filter_expressions import FilterExpression, bind, expression_selects
+from .operations import operation
 from .recommendations import CATALOG_ITEM, catalog_item, column_key, diversify, ordered, raw_scores
 from .recommenders import Recommender, RecommenderOperations, diversity_target
 
@@ -21,6 +22,7 @@ DEFAULT_MAX_RECOMMENDATIONS = 5  # SearchRecommendations: "The default value is 
 
 
 class RecommendationOperations(RecommenderOperations):
+    @operation("GetProfileRecommendations")
     def get_profile_recommendations(
         self,
         domain_name: str,
@@ -54,6 +56,7 @@ class RecommendationOperations(RecommenderOperations):
         )
         return {"Recommendations": recommendations}
 
+    @operation("SearchRecommendations")
     def search_recommendations(
         self,
         domain_name: str,

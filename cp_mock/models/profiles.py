@@ -9,8 +9,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ..compat.moto import mock_random
 from ..exceptions import ResourceNotFoundException
-from ..moto_internals import mock_random
 from . import journal
 from .arguments import by_member, takes_members
 from .base import BackendState, copy_plain
@@ -26,6 +26,7 @@ from .changes import (
 )
 from .domains import Domain
 from .mapping import declared_content_type
+from .operations import operation
 from .provenance import release
 from .search import ADDED_SOURCE, standard_postings
 
@@ -130,6 +131,7 @@ class ProfileOperations(BackendState):
         return f"{mock_random.getrandbits(128):032x}"
 
     # -- operations --------------------------------------------------------------------
+    @operation("CreateProfile")
     @takes_members(*PROFILE_FIELDS)
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
@@ -137,6 +139,7 @@ class ProfileOperations(BackendState):
         self.publish(Change(CREATED, domain, profile["ProfileId"]))
         return {"ProfileId": profile["ProfileId"]}
 
+    @operation("UpdateProfile")
     @takes_members(*PROFILE_FIELDS)
     def update_profile(self, domain_name: str, profile_id: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
@@ -149,12 +152,14 @@ class ProfileOperations(BackendState):
         self.publish(Change(UPDATED, domain, profile_id))
         return {"ProfileId": profile_id}
 
+    @operation("DeleteProfile")
     def delete_profile(self, domain_name: str, profile_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
         self.publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
         return {"Message": f"Profile {profile_id} deleted"}
 
+    @operation("BatchGetProfile")
     def batch_get_profile(self, domain_name: str, profile_ids: list[str]) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profiles, errors = [], []
@@ -172,6 +177,7 @@ class ProfileOperations(BackendState):
                 profiles.append(copy_plain(profile))
         return {"Profiles": profiles, "Errors": errors}
 
+    @operation("AddProfileKey")
     def add_profile_key(
         self, domain_name: str, profile_id: str, key_name: str, values: list[str]
     ) -> dict[str, Any]:
@@ -182,6 +188,7 @@ class ProfileOperations(BackendState):
         self.publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
         return {"KeyName": key_name, "Values": values}
 
+    @operation("DeleteProfileKey")
     def delete_profile_key(
         self, domain_name: str, profile_id: str, key_name: str, values: list[str]
     ) -> dict[str, Any]:
@@ -191,6 +198,7 @@ class ProfileOperations(BackendState):
         self.publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
         return {"Message": f"Key {key_name} removed from profile {profile_id}"}
 
+    @operation("SearchProfiles")
     def search_profiles(
         self,
         domain_name: str,

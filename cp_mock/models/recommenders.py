@@ -23,6 +23,7 @@ from .base import BackendState, check_unused, copy_plain, named
 from .clock import now
 from .domains import Domain
 from .filter_expressions import FilterExpression, parse_filter_expression
+from .operations import operation
 from .recommendations import (
     CATALOG_ITEM,
     DATASETS,
@@ -176,6 +177,7 @@ class RecommenderOperations(BackendState):
         return named(domain.recommenders, "Recommender", name)
 
     # -- schemas -----------------------------------------------------------------------
+    @operation("CreateRecommenderSchema")
     def create_recommender_schema(
         self,
         domain_name: str,
@@ -210,15 +212,18 @@ class RecommenderOperations(BackendState):
             **tags_member("Tags", self.tags.get(schema.arn)),
         }
 
+    @operation("GetRecommenderSchema")
     def get_recommender_schema(
         self, domain_name: str, recommender_schema_name: str
     ) -> dict[str, Any]:
         return self._schema(self.get_domain_state(domain_name), recommender_schema_name).describe()
 
+    @operation("ListRecommenderSchemas")
     def list_recommender_schemas(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {"RecommenderSchemas": [s.describe() for s in domain.recommender_schemas.values()]}
 
+    @operation("DeleteRecommenderSchema")
     def delete_recommender_schema(
         self, domain_name: str, recommender_schema_name: str
     ) -> dict[str, Any]:
@@ -237,6 +242,7 @@ class RecommenderOperations(BackendState):
         return {}
 
     # -- filters -----------------------------------------------------------------------
+    @operation("CreateRecommenderFilter")
     def create_recommender_filter(
         self,
         domain_name: str,
@@ -271,6 +277,7 @@ class RecommenderOperations(BackendState):
         domain.recommender_filters[found.name] = found
         return {"RecommenderFilterArn": found.arn, **tags_member("Tags", self.tags.get(found.arn))}
 
+    @operation("GetRecommenderFilter")
     def get_recommender_filter(
         self, domain_name: str, recommender_filter_name: str
     ) -> dict[str, Any]:
@@ -278,6 +285,7 @@ class RecommenderOperations(BackendState):
         # GetRecommenderFilter's Tags is required: an untagged filter has an empty map
         return {"Tags": {}, **found.describe(self.tags.get(found.arn))}
 
+    @operation("ListRecommenderFilters")
     def list_recommender_filters(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {
@@ -286,6 +294,7 @@ class RecommenderOperations(BackendState):
             ]
         }
 
+    @operation("DeleteRecommenderFilter")
     def delete_recommender_filter(
         self, domain_name: str, recommender_filter_name: str
     ) -> dict[str, Any]:
@@ -296,6 +305,7 @@ class RecommenderOperations(BackendState):
         return {"Message": f"Recommender filter {found.name} deleted"}
 
     # -- recipes -----------------------------------------------------------------------
+    @operation("ListRecommenderRecipes")
     def list_recommender_recipes(self) -> dict[str, Any]:
         return {"RecommenderRecipes": [{"name": n, "description": d} for n, d in RECIPES.items()]}
 
@@ -358,6 +368,7 @@ class RecommenderOperations(BackendState):
         recommender.active_version = version
         return version
 
+    @operation("CreateRecommender")
     def create_recommender(
         self,
         domain_name: str,
@@ -389,6 +400,7 @@ class RecommenderOperations(BackendState):
             **tags_member("Tags", self.tags.get(recommender.arn)),
         }
 
+    @operation("GetRecommender")
     def get_recommender(
         self, domain_name: str, recommender_name: str, training_metrics_count: int | None = None
     ) -> dict[str, Any]:
@@ -402,6 +414,7 @@ class RecommenderOperations(BackendState):
             ]
         return described
 
+    @operation("UpdateRecommender")
     def update_recommender(
         self,
         domain_name: str,
@@ -445,12 +458,14 @@ class RecommenderOperations(BackendState):
         recommender.last_updated_at = moment
         return {"RecommenderName": recommender.name}
 
+    @operation("ListRecommenders")
     def list_recommenders(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {
             "Recommenders": [r.summary(self.tags.get(r.arn)) for r in domain.recommenders.values()]
         }
 
+    @operation("DeleteRecommender")
     def delete_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         recommender = self._recommender(domain, recommender_name)
@@ -458,6 +473,7 @@ class RecommenderOperations(BackendState):
         self.tags.forget(recommender.arn)
         return {}
 
+    @operation("StartRecommender")
     def start_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         recommender = self._recommender(self.get_domain_state(domain_name), recommender_name)
         if recommender.status != "INACTIVE":
@@ -469,6 +485,7 @@ class RecommenderOperations(BackendState):
         recommender.last_updated_at = now()
         return {}
 
+    @operation("StopRecommender")
     def stop_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         recommender = self._recommender(self.get_domain_state(domain_name), recommender_name)
         if recommender.status != "ACTIVE":

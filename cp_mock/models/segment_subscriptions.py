@@ -27,14 +27,15 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..compat.moto import mock_random
+from ..compat.other_services import kinesis_stream_problem, put_kinesis_record
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..moto_internals import mock_random
 from . import journal
 from .base import named
 from .changes import PROFILE_ACTIONS, Change, hears
 from .clock import event_time, now
 from .domains import Domain
-from .other_services import kinesis_stream_problem, put_kinesis_record
+from .operations import operation
 from .segment_evaluation import SegmentEvaluation
 from .segment_state import SegmentStream, SegmentSubscription
 
@@ -46,6 +47,7 @@ _MAX_REASON = 255  # FailureReason is a string1To255
 
 class SegmentSubscriptionOperations(SegmentEvaluation):
     # -- subscriptions -------------------------------------------------------------------
+    @operation("PutSegmentSubscription")
     def put_segment_subscription(
         self,
         domain_name: str,
@@ -83,6 +85,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
         named(domain.segments.definitions, "Segment definition", name)
         return named(domain.segments.subscriptions, "Segment subscription", name)
 
+    @operation("GetSegmentSubscription")
     def get_segment_subscription(
         self, domain_name: str, segment_definition_name: str
     ) -> dict[str, Any]:
@@ -104,6 +107,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
         }  # fmt: skip
         return {k: v for k, v in answer.items() if v is not None}
 
+    @operation("DeleteSegmentSubscription")
     def delete_segment_subscription(
         self, domain_name: str, segment_definition_name: str
     ) -> dict[str, Any]:
@@ -112,6 +116,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
         del domain.segments.subscriptions[segment_definition_name]
         return {"Message": f"Segment subscription for {segment_definition_name} deleted"}
 
+    @operation("ListSegmentSubscriptionEvents")
     def list_segment_subscription_events(
         self, domain_name: str, segment_definition_name: str
     ) -> dict[str, Any]:
@@ -126,6 +131,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
         }
 
     # -- the stream ----------------------------------------------------------------------
+    @operation("AssociateStreamForSegments")
     def associate_stream_for_segments(
         self, domain_name: str, destination_arn: str, destination_role_arn: str
     ) -> dict[str, Any]:
@@ -159,6 +165,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
             )
         return stream
 
+    @operation("GetStreamForSegments")
     def get_stream_for_segments(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self._run_due_schedules(domain)
@@ -185,6 +192,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
         }
         return {k: v for k, v in answer.items() if v is not None}
 
+    @operation("DisassociateStreamForSegments")
     def disassociate_stream_for_segments(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         stream = self._stream(domain)

@@ -19,12 +19,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
+from ..compat.moto import mock_random
+from ..compat.other_services import put_s3_object
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..moto_internals import mock_random
 from .base import check_unused, copy_plain, named
 from .clock import now
 from .domains import Domain
-from .other_services import put_s3_object
+from .operations import operation
 from .segment_evaluation import SegmentEvaluation
 from .segment_rules import check_segment_groups, profile_value
 from .segment_sql import ADDRESS_PARTS, ADDRESSES, SCALAR_FIELDS, check_segment_query
@@ -72,6 +73,7 @@ class SegmentOperations(SegmentEvaluation):
             assert groups is not None
             check_segment_groups(groups, members.split(" or ")[0])
 
+    @operation("CreateSegmentDefinition")
     def create_segment_definition(
         self,
         domain_name: str,
@@ -120,6 +122,7 @@ class SegmentOperations(SegmentEvaluation):
     def _definition(self, domain: Domain, name: str) -> SegmentDefinition:
         return named(domain.segments.definitions, "Segment definition", name)
 
+    @operation("GetSegmentDefinition")
     def get_segment_definition(
         self, domain_name: str, segment_definition_name: str
     ) -> dict[str, Any]:
@@ -135,6 +138,7 @@ class SegmentOperations(SegmentEvaluation):
             **tags_member("Tags", self.tags.get(definition.arn)),
         }
 
+    @operation("ListSegmentDefinitions")
     def list_segment_definitions(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {
@@ -144,6 +148,7 @@ class SegmentOperations(SegmentEvaluation):
             ]
         }
 
+    @operation("DeleteSegmentDefinition")
     def delete_segment_definition(
         self, domain_name: str, segment_definition_name: str
     ) -> dict[str, Any]:
@@ -175,6 +180,7 @@ class SegmentOperations(SegmentEvaluation):
         return {"Message": f"Segment definition {segment_definition_name} deleted"}
 
     # -- estimates -----------------------------------------------------------------------
+    @operation("CreateSegmentEstimate")
     def create_segment_estimate(
         self,
         domain_name: str,
@@ -204,11 +210,13 @@ class SegmentOperations(SegmentEvaluation):
         }  # fmt: skip
         return {"DomainName": domain_name, "EstimateId": estimate_id, "StatusCode": 200}
 
+    @operation("GetSegmentEstimate")
     def get_segment_estimate(self, domain_name: str, estimate_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return dict(named(domain.segments.estimates, "Segment estimate", estimate_id))
 
     # -- membership ----------------------------------------------------------------------
+    @operation("GetSegmentMembership")
     def get_segment_membership(
         self, domain_name: str, segment_definition_name: str, profile_ids: list[str]
     ) -> dict[str, Any]:
@@ -237,6 +245,7 @@ class SegmentOperations(SegmentEvaluation):
         }
 
     # -- snapshots -----------------------------------------------------------------------
+    @operation("CreateSegmentSnapshot")
     def create_segment_snapshot(
         self,
         domain_name: str,
@@ -315,6 +324,7 @@ class SegmentOperations(SegmentEvaluation):
             members = [p for _, p in present] + absent
         return members
 
+    @operation("GetSegmentSnapshot")
     def get_segment_snapshot(
         self, domain_name: str, segment_definition_name: str, snapshot_id: str
     ) -> dict[str, Any]:

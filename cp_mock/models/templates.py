@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from ..exceptions import ResourceNotFoundException
+from .operations import operation
 
 
 @cache
@@ -57,6 +58,7 @@ def default_max_profile_object_count(template_id: str, domain_created_at: dateti
 
 
 class TemplateOperations:
+    @operation("ListProfileObjectTypeTemplates")
     def list_profile_object_type_templates(self) -> dict[str, Any]:
         return {
             "Items": [
@@ -65,6 +67,7 @@ class TemplateOperations:
             ]
         }
 
+    @operation("GetProfileObjectTypeTemplate")
     def get_profile_object_type_template(self, template_id: str) -> dict[str, Any]:
         template = find_template(template_id)
         if template is None:

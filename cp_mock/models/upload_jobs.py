@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..compat.moto import mock_random
+from ..compat.other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
 from ..exceptions import BadRequestException
-from ..moto_internals import mock_random
 from .base import copy_plain, named
 from .changes import CREATED, UPDATED, Change
 from .clock import now, timestamp
@@ -37,7 +38,7 @@ from .mapping import (
     profile_targets,
     read_fields,
 )
-from .other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
+from .operations import operation
 from .profiles import ProfileOperations, apply_update
 from .search import ADDED_SOURCE, EMAIL_ADDRESS, PHONE_NUMBER
 
@@ -120,6 +121,7 @@ class UploadJobOperations(ProfileOperations):
     def _upload_job(self, domain: Domain, job_id: str) -> UploadJob:
         return named(domain.upload_jobs, "Upload job", job_id)
 
+    @operation("CreateUploadJob")
     def create_upload_job(
         self,
         domain_name: str,
@@ -142,9 +144,11 @@ class UploadJobOperations(ProfileOperations):
         domain.upload_jobs[job.job_id] = job
         return {"JobId": job.job_id}
 
+    @operation("GetUploadJob")
     def get_upload_job(self, domain_name: str, job_id: str) -> dict[str, Any]:
         return self._upload_job(self.get_domain_state(domain_name), job_id).describe()
 
+    @operation("ListUploadJobs")
     def list_upload_jobs(self, domain_name: str) -> dict[str, Any]:
         """In the order the jobs were created."""
         items = []
@@ -153,6 +157,7 @@ class UploadJobOperations(ProfileOperations):
             items.append({k: described[k] for k in SUMMARY_MEMBERS if k in described})
         return {"Items": items}
 
+    @operation("GetUploadJobPath")
     def get_upload_job_path(self, domain_name: str, job_id: str) -> dict[str, Any]:
         job = self._upload_job(self.get_domain_state(domain_name), job_id)
         if job.client_token is None:
@@ -169,6 +174,7 @@ class UploadJobOperations(ProfileOperations):
             "ValidUntil": now() + timedelta(seconds=URL_VALID_SECONDS),
         }
 
+    @operation("StartUploadJob")
     def start_upload_job(self, domain_name: str, job_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         job = self._upload_job(domain, job_id)
@@ -193,6 +199,7 @@ class UploadJobOperations(ProfileOperations):
             return
         self._ingest_csv(domain, job, content)
 
+    @operation("StopUploadJob")
     def stop_upload_job(self, domain_name: str, job_id: str) -> dict[str, Any]:
         """Stops a job that has not finished ("manually stopped or terminated before
         completion"): one never started, or one another caller's StartUploadJob is still

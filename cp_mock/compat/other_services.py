@@ -35,7 +35,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlparse
 
-from ..moto_internals import backend_of, mock_random
+from ..compat.moto import backend_of, mock_random
 
 KinesisData = Callable[[bytes], Any]
 
@@ -63,7 +63,7 @@ def kinesis_data_form() -> KinesisData:
         return bytes
     raise UnsupportedMoto(
         f"moto's Kinesis answers {answered!r} for a record of {_PROBE_BASE64!r}: neither its "
-        "base64 decoding nor the bytes unchanged (see cp_mock/models/other_services.py)"
+        "base64 decoding nor the bytes unchanged (see cp_mock/compat/other_services.py)"
     )
 
 

@@ -6,7 +6,7 @@ request stubber, its parser and serializer, its random source and its server. Th
 moto's internals, free to change in any release, so they are imported here and nowhere
 else: after a moto upgrade, this is the one file to read (with one exception: moto's
 server, which needs flask from the server extra, is imported by ``cp_mock.server``).
-Other services' backends (Kinesis, SQS, S3) are reached from ``models/other_services.py``,
+Other services' backends (Kinesis, SQS, S3) are reached from ``compat/other_services.py``,
 as moto's own services reach each other.
 
 This module imports nothing of cp_mock's, so every layer may use it.

@@ -269,8 +269,10 @@ def _get(domain: Domain, attributes: tuple[str, ...]) -> Any:
 
 
 def _grouped(postings: set[Posting]) -> dict[str, set[str]]:
+    """Postings by key name, in key-name order: a set's order changes with the process's
+    string hashing, and a dump must read the same from any process."""
     keys: dict[str, set[str]] = {}
-    for key_name, value in postings:
+    for key_name, value in sorted(postings):
         keys.setdefault(key_name, set()).add(value)
     return keys
 

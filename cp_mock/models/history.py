@@ -8,9 +8,11 @@ Listings are newest first.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from datetime import datetime
+from itertools import chain
 from typing import Any, NamedTuple
 
 from ..exceptions import ResourceNotFoundException
@@ -30,6 +32,8 @@ def snapshot(document: dict[str, Any]) -> Snapshot:
     """An immutable copy, flat (key, value, key, value, ...), sharing the (immutable)
     strings with the document: far cheaper to take and to keep than its JSON, which is
     rendered only when a record's Content is asked for."""
+    if dict not in map(type, document.values()):  # (most profiles: flat already)
+        return tuple(chain.from_iterable(document.items()))
     flat: list[Any] = []
     for key, value in document.items():
         flat += (key, snapshot(value) if isinstance(value, dict) else value)
@@ -80,6 +84,13 @@ class HistoryRecord(NamedTuple):
         return described
 
 
+@functools.lru_cache(maxsize=64)
+def performed_by(partition: str, account_id: str) -> str:
+    """Who a record says made the change: the account's root. One string for every record
+    of an account, not one each (it is the same, and history keeps every record)."""
+    return f"arn:{partition}:iam::{account_id}:root"
+
+
 def _unrecord(domain: Domain, profile_id: str, number: int, previous: Any) -> None:
     """Undo ``record_change``: the profile's chain and the count as they were."""
     domain.history_ids = itertools.count(number)
@@ -104,15 +115,15 @@ class HistoryOperations(BackendState):
             stored.body if stored is not None else snapshot(domain.profiles.get(profile_id, {}))
         )
         number = next(domain.history_ids)
-        record = HistoryRecord(
-            number=number,
-            profile_id=profile_id,
-            action_type=change.action,
-            object_type_name=change.object_type_name or PROFILE_RECORD_TYPE,
-            created_at=now(),
-            content=content,
-            performed_by=f"arn:{self.partition}:iam::{self.account_id}:root",
-            profile_object_unique_key=change.unique_key,
+        record = HistoryRecord(  # (positional: a namedtuple made by keywords costs twice)
+            number,
+            profile_id,
+            change.action,
+            change.object_type_name or PROFILE_RECORD_TYPE,
+            now(),
+            content,
+            performed_by(self.partition, self.account_id),
+            change.unique_key,
         )
         # A profile's records are a chain, newest first: (record, (older, (..., ()))).
         # Recording adds one link however long the history is (a profile with thousands of

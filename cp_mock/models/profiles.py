@@ -13,6 +13,7 @@ from ..exceptions import ResourceNotFoundException
 from ..moto_internals import mock_random
 from . import journal
 from .arguments import by_member, takes_members
+from .backend_lock import inside_a_call
 from .base import BackendState, copy_plain
 from .changes import (
     ADDED_PROFILE_KEY,
@@ -86,12 +87,14 @@ def _in_rank_order(domain: Domain) -> None:
 
 class ProfileOperations(BackendState):
     # -- shared by every family that writes profiles ---------------------------------
+    @inside_a_call
     def profile_state(self, domain: Domain, profile_id: str) -> dict[str, Any]:
         profile = domain.profiles.get(profile_id)
         if profile is None:
             raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
         return profile
 
+    @inside_a_call
     def store_new_profile(self, domain: Domain, fields: dict[str, Any]) -> dict[str, Any]:
         profile_id = self.new_profile_id()
         profile = {"ProfileId": profile_id}
@@ -105,6 +108,7 @@ class ProfileOperations(BackendState):
         self.reindex_profile(domain, profile)
         return profile
 
+    @inside_a_call
     def reindex_profile(self, domain: Domain, profile: dict[str, Any]) -> None:
         domain.index.set_standard(profile["ProfileId"], standard_postings(profile))
 
@@ -124,6 +128,7 @@ class ProfileOperations(BackendState):
             journal.keep_item(by_profile, profile_id)
             by_profile.pop(profile_id, None)
 
+    @inside_a_call
     def new_profile_id(self) -> str:
         # 32 lowercase hex digits, as the model's pattern says; moto's random, so a test
         # that seeds moto (mock_random.seed) gets the same ids every run
@@ -134,7 +139,7 @@ class ProfileOperations(BackendState):
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile = self.store_new_profile(domain, _profile_fields(fields))
-        self.publish(Change(CREATED, domain, profile["ProfileId"]))
+        self._publish(Change(CREATED, domain, profile["ProfileId"]))
         return {"ProfileId": profile["ProfileId"]}
 
     @takes_members(*PROFILE_FIELDS)
@@ -146,13 +151,13 @@ class ProfileOperations(BackendState):
         if profile_id in domain.ingested:
             release(domain.ingested[profile_id], changes)  # set through the API: manual now
         self.reindex_profile(domain, profile)
-        self.publish(Change(UPDATED, domain, profile_id))
+        self._publish(Change(UPDATED, domain, profile_id))
         return {"ProfileId": profile_id}
 
     def delete_profile(self, domain_name: str, profile_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
-        self.publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
+        self._publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
         return {"Message": f"Profile {profile_id} deleted"}
 
     def batch_get_profile(self, domain_name: str, profile_ids: list[str]) -> dict[str, Any]:
@@ -179,7 +184,7 @@ class ProfileOperations(BackendState):
         self.profile_state(domain, profile_id)
         content_type = declared_content_type(key_name, domain.object_types.values())
         domain.index.add(profile_id, key_name, values, ADDED_SOURCE, content_type)
-        self.publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
+        self._publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
         return {"KeyName": key_name, "Values": values}
 
     def delete_profile_key(
@@ -188,7 +193,7 @@ class ProfileOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
         domain.index.discard(profile_id, key_name, values)
-        self.publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
+        self._publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
         return {"Message": f"Key {key_name} removed from profile {profile_id}"}
 
     def search_profiles(

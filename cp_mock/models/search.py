@@ -57,7 +57,10 @@ def searchable(value: str, content_type: str | None) -> str:
 
 def full_name(profile: Mapping[str, Any]) -> str:
     """``_fullName`` is "FirstName MiddleName LastName", skipping the parts that are unset."""
-    return " ".join(str(profile[f]) for f in NAME_FIELDS if profile.get(f))
+    get = profile.get
+    return " ".join(
+        [str(part) for part in (get("FirstName"), get("MiddleName"), get("LastName")) if part]
+    )
 
 
 Posting = tuple[str, str]  # (key name, value)
@@ -65,15 +68,20 @@ Posting = tuple[str, str]  # (key name, value)
 
 def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
     """The standard search keys of a profile (API_SearchProfiles, KeyName), as postings."""
+    # (loops written out, without generators: every profile written comes this way)
     postings = {("_profileId", profile["ProfileId"])}
-    if profile.get("AccountNumber"):
-        postings.add(("_account", profile["AccountNumber"]))
-    postings.update(
-        ("_phone", searchable(profile[f], PHONE_NUMBER)) for f in PHONE_FIELDS if profile.get(f)
-    )
-    postings.update(
-        ("_email", searchable(profile[f], EMAIL_ADDRESS)) for f in EMAIL_FIELDS if profile.get(f)
-    )
+    get = profile.get
+    account = get("AccountNumber")
+    if account:
+        postings.add(("_account", account))
+    for phone_field in PHONE_FIELDS:
+        phone = get(phone_field)
+        if phone:
+            postings.add(("_phone", searchable(phone, PHONE_NUMBER)))
+    for email_field in EMAIL_FIELDS:
+        email = get(email_field)
+        if email:
+            postings.add(("_email", searchable(email, EMAIL_ADDRESS)))
     name = full_name(profile)
     if name:
         postings.add(("_fullName", name))
@@ -367,17 +375,32 @@ class KeyIndex:
     def set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
         """Make ``pairs`` the postings the profile's standard fields give it."""
         before = self._standard.get(profile_id)
-        old = _pairs(before or ())
-        flat = _flat(pairs)
         posted: list[Posting] = []
         unposted: list[Posting] = []
         opened = journal.current.journal  # (noted in place, once: every profile written)
         if opened is not None:
             opened.steps.append((self._unset_standard, profile_id, before, posted, unposted))
         if pairs:
-            self._standard[profile_id] = flat
-        else:
-            self._standard.pop(profile_id, None)
+            self._standard[profile_id] = _flat(pairs)
+        elif before is not None:
+            del self._standard[profile_id]
+        if before is None:  # a new profile (every one made comes this way): nothing to take off
+            by_key = self._postings
+            for posting in pairs:  # (``_post``, written out)
+                key_name, value = posting
+                postings = by_key.get(key_name)
+                if postings is None:
+                    postings = by_key[key_name] = {}
+                members = postings.get(value)
+                if members is None:
+                    postings[value] = profile_id
+                elif members == profile_id or (type(members) is set and profile_id in members):
+                    continue
+                else:
+                    postings[value] = _with(members, profile_id)
+                posted.append(posting)
+            return
+        old = _pairs(before)
         held = self._held.get(profile_id, {})
         for posting in old - pairs:
             if posting not in held and self._unpost(profile_id, posting):
@@ -439,4 +462,5 @@ class KeyIndex:
 
 
 def _flat(pairs: Iterable[Posting]) -> tuple[str, ...]:
-    return tuple(chain.from_iterable(sorted(pairs)))
+    # (in no particular order: read back only as a set, by ``_pairs``)
+    return tuple(chain.from_iterable(pairs))

@@ -34,8 +34,8 @@ def by_member(
     when ``strict`` (a direct backend call with a typo), else ignored."""
     mapping = _member_for_argument(tuple(members))
     if strict:
-        if not mapping.keys() >= arguments.keys():  # (the usual answer, without a set made)
-            unknown = sorted(api_name(argument) for argument in arguments.keys() - mapping.keys())
+        unknown = sorted(api_name(argument) for argument in set(arguments) - set(mapping))
+        if unknown:
             raise BadRequestException(f"Unknown members: {', '.join(unknown)}")
     return {
         mapping[argument]: value

@@ -12,7 +12,6 @@ import functools
 import itertools
 import json
 from datetime import datetime
-from itertools import chain
 from typing import Any, NamedTuple
 
 from ..exceptions import ResourceNotFoundException
@@ -28,21 +27,34 @@ PROFILE_RECORD_TYPE = "_profile"  # ObjectTypeName of records about the profile 
 Snapshot = tuple[Any, ...]
 
 
+# Key tuples shared by snapshots: profiles written alike have the same keys in the same
+# order, so their snapshots share one tuple of them (bounded: past this many, a snapshot
+# keeps a tuple of its own).
+_SHAPES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MOST_SHAPES = 4096
+
+
 def snapshot(document: dict[str, Any]) -> Snapshot:
-    """An immutable copy, flat (key, value, key, value, ...), sharing the (immutable)
-    strings with the document: far cheaper to take and to keep than its JSON, which is
-    rendered only when a record's Content is asked for."""
-    if dict not in map(type, document.values()):  # (most profiles: flat already)
-        return tuple(chain.from_iterable(document.items()))
-    flat: list[Any] = []
-    for key, value in document.items():
-        flat += (key, snapshot(value) if isinstance(value, dict) else value)
-    return tuple(flat)
+    """An immutable copy: (its keys, then its values), sharing the (immutable) strings
+    with the document and the tuple of keys with every snapshot of the same keys: far
+    cheaper to take and to keep than its JSON, which is rendered only when a record's
+    Content is asked for. A dict inside is a snapshot inside."""
+    keys = tuple(document)
+    shape = _SHAPES.get(keys)
+    if shape is None:
+        shape = keys
+        if len(_SHAPES) < _MOST_SHAPES:
+            _SHAPES[keys] = keys
+    values = document.values()
+    if dict in map(type, values):  # (most profiles: no dict inside)
+        return (shape, *[snapshot(v) if isinstance(v, dict) else v for v in values])
+    return (shape, *values)
 
 
-def _thaw(frozen: Snapshot) -> dict[str, Any]:
-    pairs = zip(frozen[::2], frozen[1::2], strict=True)
-    return {k: _thaw(v) if isinstance(v, tuple) else v for k, v in pairs}
+def thaw(frozen: Snapshot) -> dict[str, Any]:
+    """The document a snapshot was taken of."""
+    pairs = zip(frozen[0], frozen[1:], strict=True)
+    return {key: thaw(value) if type(value) is tuple else value for key, value in pairs}
 
 
 class HistoryRecord(NamedTuple):
@@ -66,7 +78,7 @@ class HistoryRecord(NamedTuple):
     def content_json(self) -> str:
         if isinstance(self.content, str):
             return self.content
-        return json.dumps(_thaw(self.content), sort_keys=True)
+        return json.dumps(thaw(self.content), sort_keys=True)
 
     def describe(self, with_content: bool) -> dict[str, Any]:
         described = {

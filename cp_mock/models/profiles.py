@@ -7,7 +7,10 @@ value is kept; Address sub-fields and Attributes follow the same rule member by 
 from __future__ import annotations
 
 import itertools
+from functools import cache
 from typing import Any
+
+from botocore import xform_name
 
 from ..exceptions import ResourceNotFoundException
 from ..moto_internals import mock_random
@@ -40,8 +43,18 @@ PROFILE_FIELDS = (
 ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
 
 
+@cache
+def _field_for_argument() -> dict[str, str]:
+    return {xform_name(field): field for field in PROFILE_FIELDS}
+
+
 def _profile_fields(arguments: dict[str, Any]) -> dict[str, Any]:
-    return by_member(arguments, PROFILE_FIELDS, strict=True)
+    """``by_member(arguments, PROFILE_FIELDS, strict=True)``, without its general work
+    when every argument names a field (every profile written comes this way)."""
+    field_for = _field_for_argument()
+    if not field_for.keys() >= arguments.keys():
+        return by_member(arguments, PROFILE_FIELDS, strict=True)  # (which names the stranger)
+    return {field_for[name]: value for name, value in arguments.items() if value is not None}
 
 
 def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..models.backend import CustomerProfilesBackend
 from ..models.domains import Domain
-from ..models.history import PROFILE_RECORD_TYPE, HistoryRecord, Snapshot, snapshot
+from ..models.history import PROFILE_RECORD_TYPE, HistoryRecord, Snapshot, snapshot, thaw
 from ..models.object_store import StoredObject
 from ..models.search import (
     ADDED_SOURCE,
@@ -377,8 +377,7 @@ def _history_record(
 
 def _thawed(frozen: Snapshot) -> dict[str, Any]:
     """The profile a history snapshot (models/history.py, ``snapshot``) was taken of."""
-    pairs = zip(frozen[::2], frozen[1::2], strict=True)
-    return {key: _thawed(value) if type(value) is tuple else value for key, value in pairs}
+    return thaw(frozen)
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ class HistoryOperations(BackendState):
             profile_id,
             change.action,
             change.object_type_name or PROFILE_RECORD_TYPE,
-            now(),
+            now() if stored is None else stored.put_at,  # (one moment an object: shared)
             content,
             performed_by(self.partition, self.account_id),
             change.unique_key,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -274,7 +274,7 @@ def _grouped(postings: set[Posting]) -> dict[str, set[str]]:
     return keys
 
 
-def _postings(keys: dict[str, set[str]] | dict[str, list[str]]) -> set[Posting]:
+def _postings(keys: Mapping[str, Iterable[str]]) -> set[Posting]:
     return {(key_name, value) for key_name, values in keys.items() for value in values}
 
 

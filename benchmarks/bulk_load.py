@@ -1,7 +1,7 @@
 """Benchmark 4: bulk loading profiles, through the backend API and through boto3.
 
 Prints time and peak traced memory per profile (target for the backend API: 100,000
-profiles in at most 2 s, at most 1.5 KB each). boto3 loads fewer (--boto3-count) since
+profiles in at most 2 s, at most 1,300 bytes each). boto3 loads fewer (--boto3-count) since
 each is a full request; PutProfileObject is timed the same way. Last, many objects are put
 on one profile (--objects), to show a put costs the same however many the profile holds.
 """
@@ -80,7 +80,7 @@ def main() -> int:
         seconds = time.perf_counter() - start
         rows.append((f"boto3 PutProfileObject (new profile each), {args.boto3_count:,}",
                      f"{seconds:.2f}", f"{seconds / args.boto3_count * 1e6:.0f}", "-"))  # fmt: skip
-    print("Benchmark 4: bulk load (target: backend API 100,000 in <= 2 s, <= 1,536 B each)")
+    print("Benchmark 4: bulk load (target: backend API 100,000 in <= 2 s, <= 1,300 B each)")
     print(table(rows, ("load", "seconds", "us per profile", "peak bytes per profile")))
     print()
     print(objects_on_one_profile(args.objects))

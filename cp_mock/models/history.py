@@ -8,6 +8,7 @@ Listings are newest first.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from datetime import datetime
@@ -27,19 +28,34 @@ PROFILE_RECORD_TYPE = "_profile"  # ObjectTypeName of records about the profile 
 Snapshot = tuple[Any, ...]
 
 
+# Key tuples shared by snapshots: profiles written alike have the same keys in the same
+# order, so their snapshots share one tuple of them (bounded: past this many, a snapshot
+# keeps a tuple of its own).
+_SHAPES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MOST_SHAPES = 4096
+
+
 def snapshot(document: dict[str, Any]) -> Snapshot:
-    """An immutable copy, flat (key, value, key, value, ...), sharing the (immutable)
-    strings with the document: far cheaper to take and to keep than its JSON, which is
-    rendered only when a record's Content is asked for."""
-    flat: list[Any] = []
-    for key, value in document.items():
-        flat += (key, snapshot(value) if isinstance(value, dict) else value)
-    return tuple(flat)
+    """An immutable copy: (its keys, then its values), sharing the (immutable) strings
+    with the document and the tuple of keys with every snapshot of the same keys: far
+    cheaper to take and to keep than its JSON, which is rendered only when a record's
+    Content is asked for. A dict inside is a snapshot inside."""
+    keys = tuple(document)
+    shape = _SHAPES.get(keys)
+    if shape is None:
+        shape = keys
+        if len(_SHAPES) < _MOST_SHAPES:
+            _SHAPES[keys] = keys
+    values = document.values()
+    if dict in map(type, values):  # (most profiles: no dict inside)
+        return (shape, *[snapshot(v) if isinstance(v, dict) else v for v in values])
+    return (shape, *values)
 
 
-def _thaw(frozen: Snapshot) -> dict[str, Any]:
-    pairs = zip(frozen[::2], frozen[1::2], strict=True)
-    return {k: _thaw(v) if isinstance(v, tuple) else v for k, v in pairs}
+def thaw(frozen: Snapshot) -> dict[str, Any]:
+    """The document a snapshot was taken of."""
+    pairs = zip(frozen[0], frozen[1:], strict=True)
+    return {key: thaw(value) if type(value) is tuple else value for key, value in pairs}
 
 
 class HistoryRecord(NamedTuple):
@@ -63,7 +79,7 @@ class HistoryRecord(NamedTuple):
     def content_json(self) -> str:
         if isinstance(self.content, str):
             return self.content
-        return json.dumps(_thaw(self.content), sort_keys=True)
+        return json.dumps(thaw(self.content), sort_keys=True)
 
     def describe(self, with_content: bool) -> dict[str, Any]:
         described = {
@@ -79,6 +95,13 @@ class HistoryRecord(NamedTuple):
         if with_content:
             described["Content"] = self.content_json
         return described
+
+
+@functools.lru_cache(maxsize=64)
+def performed_by(partition: str, account_id: str) -> str:
+    """Who a record says made the change: the account's root. One string for every record
+    of an account, not one each (it is the same, and history keeps every record)."""
+    return f"arn:{partition}:iam::{account_id}:root"
 
 
 def _unrecord(domain: Domain, profile_id: str, number: int, previous: Any) -> None:
@@ -105,15 +128,15 @@ class HistoryOperations(BackendState):
             stored.body if stored is not None else snapshot(domain.profiles.get(profile_id, {}))
         )
         number = next(domain.history_ids)
-        record = HistoryRecord(
-            number=number,
-            profile_id=profile_id,
-            action_type=change.action,
-            object_type_name=change.object_type_name or PROFILE_RECORD_TYPE,
-            created_at=now(),
-            content=content,
-            performed_by=f"arn:{self.partition}:iam::{self.account_id}:root",
-            profile_object_unique_key=change.unique_key,
+        record = HistoryRecord(  # (positional: a namedtuple made by keywords costs twice)
+            number,
+            profile_id,
+            change.action,
+            change.object_type_name or PROFILE_RECORD_TYPE,
+            now() if stored is None else stored.put_at,  # (one moment an object: shared)
+            content,
+            performed_by(self.partition, self.account_id),
+            change.unique_key,
         )
         # A profile's records are a chain, newest first: (record, (older, (..., ()))).
         # Recording adds one link however long the history is (a profile with thousands of

@@ -6,7 +6,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,19 +14,27 @@ from typing import Any
 from . import journal
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredObject:
+    """One object, as compact as its parts allow (a store holds many): slots, not a
+    ``__dict__``; its key values in tuples, not sets (a set costs 216 bytes, a tuple of
+    one value 64)."""
+
     type_name: str
     unique_key: str  # ProfileObjectUniqueKey
     profile_id: str
     body: str  # the Object as it was put
-    keys: dict[str, set[str]]  # every key value the type's Keys read from it
+    # every key value the type's Keys read from it (given as sets or lists, kept as tuples)
+    keys: Mapping[str, Collection[str]]
     expires_at: datetime
     put_at: datetime
     size: int = 0
     # when it was added to the store, in the store's count: its place in by_type and
     # by_profile, which a call undone puts it back at
     sequence: int = 0
+
+    def __post_init__(self) -> None:
+        self.keys = {name: tuple(values) for name, values in self.keys.items()}
 
     @property
     def index_source(self) -> str:
@@ -48,7 +56,7 @@ class ObjectStore:
     # entry. A re-put moves an object's expiry later and pushes nothing; an entry popped
     # before the object's (since renewed) expiry is pushed again at it. So the heap stays
     # about one entry per object, however often objects are put again.
-    _expiry: list[tuple[datetime, int, str, str]] = field(default_factory=list)
+    _expiry: list[tuple[datetime, int, tuple[str, str]]] = field(default_factory=list)
     _queued: dict[tuple[str, str], datetime] = field(default_factory=dict)
     _order: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -64,14 +72,13 @@ class ObjectStore:
         new_holder = stored.profile_id not in self.by_profile
         stored.sequence = next(self._order)
         self.by_type[stored.type_name][stored.unique_key] = stored
-        # (a tuple of its own: a dump refers to a container met twice, and a key cannot
-        # be a reference)
-        self.by_profile[stored.profile_id][(stored.type_name, stored.unique_key)] = None
+        # (one key tuple an object, shared by the profile's keys, the queue and its entry)
+        self.by_profile[stored.profile_id][key] = None
         self.total_size += stored.size
         queued = self._queued.get(key)
         entry = None
         if queued is None or stored.expires_at < queued:
-            entry = self._queue(stored.expires_at, key)
+            entry = self._queue(stored.expires_at, stored.sequence, key)
         opened = journal.current.journal  # (noted in place, once: ingestion's path)
         if opened is not None:
             opened.steps.append((self._unadd, stored, new_type, new_holder, queued, entry))
@@ -97,8 +104,10 @@ class ObjectStore:
         if new_type:
             del self.by_type[stored.type_name]
 
-    def _queue(self, expires_at: datetime, key: tuple[str, str]) -> tuple[Any, ...]:
-        entry = (expires_at, next(self._order), *key)
+    def _queue(self, expires_at: datetime, sequence: int, key: tuple[str, str]) -> tuple[Any, ...]:
+        # (the object's own sequence orders entries of one moment: unique, and no number
+        # of its own to keep)
+        entry = (expires_at, sequence, key)
         heapq.heappush(self._expiry, entry)
         self._queued[key] = expires_at
         return entry
@@ -154,10 +163,9 @@ class ObjectStore:
         expired = []
         if self._expiry and self._expiry[0][0] <= moment:
             journal.keep_heap(self._expiry)
-            journal.keep_counter(self, "_order")
         while self._expiry and self._expiry[0][0] <= moment:
-            queued_at, _, type_name, unique_key = heapq.heappop(self._expiry)
-            key = (type_name, unique_key)
+            queued_at, _, key = heapq.heappop(self._expiry)
+            type_name, unique_key = key
             if self._queued.get(key) != queued_at:
                 continue  # an entry an earlier one has stood for since
             journal.keep_item(self._queued, key)
@@ -168,6 +176,6 @@ class ObjectStore:
             if stored.expires_at <= moment:
                 expired.append(stored)
             else:
-                self._queue(stored.expires_at, key)  # renewed since: wait for its time
+                self._queue(stored.expires_at, stored.sequence, key)  # renewed: wait for it
                 # (noted whole, with the heap, above)
         return expired

@@ -334,7 +334,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         objects = domain.objects.of_profile(profile_id, object_type_name)
         if object_filter:
             wanted = domain.index.searched_forms(object_filter["KeyName"], object_filter["Values"])
-            objects = [o for o in objects if o.keys.get(object_filter["KeyName"], set()) & wanted]
+            key_name = object_filter["KeyName"]
+            objects = [o for o in objects if not wanted.isdisjoint(o.keys.get(key_name, ()))]
         return {
             "Items": [
                 {

@@ -7,7 +7,10 @@ value is kept; Address sub-fields and Attributes follow the same rule member by 
 from __future__ import annotations
 
 import itertools
+from functools import cache
 from typing import Any
+
+from botocore import xform_name
 
 from ..compat.moto import mock_random
 from ..exceptions import ResourceNotFoundException
@@ -40,8 +43,18 @@ PROFILE_FIELDS = (
 ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
 
 
+@cache
+def _field_for_argument() -> dict[str, str]:
+    return {xform_name(field): field for field in PROFILE_FIELDS}
+
+
 def _profile_fields(arguments: dict[str, Any]) -> dict[str, Any]:
-    return by_member(arguments, PROFILE_FIELDS, strict=True)
+    """``by_member(arguments, PROFILE_FIELDS, strict=True)``, without its general work
+    when every argument names a field (every profile written comes this way)."""
+    field_for = _field_for_argument()
+    if not field_for.keys() >= arguments.keys():
+        return by_member(arguments, PROFILE_FIELDS, strict=True)  # (which names the stranger)
+    return {field_for[name]: value for name, value in arguments.items() if value is not None}
 
 
 def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +149,7 @@ class ProfileOperations(BackendState):
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile = self.store_new_profile(domain, _profile_fields(fields))
-        self.publish(Change(CREATED, domain, profile["ProfileId"]))
+        self._publish(Change(CREATED, domain, profile["ProfileId"]))
         return {"ProfileId": profile["ProfileId"]}
 
     @operation("UpdateProfile")
@@ -149,14 +162,14 @@ class ProfileOperations(BackendState):
         if profile_id in domain.ingested:
             release(domain.ingested[profile_id], changes)  # set through the API: manual now
         self.reindex_profile(domain, profile)
-        self.publish(Change(UPDATED, domain, profile_id))
+        self._publish(Change(UPDATED, domain, profile_id))
         return {"ProfileId": profile_id}
 
     @operation("DeleteProfile")
     def delete_profile(self, domain_name: str, profile_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
-        self.publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
+        self._publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
         return {"Message": f"Profile {profile_id} deleted"}
 
     @operation("BatchGetProfile")
@@ -185,7 +198,7 @@ class ProfileOperations(BackendState):
         self.profile_state(domain, profile_id)
         content_type = declared_content_type(key_name, domain.object_types.values())
         domain.index.add(profile_id, key_name, values, ADDED_SOURCE, content_type)
-        self.publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
+        self._publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
         return {"KeyName": key_name, "Values": values}
 
     @operation("DeleteProfileKey")
@@ -195,7 +208,7 @@ class ProfileOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         self.profile_state(domain, profile_id)
         domain.index.discard(profile_id, key_name, values)
-        self.publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
+        self._publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
         return {"Message": f"Key {key_name} removed from profile {profile_id}"}
 
     @operation("SearchProfiles")

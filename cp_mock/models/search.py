@@ -22,6 +22,9 @@ from typing import Any
 from . import journal
 
 STANDARD_SOURCE = "standard"
+# Every profile is found by its own id: that posting is not kept in the postings (one
+# entry a profile in the largest dict of the index) but read from what the profile holds.
+PROFILE_ID_KEY = "_profileId"
 ADDED_SOURCE = "added"
 
 PHONE_FIELDS = ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber")
@@ -45,7 +48,13 @@ def searchable(value: str, content_type: str | None) -> str:
     as given, trimmed. EMAIL_ADDRESS: trimmed and lower-cased. Any other type: as given.
     """
     if content_type == PHONE_NUMBER:
-        digits = _NOT_DIGIT.sub("", value)
+        # (a number written "+15550100" is its digits after the plus: no pattern needed;
+        # isdecimal is what the pattern's \d matches)
+        tail = value[1:]
+        if value[:1] == "+" and tail.isdecimal():
+            digits = tail
+        else:
+            digits = _NOT_DIGIT.sub("", value)
         if len(digits) == 11 and digits[0] == "1":
             return digits[1:]
         return digits or value.strip()
@@ -57,7 +66,10 @@ def searchable(value: str, content_type: str | None) -> str:
 
 def full_name(profile: Mapping[str, Any]) -> str:
     """``_fullName`` is "FirstName MiddleName LastName", skipping the parts that are unset."""
-    return " ".join(str(profile[f]) for f in NAME_FIELDS if profile.get(f))
+    get = profile.get
+    return " ".join(
+        [str(part) for part in (get("FirstName"), get("MiddleName"), get("LastName")) if part]
+    )
 
 
 Posting = tuple[str, str]  # (key name, value)
@@ -65,15 +77,20 @@ Posting = tuple[str, str]  # (key name, value)
 
 def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
     """The standard search keys of a profile (API_SearchProfiles, KeyName), as postings."""
-    postings = {("_profileId", profile["ProfileId"])}
-    if profile.get("AccountNumber"):
-        postings.add(("_account", profile["AccountNumber"]))
-    postings.update(
-        ("_phone", searchable(profile[f], PHONE_NUMBER)) for f in PHONE_FIELDS if profile.get(f)
-    )
-    postings.update(
-        ("_email", searchable(profile[f], EMAIL_ADDRESS)) for f in EMAIL_FIELDS if profile.get(f)
-    )
+    # (loops written out, without generators: every profile written comes this way)
+    postings = {(PROFILE_ID_KEY, profile["ProfileId"])}
+    get = profile.get
+    account = get("AccountNumber")
+    if account:
+        postings.add(("_account", account))
+    for phone_field in PHONE_FIELDS:
+        phone = get(phone_field)
+        if phone:
+            postings.add(("_phone", searchable(phone, PHONE_NUMBER)))
+    for email_field in EMAIL_FIELDS:
+        email = get(email_field)
+        if email:
+            postings.add(("_email", searchable(email, EMAIL_ADDRESS)))
     name = full_name(profile)
     if name:
         postings.add(("_fullName", name))
@@ -241,13 +258,16 @@ class KeyIndex:
 
     def find(self, key_name: str, values: Iterable[str]) -> set[str]:
         postings = self._postings.get(key_name)
-        if not postings:
+        own_id = key_name == PROFILE_ID_KEY
+        if not postings and not own_id:
             return set()
         found: set[str] = set()
         for value in self.searched_forms(key_name, values):
-            members = postings.get(value)
+            members = postings.get(value) if postings else None
             if members is not None:
                 found.update(_each(members))
+            if own_id and self._holds_own_id(value):
+                found.add(value)
         return found
 
     def find_searchable(self, key_name: str, value: str, content_type: str | None) -> set[str]:
@@ -255,7 +275,9 @@ class KeyIndex:
         mapping's key value): looked up as it is unless the key's values were also indexed
         as other types, whose forms are then tried too."""
         noted = self._content_types.get(key_name)
-        if noted is not None and noted != {content_type} and key_name not in STANDARD_CONTENT_TYPES:
+        if key_name == PROFILE_ID_KEY or (
+            noted is not None and noted != {content_type} and key_name not in STANDARD_CONTENT_TYPES
+        ):
             return self.find(key_name, [value])
         members = self._postings.get(key_name, {}).get(value)
         return set() if members is None else set(_each(members))
@@ -281,11 +303,15 @@ class KeyIndex:
 
     def postings(self) -> dict[str, dict[str, set[str]]]:
         """A copy of the whole index, for consistency checks."""
-        return {
+        copied = {
             key: {value: set(_each(ids)) for value, ids in values.items()}
             for key, values in self._postings.items()
             if values
         }
+        for profile_id in self.profile_ids():
+            if self._holds_own_id(profile_id):
+                copied.setdefault(PROFILE_ID_KEY, {}).setdefault(profile_id, set()).add(profile_id)
+        return copied
 
     # -- the state file: the one part of the index its postings cannot tell ------------------
     def content_types(self) -> dict[str, set[str | None]]:
@@ -311,7 +337,8 @@ class KeyIndex:
                 return None  # a key indexed only as given needs no note
             # values indexed as given before this one stay findable as given
             journal.keep_new(self._content_types, key_name)
-            noted = self._content_types[key_name] = {None} if key_name in self._postings else set()
+            given = key_name in self._postings or key_name == PROFILE_ID_KEY
+            noted = self._content_types[key_name] = {None} if given else set()
         elif content_type not in noted:
             journal.undo_with(noted.discard, content_type)
         noted.add(content_type)
@@ -361,23 +388,50 @@ class KeyIndex:
         if unposted:
             self._post(profile_id, posting)
 
+    def _holds_own_id(self, profile_id: str) -> bool:
+        """Whether the profile is posted under its own id, which any of its sources may
+        hold (its standard keys, nearly always)."""
+        own = (PROFILE_ID_KEY, profile_id)
+        if own in self._held.get(profile_id, ()):
+            return True
+        flat = self._standard.get(profile_id, ())
+        return any(flat[i] == PROFILE_ID_KEY and flat[i + 1] == profile_id
+                   for i in range(0, len(flat), 2))  # fmt: skip
+
     def _all(self, profile_id: str) -> set[Posting]:
         return set(self._held.get(profile_id, {})) | _pairs(self._standard.get(profile_id, ()))
 
     def set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
         """Make ``pairs`` the postings the profile's standard fields give it."""
         before = self._standard.get(profile_id)
-        old = _pairs(before or ())
-        flat = _flat(pairs)
         posted: list[Posting] = []
         unposted: list[Posting] = []
         opened = journal.current.journal  # (noted in place, once: every profile written)
         if opened is not None:
             opened.steps.append((self._unset_standard, profile_id, before, posted, unposted))
         if pairs:
-            self._standard[profile_id] = flat
-        else:
-            self._standard.pop(profile_id, None)
+            self._standard[profile_id] = _flat(pairs)
+        elif before is not None:
+            del self._standard[profile_id]
+        if before is None:  # a new profile (every one made comes this way): nothing to take off
+            by_key = self._postings
+            for posting in pairs:  # (``_post``, written out)
+                key_name, value = posting
+                if value == profile_id and key_name == PROFILE_ID_KEY:
+                    continue  # (read from the profile's own keys)
+                postings = by_key.get(key_name)
+                if postings is None:
+                    postings = by_key[key_name] = {}
+                members = postings.get(value)
+                if members is None:
+                    postings[value] = profile_id
+                elif members == profile_id or (type(members) is set and profile_id in members):
+                    continue
+                else:
+                    postings[value] = _with(members, profile_id)
+                posted.append(posting)
+            return
+        old = _pairs(before)
         held = self._held.get(profile_id, {})
         for posting in old - pairs:
             if posting not in held and self._unpost(profile_id, posting):
@@ -409,6 +463,8 @@ class KeyIndex:
     def _post(self, profile_id: str, posting: Posting) -> bool:
         """Post the profile under ``posting``; whether it was not posted there before."""
         key_name, value = posting
+        if value == profile_id and key_name == PROFILE_ID_KEY:
+            return False  # its own id: found from its keys (``_holds_own_id``)
         postings = self._postings.get(key_name)
         if postings is None:
             postings = self._postings[key_name] = {}
@@ -421,6 +477,8 @@ class KeyIndex:
     def _unpost(self, profile_id: str, posting: Posting) -> bool:
         """Take the profile off ``posting``; whether it was posted there."""
         key_name, value = posting
+        if value == profile_id and key_name == PROFILE_ID_KEY:
+            return False  # its own id: found from its keys (``_holds_own_id``)
         values = self._postings.get(key_name)
         if values is None:
             return False
@@ -439,4 +497,5 @@ class KeyIndex:
 
 
 def _flat(pairs: Iterable[Posting]) -> tuple[str, ...]:
-    return tuple(chain.from_iterable(sorted(pairs)))
+    # (in no particular order: read back only as a set, by ``_pairs``)
+    return tuple(chain.from_iterable(pairs))

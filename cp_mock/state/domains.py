@@ -17,14 +17,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from ..models.backend import CustomerProfilesBackend
 from ..models.domains import Domain
-from ..models.history import PROFILE_RECORD_TYPE, HistoryRecord, Snapshot, snapshot
+from ..models.history import PROFILE_RECORD_TYPE, HistoryRecord, Snapshot, snapshot, thaw
 from ..models.object_store import StoredObject
 from ..models.search import (
     ADDED_SOURCE,
@@ -277,7 +277,7 @@ def _grouped(postings: set[Posting]) -> dict[str, set[str]]:
     return keys
 
 
-def _postings(keys: dict[str, set[str]] | dict[str, list[str]]) -> set[Posting]:
+def _postings(keys: Mapping[str, Iterable[str]]) -> set[Posting]:
     return {(key_name, value) for key_name, values in keys.items() for value in values}
 
 
@@ -380,8 +380,7 @@ def _history_record(
 
 def _thawed(frozen: Snapshot) -> dict[str, Any]:
     """The profile a history snapshot (models/history.py, ``snapshot``) was taken of."""
-    pairs = zip(frozen[::2], frozen[1::2], strict=True)
-    return {key: _thawed(value) if type(value) is tuple else value for key, value in pairs}
+    return thaw(frozen)
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -317,13 +317,14 @@ def test_run_flow_follows_transitions_and_stops_at_unsimulated(
              "Parameters": {"ProfileRequestData": {"ProfileId": "$.Customer.ProfileId",
                                                    "ContactId": "$.ContactId"}},
              "Transitions": {"NextAction": "greet", "Errors": ERRORS}},
-            {"Identifier": "greet", "Type": "MessageParticipant",
+            {"Identifier": "greet", "Type": "ConnectParticipantWithLexBot",
              "Parameters": {"Text": "Hello $.Customer.FirstName"}, "Transitions": {}},
         ],
     }  # fmt: skip
     run = run_flow(flow, domain_name=domain, contact=CALLER, client=client)
     assert run.path == ["get", "found"]
-    assert run.stopped_at == "greet" and "MessageParticipant is not simulated" in run.stop_reason
+    assert run.stopped_at == "greet"
+    assert "ConnectParticipantWithLexBot is not simulated" in run.stop_reason
     assert run.customer == {"ProfileId": jane, "FirstName": "Jane"}
     again = {"Errors": [{"NextAction": "get", "ErrorType": "NoneFoundError"}]}
     lookup = get_profile({"IdentifierName": "_phone", "IdentifierValue": "+1"})

@@ -3,8 +3,7 @@
 ``run_action`` simulates one action of an exported flow the way Amazon Connect runs it:
 it resolves ``$.`` references against the contact, calls Customer Profiles through a
 boto3 client (as the real block does: this module never touches the mock's insides), fills
-``$.Customer`` and picks the transition. ``run_flow`` follows transitions through an
-exported flow until an action it does not simulate.
+``$.Customer`` and picks the transition. ``engine.run_flow`` runs whole flows.
 
 Each action follows its page of the flow language reference (Amazon Connect admin guide,
 "Flow language: actions"): interactions-getcustomerprofile, -createcustomerprofile,
@@ -16,8 +15,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -36,6 +36,9 @@ PLAIN_FIELDS = ("FirstName", "MiddleName", "LastName", "PhoneNumber", "EmailAddr
                 "BirthDate", "Gender", "MobilePhoneNumber", "HomePhoneNumber",
                 "BusinessPhoneNumber", "BusinessEmailAddress", "PersonalEmailAddress")  # fmt: skip
 OBJECT_CATEGORIES = ("Asset", "Order", "Case")
+# a profile field an older exported flow searches by, and the standard search key it is
+LEGACY_IDENTIFIERS = {"PhoneNumber": "_phone", "EmailAddress": "_email",
+                      "AccountNumber": "_account", "ProfileId": "_profileId"}  # fmt: skip
 
 
 class FlowActionError(ValueError):
@@ -57,21 +60,6 @@ class ActionOutcome:
     contact: dict[str, Any]
 
 
-@dataclass
-class FlowRun:
-    """The actions a flow went through, and why it stopped."""
-
-    path: list[str] = field(default_factory=list)
-    outcomes: list[ActionOutcome] = field(default_factory=list)
-    stopped_at: str | None = None
-    stop_reason: str = ""
-    contact: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def customer(self) -> dict[str, Any]:
-        return dict(self.contact.get("Customer") or {})
-
-
 class _Routed(Exception):
     def __init__(self, error_type: str) -> None:
         super().__init__(error_type)
@@ -79,16 +67,32 @@ class _Routed(Exception):
 
 
 # -- reading the parameters -------------------------------------------------------------
-def resolve(value: Any, contact: Mapping[str, Any]) -> Any:
-    """A ``$.a.b`` reference read from the contact data; any other value as it is."""
-    if not isinstance(value, str) or not value.startswith("$."):
-        return value
+REFERENCE = re.compile(r"\$\.[A-Za-z0-9_]+(?:\.[A-Za-z0-9_-]+)*")
+
+
+def _lookup(path: str, contact: Mapping[str, Any]) -> Any:
     current: Any = contact
-    for part in value[2:].split("."):
+    for part in path[2:].split("."):
         if not isinstance(current, Mapping) or part not in current:
             return None
         current = current[part]
     return current
+
+
+def resolve(value: Any, contact: Mapping[str, Any]) -> Any:
+    """A ``$.a.b`` reference read from the contact data; text with references in it
+    (``"Hello $.Customer.FirstName"``) with each replaced by its value, or by nothing where
+    the data has none; any other value as it is."""
+    if not isinstance(value, str) or "$." not in value:
+        return value
+    if REFERENCE.fullmatch(value):
+        return _lookup(value, contact)
+
+    def text_of(match: re.Match[str]) -> str:
+        found = _lookup(match[0], contact)
+        return "" if found is None or isinstance(found, Mapping | list) else str(found)
+
+    return REFERENCE.sub(text_of, value)
 
 
 def _request_data(action: Mapping[str, Any], *required: str) -> dict[str, Any]:
@@ -185,6 +189,11 @@ def _get_customer_profile(
                 f"{_name(action)}: LogicalOperator AND or OR is required with SearchCriteria"
             )
         pairs = [(c.get("IdentifierName"), c.get("IdentifierValue")) for c in criteria]
+    elif len(data) == 1 and next(iter(data)) in LEGACY_IDENTIFIERS:
+        # Flows exported before IdentifierName existed name the profile field itself
+        # (``{"PhoneNumber": "$.CustomerEndpoint.Address"}``): search its standard key.
+        [(field_name, value)] = data.items()
+        pairs, operator = [(LEGACY_IDENTIFIERS[field_name], value)], None
     else:
         raise FlowActionError(f"{_name(action)}: at least one search identifier must be present")
     keys = []
@@ -404,42 +413,3 @@ def run_action(
         customer=customer,
         contact=state,
     )
-
-
-def run_flow(
-    flow: Mapping[str, Any],
-    domain_name: str,
-    contact: Mapping[str, Any] | None = None,
-    client: Any = None,
-    start: str | None = None,
-    max_steps: int = 100,
-) -> FlowRun:
-    """Follow an exported flow (``{"StartAction": ..., "Actions": [...]}``) from ``start``
-    (default: its StartAction) until an action that is not simulated, the end, or
-    ``max_steps`` actions."""
-    actions = {a["Identifier"]: a for a in flow.get("Actions") or []}
-    run = FlowRun(contact=copy.deepcopy(dict(contact or {})))
-    client = client or _default_client()
-    current = start or flow.get("StartAction")
-    while current is not None:
-        if len(run.path) >= max_steps:
-            run.stopped_at, run.stop_reason = current, f"stopped after {max_steps} steps"
-            return run
-        action = actions.get(current)
-        if action is None:
-            raise FlowActionError(f"the flow has no action {current!r}")
-        if action.get("Type") not in ACTIONS:
-            run.stopped_at = current
-            run.stop_reason = f"{action.get('Type')} is not simulated"
-            return run
-        try:
-            outcome = run_action(action, domain_name, run.contact, client)
-        except NotSimulatedError as error:
-            run.stopped_at, run.stop_reason = current, str(error)
-            return run
-        run.path.append(current)
-        run.outcomes.append(outcome)
-        run.contact = outcome.contact
-        current = outcome.next_action
-    run.stop_reason = "the flow ended"
-    return run

@@ -20,6 +20,7 @@ from werkzeug.test import EnvironBuilder
 import cp_mock
 from cp_mock import server as server_module
 from cp_mock import serving
+from cp_mock.compat.moto import hold_patches, release_patches
 from cp_mock.server import ThreadedServer
 
 SIGNED = ("AWS4-HMAC-SHA256 Credential=testing/20261122/us-east-1/profile/aws4_request, "
@@ -249,6 +250,7 @@ def test_connections_beyond_the_limit_are_refused_with_a_503() -> None:
     http_server = serving.HTTPServer("127.0.0.1", 0, app, max_connections=1)
     thread = threading.Thread(target=http_server.serve_forever, daemon=True)
     thread.start()
+    hold_patches()  # as a server does while it serves: run alone, nothing else holds them
     try:
         first = http.client.HTTPConnection("127.0.0.1", http_server.port, timeout=10)
         first.request("GET", "/domains", headers={"Authorization": SIGNED})
@@ -263,6 +265,7 @@ def test_connections_beyond_the_limit_are_refused_with_a_503() -> None:
         assert first.getresponse().status == 200  # the first connection still serves
         first.close()
     finally:
+        release_patches()
         http_server.stop()
         thread.join()
 

@@ -80,7 +80,8 @@ UNIQUE_KEYS: dict[str, UniqueKey] = {
     "ListRecommenders": ("RecommenderName",),
     "ListRuleBasedMatches": ITSELF,
     "ListSegmentDefinitions": ("SegmentDefinitionName",),
-    # a subscription's events are strictly ordered in time (models/segment_subscriptions.py)
+    # a subscription's events are strictly ordered in time
+    # (models/insights/segment_subscriptions.py)
     "ListSegmentSubscriptionEvents": ("UpdatedAt",),
     "ListUploadJobs": ("JobId",),
     "ListWorkflows": ("WorkflowId",),

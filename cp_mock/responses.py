@@ -2,7 +2,7 @@
 
 ``serve`` is the one handler of every operation: route and parse the request from the
 model (``protocol``), check what the client leaves to the server (``validation``), call the
-implementation declared for the operation (models/operations.py: top-level members
+implementation declared for the operation (models/core/operations.py: top-level members
 passed in snake_case) through ``call_operation``, page the result, and render it. An
 operation is served once an implementation is declared for it, never by a name.
 
@@ -47,8 +47,9 @@ from .compat.moto import (
 )
 from .exceptions import AccessDeniedException, BadRequestException, InternalServerException
 from .faults import take_fault
-from .models import CustomerProfilesBackend, customerprofiles_backends, journal
-from .models.operations import DECLARED, begin_call, implementation_of, snake_case
+from .models import CustomerProfilesBackend, customerprofiles_backends
+from .models.core import journal
+from .models.core.operations import DECLARED, begin_call, implementation_of, snake_case
 from .pagination import page_spec, paginate
 from .protocol import (
     SERVICE_NAME,
@@ -150,7 +151,7 @@ def call_operation(
     the declared implementation's keywords, take the backend's lock, open the call's
     journal, tick the clock for the domain the request names, run the implementation, and
     hand its result to ``answer`` (paging and rendering, say) still under the lock. The
-    call, ``answer`` included, is one journaled unit (models/journal.py): whatever fails
+    call, ``answer`` included, is one journaled unit (models/core/journal.py): whatever fails
     in it, the state is put back as it was before."""
     validate_request(operation, params)
     implementation = implementation_of(operation.name)
@@ -249,7 +250,7 @@ def refused_signature_error(operation_model: OperationModel, message: str) -> Ex
 
 def implemented_operations() -> list[str]:
     """Operations of the installed model that an implementation is declared for
-    (models/operations.py)."""
+    (models/core/operations.py)."""
     return [name for name in service_model().operation_names if name in DECLARED]
 
 

@@ -15,7 +15,7 @@ from botocore.exceptions import ParamValidationError
 from cp_mock import StateError, dump_state, load_state, protocol, responses
 from cp_mock.compat.moto import mock_is_running
 from cp_mock.models import customerprofiles_backends
-from cp_mock.models.operations import DECLARED
+from cp_mock.models.core.operations import DECLARED
 from tests.consistency import derived_state
 from tests.contract import request_differences, result_differences, violations
 
@@ -41,7 +41,7 @@ INSTALLED_OPERATIONS = frozenset(
 
 def operation_absent_from_installed_model(method_name: str) -> bool:
     """Whether ``method_name`` names an operation the project serves (one declared in
-    models/operations.py) that the installed botocore model does not have, so boto3 has no
+    models/core/operations.py) that the installed botocore model does not have, so boto3 has no
     method for it."""
     return method_name not in INSTALLED_OPERATIONS and operation_name(method_name) in DECLARED
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cp_mock.models.search import standard_postings
+from cp_mock.models.engines.search import standard_postings
 
 
 def assert_consistent(backend: Any) -> None:

@@ -1,11 +1,11 @@
-"""The change feed's delivery (models/changes.py): a subscriber that declares the actions
+"""The change feed's delivery (models/core/changes.py): a subscriber that declares the actions
 it hears is not called for others; one that declares none hears every change."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cp_mock.models.changes import CREATED, INGESTED, REMOVALS, Change, hearing, hears
+from cp_mock.models.core.changes import CREATED, INGESTED, REMOVALS, Change, hearing, hears
 
 
 def test_a_subscriber_hears_only_the_actions_it_declares_and_order_is_kept() -> None:

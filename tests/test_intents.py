@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 import cp_mock
 from cp_mock.exceptions import BadRequestException, ResourceNotFoundException
-from cp_mock.models.intents import INTENT_TYPES
+from cp_mock.models.insights.intents import INTENT_TYPES
 from cp_mock.protocol import service_model
 
 pytestmark = pytest.mark.skipif(

@@ -14,7 +14,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cp_mock import dump_state
-from cp_mock.models import event_triggers, operations
+from cp_mock.models.core import operations
+from cp_mock.models.events import event_triggers
 from cp_mock.protocol import service_model
 
 

@@ -176,7 +176,7 @@ def test_template_newer_members_as_documented(client: Any, domain: str) -> None:
 @pytest.fixture
 def limited_template(monkeypatch: pytest.MonkeyPatch) -> str:
     """A CTR-like template that states a default object limit effective after 2030."""
-    from cp_mock.models import templates
+    from cp_mock.models.objects import templates
 
     limited = {
         **templates.catalog()["CTR"],

@@ -1,4 +1,4 @@
-"""The operations the mock serves are the ones declared (models/operations.py), and each
+"""The operations the mock serves are the ones declared (models/core/operations.py), and each
 declared implementation takes exactly its operation's input members: a parameter
 misspelt, missing or extra fails here, by name, rather than dropping a member unread or
 answering a bare TypeError."""
@@ -16,9 +16,9 @@ from botocore.exceptions import ClientError
 from botocore.model import ServiceModel
 
 from cp_mock import CustomerProfilesBackend, protocol
-from cp_mock.models import operations
-from cp_mock.models.arguments import MEMBERS_TAKEN
-from cp_mock.models.operations import DECLARED, operation
+from cp_mock.models.core import operations
+from cp_mock.models.core.arguments import MEMBERS_TAKEN
+from cp_mock.models.core.operations import DECLARED, operation
 from cp_mock.pagination import page_spec
 from cp_mock.protocol import service_model
 from cp_mock.responses import PAGING_MEMBERS, implemented_operations

@@ -18,7 +18,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from cp_mock.models import segment_evaluation, segment_sql
+from cp_mock.models.engines import segment_sql
+from cp_mock.models.insights import segment_evaluation
 
 
 @pytest.fixture

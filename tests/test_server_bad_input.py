@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 import cp_mock
 from cp_mock import exceptions, mock_customerprofiles
-from cp_mock.models import operations
+from cp_mock.models.core import operations
 from cp_mock.protocol import render_error, render_service_error, service_model
 from cp_mock.server import ThreadedServer
 

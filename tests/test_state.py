@@ -28,9 +28,9 @@ from cp_mock import (
     load_state,
     mock_customerprofiles,
 )
-from cp_mock.models.domains import Domain
-from cp_mock.models.history import HistoryRecord
-from cp_mock.models.object_store import StoredObject
+from cp_mock.models.admin.domains import Domain
+from cp_mock.models.objects.object_store import StoredObject
+from cp_mock.models.profiles.history import HistoryRecord
 from cp_mock.server import ThreadedServer
 from cp_mock.state import FORMAT, VERSION, backend_state
 from cp_mock.state.domains import (

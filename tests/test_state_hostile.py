@@ -33,9 +33,9 @@ def _version_1_exploit(target: Path) -> dict[str, Any]:
     """A dump of the format cp_mock wrote before version 2, whose loader resolved
     ``module:qualname`` and called it: here io.FileIO, which creates ``target``."""
     state = {
-        "domains": {"d": {"$object": "cp_mock.models.domains:Domain", "State": {
+        "domains": {"d": {"$object": "cp_mock.models.admin.domains:Domain", "State": {
             "name": "d", "arn": "arn", "settings": {},
-            "workflows": {"$namedtuple": "cp_mock.models.integration_sources:io.FileIO",
+            "workflows": {"$namedtuple": "cp_mock.models.data_in.integration_sources:io.FileIO",
                           "Items": [str(target), "w"]},
         }}},
     }  # fmt: skip
@@ -45,7 +45,7 @@ def _version_1_exploit(target: Path) -> dict[str, Any]:
 
 def _tagged_everywhere(target: Path) -> list[dict[str, Any]]:
     """Version 2 documents with the same call planted where each part could hold it."""
-    planted = {"$namedtuple": "cp_mock.models.integration_sources:io.FileIO",
+    planted = {"$namedtuple": "cp_mock.models.data_in.integration_sources:io.FileIO",
                "Items": [str(target), "w"]}  # fmt: skip
     documents = []
     for where in ("Backends", "Domains", "Matching", "Profiles", "Attributes", "Records"):
@@ -363,7 +363,7 @@ def test_an_exception_in_a_rebuild_is_a_state_error(
 ) -> None:
     # whatever the write path's code raises while a part is rebuilt (here an OverflowError
     # from counting an object) is the document's error, at its path; nothing is replaced
-    from cp_mock.models.calculated_attributes import CalculatedAttribute
+    from cp_mock.models.insights.calculated_attributes import CalculatedAttribute
 
     before = dump_state()
 

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from cp_mock import get_backend
-from cp_mock.models.upload_jobs import UploadJobOperations
+from cp_mock.models.data_in.upload_jobs import UploadJobOperations
 from tests.consistency import assert_consistent
 
 FIELDS = {
@@ -223,7 +223,7 @@ def test_a_job_that_cannot_run_ends_failed_with_an_internal_failure(
     def unreadable(*args: Any) -> bytes:
         raise ConnectionError("the store went away")
 
-    monkeypatch.setattr("cp_mock.models.upload_jobs.read_s3_object", unreadable)
+    monkeypatch.setattr("cp_mock.models.data_in.upload_jobs.read_s3_object", unreadable)
     client.start_upload_job(DomainName=domain, JobId=job_id)
     done = job(client, domain, job_id)
     assert (done["Status"], done["StatusReason"]) == ("FAILED", "INTERNAL_FAILURE")

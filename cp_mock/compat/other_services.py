@@ -35,7 +35,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlparse
 
-from ..compat.moto import backend_of, mock_random
+from .moto import backend_of, mock_random
 
 KinesisData = Callable[[bytes], Any]
 

@@ -13,37 +13,37 @@ import botocore.loaders
 import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from . import journal
-from .attributes import AttributeOperations
-from .backend_lock import BackendLock
-from .batch_objects import BatchObjectOperations
-from .calculated_attributes import CalculatedAttributeOperations
-from .changes import Subscriber
-from .clock import now
-from .dead_letters import DeadLetterOperations
-from .detect import DetectOperations
-from .domain_object_types import DomainObjectTypeOperations
-from .domains import Domain, DomainOperations
-from .event_streams import EventStreamOperations
-from .event_triggers import EventTriggerOperations
-from .expiry import ExpiryOperations
-from .history import HistoryOperations
-from .integration_sources import IntegrationSourceOperations
-from .integrations import Integration, IntegrationOperations
-from .intents import IntentOperations
-from .layouts import LayoutOperations
-from .matching import MatchingOperations
-from .merge import MergeOperations
-from .objects import ObjectOperations
-from .profile_recommendations import RecommendationOperations
-from .profiles import ProfileOperations
-from .recommenders import RecommenderOperations
-from .seeding import Seeding
-from .segment_subscriptions import SegmentSubscriptionOperations
-from .segments import SegmentOperations
-from .tags import TagOperations, TagStore
-from .templates import TemplateOperations
-from .upload_jobs import UploadJobOperations
+from .admin.dead_letters import DeadLetterOperations
+from .admin.domain_object_types import DomainObjectTypeOperations
+from .admin.domains import Domain, DomainOperations
+from .admin.layouts import LayoutOperations
+from .core import journal
+from .core.backend_lock import BackendLock
+from .core.changes import Subscriber
+from .core.clock import now
+from .core.seeding import Seeding
+from .core.tags import TagOperations, TagStore
+from .data_in.integration_sources import IntegrationSourceOperations
+from .data_in.integrations import Integration, IntegrationOperations
+from .data_in.upload_jobs import UploadJobOperations
+from .events.event_streams import EventStreamOperations
+from .events.event_triggers import EventTriggerOperations
+from .identity.matching import MatchingOperations
+from .identity.merge import MergeOperations
+from .insights.calculated_attributes import CalculatedAttributeOperations
+from .insights.intents import IntentOperations
+from .insights.profile_recommendations import RecommendationOperations
+from .insights.recommenders import RecommenderOperations
+from .insights.segment_subscriptions import SegmentSubscriptionOperations
+from .insights.segments import SegmentOperations
+from .objects.attributes import AttributeOperations
+from .objects.batch_objects import BatchObjectOperations
+from .objects.detect import DetectOperations
+from .objects.objects import ObjectOperations
+from .objects.templates import TemplateOperations
+from .profiles.expiry import ExpiryOperations
+from .profiles.history import HistoryOperations
+from .profiles.profiles import ProfileOperations
 
 # Domain fields whose every change is noted in the journal: shared by a configuration's copy.
 JOURNALED_DOMAIN_FIELDS = frozenset(
@@ -115,11 +115,11 @@ class CustomerProfilesBackend(
     BaseBackend,
 ):
     """Plain in-memory state. The operations are the methods the families declare with
-    ``@operation`` (models/operations.py), which the request path calls through that
+    ``@operation`` (models/core/operations.py), which the request path calls through that
     table only; the helpers a test seeds and inspects state with are ``seed``'s. Both hold
     ``lock`` while they run, in the call's journal, and tick the clock first."""
 
-    # Who hears each change (models/changes.py), in this order.
+    # Who hears each change (models/core/changes.py), in this order.
     CHANGE_SUBSCRIBERS: ClassVar[tuple[Subscriber, ...]] = (
         # First, while a removed profile is still there to be recorded and streamed.
         HistoryOperations.record_change,
@@ -146,7 +146,7 @@ class CustomerProfilesBackend(
 
     @property
     def seed(self) -> Seeding:
-        """The helpers a test seeds and inspects state with (models/seeding.py): not
+        """The helpers a test seeds and inspects state with (models/core/seeding.py): not
         operations, and never served."""
         return Seeding(self)
 
@@ -154,7 +154,7 @@ class CustomerProfilesBackend(
         """The mock's clock moves for ``domain_name``: what has expired by now goes (objects
         first, then profiles, by one reading of the clock), then what its integrations'
         sources hold is ingested. The outermost call into the backend runs it once, for
-        the domain it names, before the implementation (models/operations.py); lookups
+        the domain it names, before the implementation (models/core/operations.py); lookups
         (``get_domain_state``) change nothing. A domain that does not exist has nothing to
         tick."""
         domain = self.domains.get(domain_name)

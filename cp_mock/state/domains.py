@@ -22,11 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ..models.admin.domains import Domain
 from ..models.backend import CustomerProfilesBackend
-from ..models.domains import Domain
-from ..models.history import PROFILE_RECORD_TYPE, HistoryRecord, Snapshot, snapshot, thaw
-from ..models.object_store import StoredObject
-from ..models.search import (
+from ..models.core.tags import TagStore
+from ..models.engines.search import (
     ADDED_SOURCE,
     EMAIL_ADDRESS,
     PHONE_NUMBER,
@@ -34,8 +33,9 @@ from ..models.search import (
     Posting,
     standard_postings,
 )
-from ..models.standard_objects import is_standard
-from ..models.tags import TagStore
+from ..models.objects.object_store import StoredObject
+from ..models.objects.standard_objects import is_standard
+from ..models.profiles.history import PROFILE_RECORD_TYPE, HistoryRecord, Snapshot, snapshot, thaw
 from .codecs import (
     JSON_TEXT,
     MOMENT,
@@ -135,7 +135,7 @@ RESOURCES: tuple[tuple[str, tuple[str, ...], Codec], ...] = (
      _named(SEGMENT_SUBSCRIPTION, "segment_name")),
     ("Layouts", ("layouts",), _named(LAYOUT)),
     ("IntentDefinitions", ("intents", "definitions"), _named(INTENT_DEFINITION, "intent_domain")),
-    # what each profile's activity shows of each intent type (models/intents.py)
+    # what each profile's activity shows of each intent type (models/insights/intents.py)
     ("ProfileIntents", ("intents", "profile_intents"), MapOf(MapOf(TEXT))),
     ("UploadJobs", ("upload_jobs",), _named(UPLOAD_JOB, "job_id")),
 )  # fmt: skip
@@ -379,7 +379,7 @@ def _history_record(
 
 
 def _thawed(frozen: Snapshot) -> dict[str, Any]:
-    """The profile a history snapshot (models/history.py, ``snapshot``) was taken of."""
+    """The profile a history snapshot (models/profiles/history.py, ``snapshot``) was taken of."""
     return thaw(frozen)
 
 
@@ -562,7 +562,7 @@ BACKEND_FIELDS = frozenset({"domains", "integrations", "tags"})  # the state a b
 
 
 def _root(backend: CustomerProfilesBackend) -> str:
-    """Who a history record says made a change (models/history.py)."""
+    """Who a history record says made a change (models/profiles/history.py)."""
     return f"arn:{backend.partition}:iam::{backend.account_id}:root"
 
 

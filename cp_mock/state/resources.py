@@ -13,28 +13,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models.calculated_attributes import CalculatedAttribute, check_conditions
-from ..models.calculated_values import compile_expression
-from ..models.domain_object_types import DomainObjectType
-from ..models.event_streams import EventStream
-from ..models.event_triggers import EventTrigger
-from ..models.filter_expressions import parse_filter_expression
-from ..models.integration_sources import IntegrationSource
-from ..models.integrations import Integration, Workflow
-from ..models.intents import IntentDefinition
-from ..models.layouts import DomainLayout
-from ..models.mapping import check_definition
-from ..models.matching import IdentityResolutionJob
-from ..models.object_types import ObjectType
-from ..models.recommenders import Recommender, RecommenderFilter, RecommenderSchema
-from ..models.segment_rules import check_segment_groups
-from ..models.segment_state import (
+from ..models.admin.domain_object_types import DomainObjectType
+from ..models.admin.layouts import DomainLayout
+from ..models.data_in.integration_sources import IntegrationSource
+from ..models.data_in.integrations import Integration, Workflow
+from ..models.data_in.upload_jobs import UploadJob, unique_field_of
+from ..models.engines.calculated_values import compile_expression
+from ..models.engines.filter_expressions import parse_filter_expression
+from ..models.engines.segment_rules import check_segment_groups
+from ..models.events.event_streams import EventStream
+from ..models.events.event_triggers import EventTrigger
+from ..models.identity.matching import IdentityResolutionJob
+from ..models.insights.calculated_attributes import CalculatedAttribute, check_conditions
+from ..models.insights.intents import IntentDefinition
+from ..models.insights.recommenders import Recommender, RecommenderFilter, RecommenderSchema
+from ..models.insights.segment_state import (
     SegmentDefinition,
     SegmentSnapshot,
     SegmentStream,
     SegmentSubscription,
 )
-from ..models.upload_jobs import UploadJob, unique_field_of
+from ..models.objects.mapping import check_definition
+from ..models.objects.object_types import ObjectType
 from .codecs import (
     COUNT,
     DIGITS,

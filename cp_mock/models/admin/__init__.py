@@ -1,0 +1,2 @@
+"""Domains and their administration: domain settings, domain object types, layouts, the
+dead-letter queue."""

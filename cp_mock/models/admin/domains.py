@@ -1,0 +1,192 @@
+"""Domains: the container of every other resource (API_CreateDomain ... API_ListDomains)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ...exceptions import BadRequestException
+from ..core.arguments import by_member, takes_members
+from ..core.base import BackendState
+from ..core.changes import DOMAIN_DELETED, Change
+from ..core.clock import now
+from ..core.operations import operation
+from ..core.tags import tags_member
+from ..engines.search import KeyIndex
+from ..insights.intents import IntentState
+from ..insights.segment_state import SegmentState
+from ..objects.object_store import ObjectStore
+from ..profiles.expiry import ExpiryQueue
+from ..profiles.provenance import Record
+
+if TYPE_CHECKING:
+    from ..data_in.integration_sources import IntegrationSource
+    from ..data_in.upload_jobs import UploadJob
+    from ..events.event_streams import EventStream
+    from ..events.event_triggers import EventTrigger
+    from ..insights.calculated_attributes import CalculatedAttribute
+    from ..insights.recommenders import Recommender, RecommenderFilter, RecommenderSchema
+    from .layouts import DomainLayout
+
+# UpdateDomain: "If specified as an empty string, it will clear any existing value."
+CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
+SETTINGS = (
+    "DefaultExpirationDays",
+    "DefaultEncryptionKey",
+    "DeadLetterQueueUrl",
+    "Matching",
+    "RuleBasedMatching",
+    "DataStore",
+)
+
+
+@dataclass
+class Domain:
+    name: str
+    arn: str
+    settings: dict[str, Any]
+    created_at: datetime = field(default_factory=now)
+    last_updated_at: datetime = field(default_factory=now)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    index: KeyIndex = field(default_factory=KeyIndex)
+    # creation order of profiles, so search results come back in a stable order
+    profile_rank: dict[str, int] = field(default_factory=dict)
+    _ranks: itertools.count[int] = field(default_factory=itertools.count)
+    # object type name -> its definition (models/objects/object_types.py)
+    object_types: dict[str, Any] = field(default_factory=dict)
+    objects: ObjectStore = field(default_factory=ObjectStore)
+    # identity resolution jobs, oldest first (models/identity/matching.py)
+    identity_jobs: list[Any] = field(default_factory=list)
+    # workflow id -> integration workflow (models/data_in/integrations.py)
+    workflows: dict[str, Any] = field(default_factory=dict)
+    # profile id -> its history records, newest first, as a chain (models/profiles/history.py)
+    history: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # domain object type name -> its definition (models/admin/domain_object_types.py)
+    domain_object_types: dict[str, Any] = field(default_factory=dict)
+    # event stream name -> its stream, at most one (models/events/event_streams.py)
+    event_streams: dict[str, EventStream] = field(default_factory=dict)
+    # event trigger name -> its trigger, and every firing, oldest first
+    # (models/events/event_triggers.py)
+    event_triggers: dict[str, EventTrigger] = field(default_factory=dict)
+    event_trigger_invocations: list[dict[str, Any]] = field(default_factory=list)
+    # profile id -> the fields ingestion populated; the others are manual
+    # (models/profiles/provenance.py)
+    ingested: dict[str, Record] = field(default_factory=dict)
+    # when each profile expires (models/profiles/expiry.py)
+    profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
+    # objects written to the dead-letter queue, oldest first (models/admin/dead_letters.py)
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    # calculated attribute name -> its definition and values
+    # (models/insights/calculated_attributes.py)
+    calculated_attributes: dict[str, CalculatedAttribute] = field(default_factory=dict)
+    # name -> recommender, recommender filter, recommender schema (models/insights/recommenders.py)
+    recommenders: dict[str, Recommender] = field(default_factory=dict)
+    recommender_filters: dict[str, RecommenderFilter] = field(default_factory=dict)
+    recommender_schemas: dict[str, RecommenderSchema] = field(default_factory=dict)
+    # segment definitions, their jobs, subscriptions and stream (models/insights/segments.py)
+    segments: SegmentState = field(default_factory=SegmentState)
+    # layout name -> its layout (models/admin/layouts.py)
+    layouts: dict[str, DomainLayout] = field(default_factory=dict)
+    # job id -> its upload job (models/data_in/upload_jobs.py)
+    upload_jobs: dict[str, UploadJob] = field(default_factory=dict)
+    # integration Uri -> where it reads and how far, for those that move data
+    # (models/data_in/integration_sources.py)
+    integration_sources: dict[str, IntegrationSource] = field(default_factory=dict)
+    # intent definitions and what profiles' activity shows (models/insights/intents.py)
+    intents: IntentState = field(default_factory=IntentState)
+
+    def next_rank(self) -> int:
+        return next(self._ranks)
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "ProfileCount": len(self.profiles),
+            "MeteringProfileCount": len(self.profiles),
+            "ObjectCount": len(self.objects),
+            "TotalSize": self.objects.total_size,
+        }
+
+    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
+        settings = dict(self.settings)
+        rule_based = settings.get("RuleBasedMatching")
+        if rule_based:
+            # evaluated on the current profiles whenever asked: active as soon as enabled
+            status = "ACTIVE" if rule_based.get("Enabled") else "PENDING"
+            settings["RuleBasedMatching"] = {**rule_based, "Status": status}
+        return {
+            "DomainName": self.name,
+            **settings,
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.last_updated_at,
+            **tags_member("Tags", tags),
+        }
+
+
+class DomainOperations(BackendState):
+    @operation("CreateDomain")
+    @takes_members(*SETTINGS)
+    def create_domain(
+        self,
+        domain_name: str,
+        default_expiration_days: int,
+        tags: dict[str, str] | None = None,
+        **settings: Any,
+    ) -> dict[str, Any]:
+        if domain_name in self.domains:
+            raise BadRequestException(f"Domain {domain_name} already exists")
+        domain = Domain(
+            name=domain_name,
+            arn=self.arn(f"domains/{domain_name}"),
+            settings=by_member(
+                {**settings, "default_expiration_days": default_expiration_days}, SETTINGS
+            ),
+        )
+        self.tags.register(domain.arn, tags)
+        self.domains[domain_name] = domain
+        return domain.describe(self.tags.get(domain.arn))
+
+    @operation("GetDomain")
+    def get_domain(self, domain_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        return {**domain.describe(self.tags.get(domain.arn)), "Stats": domain.stats()}
+
+    @operation("UpdateDomain")
+    @takes_members(*SETTINGS)
+    def update_domain(
+        self, domain_name: str, tags: dict[str, str] | None = None, **settings: Any
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        if tags:
+            self.tags.tag(domain.arn, tags)
+        for setting, value in by_member(settings, SETTINGS).items():
+            if value == "" and setting in CLEARABLE_SETTINGS:
+                domain.settings.pop(setting, None)
+            else:
+                domain.settings[setting] = value
+        domain.last_updated_at = now()
+        return domain.describe(self.tags.get(domain.arn))
+
+    @operation("DeleteDomain")
+    def delete_domain(self, domain_name: str) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        del self.domains[domain_name]
+        self.tags.forget(domain.arn)
+        self.publish(Change(DOMAIN_DELETED, domain))
+        return {"Message": f"Domain {domain_name} deleted"}
+
+    @operation("ListDomains")
+    def list_domains(self) -> dict[str, Any]:
+        return {
+            "Items": [
+                {
+                    "DomainName": d.name,
+                    "CreatedAt": d.created_at,
+                    "LastUpdatedAt": d.last_updated_at,
+                    **tags_member("Tags", self.tags.get(d.arn)),
+                }
+                for d in sorted(self.domains.values(), key=lambda d: d.name)
+            ]
+        }

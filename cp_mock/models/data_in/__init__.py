@@ -1,0 +1,1 @@
+"""Data in: integrations, the sources they read, upload jobs."""

@@ -1,0 +1,501 @@
+"""The key index: (key name, value) -> profile ids, kept current on every write.
+
+Every searchable key a profile holds comes from a *source*: its standard fields, an
+AddProfileKey call, or a profile object. A posting stays while any source holds it, so
+deleting an object (or re-deriving standard keys after an update) removes only what that
+source contributed. Lookups never scan profiles.
+
+Values are indexed in their searchable form, which their content type decides (admin
+guide, "Object type mapping definition details": with PHONE_NUMBER "the string
+"+15551234567" matches "(555)-123-4567""); a search's values are put in the same form
+before they are looked up. See ``searchable`` and docs/ingestion.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from itertools import chain
+from typing import Any
+
+from ..core import journal
+
+STANDARD_SOURCE = "standard"
+# Every profile is found by its own id: that posting is not kept in the postings (one
+# entry a profile in the largest dict of the index) but read from what the profile holds.
+PROFILE_ID_KEY = "_profileId"
+ADDED_SOURCE = "added"
+
+PHONE_FIELDS = ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber")
+EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
+NAME_FIELDS = ("FirstName", "MiddleName", "LastName")
+
+
+PHONE_NUMBER = "PHONE_NUMBER"
+EMAIL_ADDRESS = "EMAIL_ADDRESS"
+# The standard keys index the standard profile's phone and e-mail fields, values of those
+# content types, whichever object type's key of that name a value comes from.
+STANDARD_CONTENT_TYPES = {"_phone": PHONE_NUMBER, "_email": EMAIL_ADDRESS}
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def searchable(value: str, content_type: str | None) -> str:
+    """The form in which a value of ``content_type`` is indexed and looked up.
+
+    PHONE_NUMBER: its digits, without a leading North American country code 1 when that
+    leaves ten (the documented "+15551234567" ~ "(555)-123-4567"); a value without digits
+    as given, trimmed. EMAIL_ADDRESS: trimmed and lower-cased. Any other type: as given.
+    """
+    if content_type == PHONE_NUMBER:
+        # (a number written "+15550100" is its digits after the plus: no pattern needed;
+        # isdecimal is what the pattern's \d matches)
+        tail = value[1:]
+        if value[:1] == "+" and tail.isdecimal():
+            digits = tail
+        else:
+            digits = _NOT_DIGIT.sub("", value)
+        if len(digits) == 11 and digits[0] == "1":
+            return digits[1:]
+        return digits or value.strip()
+    if content_type == EMAIL_ADDRESS:
+        lowered = value.strip().lower()
+        return value if lowered == value else lowered  # the index shares unchanged strings
+    return value
+
+
+def full_name(profile: Mapping[str, Any]) -> str:
+    """``_fullName`` is "FirstName MiddleName LastName", skipping the parts that are unset."""
+    get = profile.get
+    return " ".join(
+        [str(part) for part in (get("FirstName"), get("MiddleName"), get("LastName")) if part]
+    )
+
+
+Posting = tuple[str, str]  # (key name, value)
+
+
+def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
+    """The standard search keys of a profile (API_SearchProfiles, KeyName), as postings."""
+    # (loops written out, without generators: every profile written comes this way)
+    postings = {(PROFILE_ID_KEY, profile["ProfileId"])}
+    get = profile.get
+    account = get("AccountNumber")
+    if account:
+        postings.add(("_account", account))
+    for phone_field in PHONE_FIELDS:
+        phone = get(phone_field)
+        if phone:
+            postings.add(("_phone", searchable(phone, PHONE_NUMBER)))
+    for email_field in EMAIL_FIELDS:
+        email = get(email_field)
+        if email:
+            postings.add(("_email", searchable(email, EMAIL_ADDRESS)))
+    name = full_name(profile)
+    if name:
+        postings.add(("_fullName", name))
+    return postings
+
+
+# A posting's profiles, and a holding's sources, are nearly always one: such a member is
+# kept as the string itself, a set only once there are more (a set costs ~200 bytes).
+Members = str | set[str]
+
+
+def _with(members: Members | None, item: str) -> Members:
+    if members is None or members == item:
+        return item
+    if isinstance(members, str):
+        return {members, item}
+    members.add(item)
+    return members
+
+
+def _without(members: Members, item: str) -> Members | None:
+    if isinstance(members, str):
+        return None if members == item else members
+    members.discard(item)
+    if len(members) == 1:
+        return next(iter(members))
+    return members or None
+
+
+def _holds(members: Members, item: str) -> bool:
+    return members == item if isinstance(members, str) else item in members
+
+
+def _each(members: Members) -> tuple[str, ...]:
+    return (members,) if isinstance(members, str) else tuple(members)
+
+
+def _pairs(flat: tuple[str, ...]) -> set[Posting]:
+    if not flat:
+        return set()
+    return set(zip(flat[::2], flat[1::2], strict=True))
+
+
+class KeyIndex:
+    def __init__(self) -> None:
+        # key name -> value -> profile id(s)
+        # (defaultdicts: a write makes its inner dict only when missing; setdefault would
+        # build a throwaway one on every call)
+        self._postings: defaultdict[str, dict[str, Members]] = defaultdict(dict)
+        # profile id -> its standard keys, flat (key, value, key, value, ...): every profile
+        # has them, and one tuple costs far less than a dict of pairs
+        self._standard: dict[str, tuple[str, ...]] = {}
+        # profile id -> (key name, value) -> the other source(s) holding that posting
+        self._held: defaultdict[str, dict[Posting, Members]] = defaultdict(dict)
+        # key name -> the content types its values were indexed as (None: as given), for
+        # the keys other than the standard ones that any value was indexed as a type for
+        self._content_types: dict[str, set[str | None]] = {}
+
+    # -- writing -----------------------------------------------------------------------------
+    def add(
+        self,
+        profile_id: str,
+        key_name: str,
+        values: Iterable[str],
+        source: str,
+        content_type: str | None = None,
+    ) -> None:
+        """Index ``values`` under ``key_name`` for the profile, in their searchable form
+        (``content_type`` is that of the field the key reads; the standard keys have theirs)."""
+        content_type = self._note_content_type(key_name, content_type)
+        postings = [(key_name, searchable(value, content_type)) for value in values]
+        if source == STANDARD_SOURCE:
+            self.set_standard(profile_id, _pairs(self._standard.get(profile_id, ())) | {*postings})
+            return
+        for posting in postings:
+            self._hold(profile_id, posting, source)
+
+    def hold(
+        self, profile_id: str, key_name: str, value: str, source: str, content_type: str | None
+    ) -> None:
+        """``add`` for one value already in its searchable form for ``content_type`` (as
+        the mapping's key values are): ingestion's path, which puts many."""
+        # (the standard keys' types are fixed: nothing to note)
+        if key_name not in STANDARD_CONTENT_TYPES and (
+            content_type is not None or key_name in self._content_types
+        ):
+            self._note_content_type(key_name, content_type)
+        self._hold(profile_id, (key_name, value), source)
+
+    def remove_source(
+        self,
+        profile_id: str,
+        source: str,
+        keys: Mapping[str, Iterable[str]],
+        keeping: Collection[Posting] = (),
+    ) -> None:
+        """Take away what a non-standard ``source`` (an object) contributes to the profile,
+        but for the postings in ``keeping`` (those it is about to contribute again).
+        ``keys`` are all the postings the source can hold: only those are visited, not
+        every key of a profile that may hold thousands of objects."""
+        held = self._held.get(profile_id, {})
+        for key_name, values in keys.items():
+            for value in values:
+                posting = (key_name, value)
+                sources = held.get(posting)
+                if sources is None or posting in keeping or not _holds(sources, source):
+                    continue
+                kept = set(sources) if type(sources) is set else sources
+                remaining = _without(sources, source)
+                unposted = False
+                if remaining is None:
+                    del held[posting]
+                    unposted = self._unpost_unless_held(profile_id, posting)
+                else:
+                    held[posting] = remaining
+                journal.undo_with(self._rehold, profile_id, posting, kept, unposted)
+
+    def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
+        """Remove postings whatever source holds them (DeleteProfileKey)."""
+        gone = {(key_name, value) for value in self.searched_forms(key_name, values)}
+        held = self._held.get(profile_id, {})
+        for posting in gone & set(held):
+            journal.keep_item(held, posting)
+            del held[posting]
+        standard = _pairs(self._standard.get(profile_id, ()))
+        if standard & gone:
+            journal.keep_item(self._standard, profile_id)
+            self._standard[profile_id] = _flat(standard - gone)
+        for posting in gone:
+            if self._unpost(profile_id, posting):
+                journal.undo_with(self._post, profile_id, posting)
+
+    def remove_profile(self, profile_id: str) -> None:
+        for posting in self._all(profile_id):
+            if self._unpost(profile_id, posting):
+                journal.undo_with(self._post, profile_id, posting)
+        journal.keep_item(self._held, profile_id)
+        self._held.pop(profile_id, None)
+        journal.keep_item(self._standard, profile_id)
+        self._standard.pop(profile_id, None)
+
+    def move_profile(self, from_id: str, to_id: str) -> None:
+        """Give every posting of ``from_id`` to ``to_id`` (MergeProfiles: "All the
+        profileKeys ... will be moved to the main profile"). Keys that came from the merged
+        profile's standard fields stay searchable as keys of their own: the main profile's
+        standard keys follow its (merged) fields."""
+        for posting, sources in list(self._held.get(from_id, {}).items()):
+            for source in _each(sources):
+                self._hold(to_id, posting, source)
+        for posting in _pairs(self._standard.get(from_id, ())):
+            self._hold(to_id, posting, f"merged:{from_id}")
+        self.remove_profile(from_id)
+
+    # -- reading -----------------------------------------------------------------------------
+    def searched_forms(self, key_name: str, values: Iterable[str]) -> set[str]:
+        """The searchable forms of searched ``values``: one per content type the key's
+        values were indexed as."""
+        content_type = STANDARD_CONTENT_TYPES.get(key_name)
+        if content_type is not None:
+            return {searchable(value, content_type) for value in values}
+        content_types = self._content_types.get(key_name)
+        if content_types is None:
+            return set(values)
+        return {searchable(value, ct) for value in values for ct in content_types}
+
+    def find(self, key_name: str, values: Iterable[str]) -> set[str]:
+        postings = self._postings.get(key_name)
+        own_id = key_name == PROFILE_ID_KEY
+        if not postings and not own_id:
+            return set()
+        found: set[str] = set()
+        for value in self.searched_forms(key_name, values):
+            members = postings.get(value) if postings else None
+            if members is not None:
+                found.update(_each(members))
+            if own_id and self._holds_own_id(value):
+                found.add(value)
+        return found
+
+    def find_searchable(self, key_name: str, value: str, content_type: str | None) -> set[str]:
+        """``find`` for one value already in its searchable form for ``content_type`` (a
+        mapping's key value): looked up as it is unless the key's values were also indexed
+        as other types, whose forms are then tried too."""
+        noted = self._content_types.get(key_name)
+        if key_name == PROFILE_ID_KEY or (
+            noted is not None and noted != {content_type} and key_name not in STANDARD_CONTENT_TYPES
+        ):
+            return self.find(key_name, [value])
+        members = self._postings.get(key_name, {}).get(value)
+        return set() if members is None else set(_each(members))
+
+    def matched_values(self, profile_id: str, key_name: str, values: Iterable[str]) -> list[str]:
+        """The searched ``values`` the profile holds (as searched, not as indexed)."""
+        held = self._all(profile_id)
+        return [
+            value
+            for value in values
+            if any((key_name, form) in held for form in self.searched_forms(key_name, [value]))
+        ]
+
+    def holdings(self, profile_id: str) -> dict[Posting, set[str]]:
+        """(key name, value) -> the sources holding it, for one profile."""
+        holdings = {p: set(_each(s)) for p, s in self._held.get(profile_id, {}).items()}
+        for posting in _pairs(self._standard.get(profile_id, ())):
+            holdings.setdefault(posting, set()).add(STANDARD_SOURCE)
+        return holdings
+
+    def profile_ids(self) -> list[str]:
+        return list(set(self._held) | set(self._standard))
+
+    def postings(self) -> dict[str, dict[str, set[str]]]:
+        """A copy of the whole index, for consistency checks."""
+        copied = {
+            key: {value: set(_each(ids)) for value, ids in values.items()}
+            for key, values in self._postings.items()
+            if values
+        }
+        for profile_id in self.profile_ids():
+            if self._holds_own_id(profile_id):
+                copied.setdefault(PROFILE_ID_KEY, {}).setdefault(profile_id, set()).add(profile_id)
+        return copied
+
+    # -- the state file: the one part of the index its postings cannot tell ------------------
+    def content_types(self) -> dict[str, set[str | None]]:
+        """Key name -> the content types its values were indexed as (None: as given)."""
+        return {key: set(types) for key, types in self._content_types.items()}
+
+    def restore_content_types(self, noted: Mapping[str, Iterable[str | None]]) -> None:
+        """Make ``noted`` what ``content_types`` answers (after the postings are rebuilt)."""
+        self._content_types = {key: set(types) for key, types in noted.items()}
+
+    # -- inside ------------------------------------------------------------------------------
+    def _note_content_type(self, key_name: str, content_type: str | None) -> str | None:
+        """The content type ``key_name``'s value is indexed as, noted for lookups. Only the
+        types whose equality differs from the plain string's count."""
+        standard = STANDARD_CONTENT_TYPES.get(key_name)
+        if standard is not None:
+            return standard
+        if content_type not in (PHONE_NUMBER, EMAIL_ADDRESS):
+            content_type = None
+        noted = self._content_types.get(key_name)
+        if noted is None:
+            if content_type is None:
+                return None  # a key indexed only as given needs no note
+            # values indexed as given before this one stay findable as given
+            journal.keep_new(self._content_types, key_name)
+            given = key_name in self._postings or key_name == PROFILE_ID_KEY
+            noted = self._content_types[key_name] = {None} if given else set()
+        elif content_type not in noted:
+            journal.undo_with(noted.discard, content_type)
+        noted.add(content_type)
+        return content_type
+
+    def _hold(self, profile_id: str, posting: Posting, source: str) -> None:
+        held = self._held.get(profile_id)
+        new_holder = held is None
+        if held is None:
+            held = self._held[profile_id] = {}
+        sources = held.get(posting)
+        if sources == source or (type(sources) is set and source in sources):
+            return  # held by this source already, so posted (a re-put of an unchanged record)
+        held[posting] = _with(sources, source)
+        posted = self._post(profile_id, posting)
+        opened = journal.current.journal  # (noted in place, once: ingestion's path)
+        if opened is not None:
+            opened.steps.append(
+                (self._unhold, profile_id, posting, source, sources, new_holder, posted)
+            )
+
+    def _unhold(
+        self, profile_id: str, posting: Posting, source: str, sources: Members | None,
+        new_holder: bool, posted: bool,
+    ) -> None:  # fmt: skip
+        """Undo ``_hold``: ``sources`` are the posting's sources as they were."""
+        if posted:
+            self._unpost(profile_id, posting)
+        held = self._held[profile_id]
+        if sources is None:
+            del held[posting]
+        elif type(sources) is set:
+            sources.discard(source)  # (added to in place)
+        else:
+            held[posting] = sources
+        if new_holder:
+            del self._held[profile_id]
+
+    def _rehold(self, profile_id: str, posting: Posting, sources: Members, unposted: bool) -> None:
+        """Undo a source's removal from a posting: ``sources`` as they were."""
+        held = self._held.setdefault(profile_id, {})
+        current = held.get(posting)
+        if type(current) is set and type(sources) is set:
+            current.update(sources)  # (taken from in place)
+        else:
+            held[posting] = sources
+        if unposted:
+            self._post(profile_id, posting)
+
+    def _holds_own_id(self, profile_id: str) -> bool:
+        """Whether the profile is posted under its own id, which any of its sources may
+        hold (its standard keys, nearly always)."""
+        own = (PROFILE_ID_KEY, profile_id)
+        if own in self._held.get(profile_id, ()):
+            return True
+        flat = self._standard.get(profile_id, ())
+        return any(flat[i] == PROFILE_ID_KEY and flat[i + 1] == profile_id
+                   for i in range(0, len(flat), 2))  # fmt: skip
+
+    def _all(self, profile_id: str) -> set[Posting]:
+        return set(self._held.get(profile_id, {})) | _pairs(self._standard.get(profile_id, ()))
+
+    def set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
+        """Make ``pairs`` the postings the profile's standard fields give it."""
+        before = self._standard.get(profile_id)
+        posted: list[Posting] = []
+        unposted: list[Posting] = []
+        opened = journal.current.journal  # (noted in place, once: every profile written)
+        if opened is not None:
+            opened.steps.append((self._unset_standard, profile_id, before, posted, unposted))
+        if pairs:
+            self._standard[profile_id] = _flat(pairs)
+        elif before is not None:
+            del self._standard[profile_id]
+        if before is None:  # a new profile (every one made comes this way): nothing to take off
+            by_key = self._postings
+            for posting in pairs:  # (``_post``, written out)
+                key_name, value = posting
+                if value == profile_id and key_name == PROFILE_ID_KEY:
+                    continue  # (read from the profile's own keys)
+                postings = by_key.get(key_name)
+                if postings is None:
+                    postings = by_key[key_name] = {}
+                members = postings.get(value)
+                if members is None:
+                    postings[value] = profile_id
+                elif members == profile_id or (type(members) is set and profile_id in members):
+                    continue
+                else:
+                    postings[value] = _with(members, profile_id)
+                posted.append(posting)
+            return
+        old = _pairs(before)
+        held = self._held.get(profile_id, {})
+        for posting in old - pairs:
+            if posting not in held and self._unpost(profile_id, posting):
+                unposted.append(posting)
+        for posting in pairs - old:
+            if self._post(profile_id, posting):
+                posted.append(posting)
+
+    def _unset_standard(
+        self, profile_id: str, before: tuple[str, ...] | None, posted: list[Posting],
+        unposted: list[Posting],
+    ) -> None:  # fmt: skip
+        for posting in posted:
+            self._unpost(profile_id, posting)
+        for posting in unposted:
+            self._post(profile_id, posting)
+        if before is None:
+            self._standard.pop(profile_id, None)
+        else:
+            self._standard[profile_id] = before
+
+    def _unpost_unless_held(self, profile_id: str, posting: Posting) -> bool:
+        if posting not in _pairs(self._standard.get(profile_id, ())):
+            return self._unpost(profile_id, posting)
+        return False
+
+    # (``_post`` and ``_unpost`` note nothing: each caller notes the undoing of its whole
+    # change, which they say, by answering whether they changed the posting.)
+    def _post(self, profile_id: str, posting: Posting) -> bool:
+        """Post the profile under ``posting``; whether it was not posted there before."""
+        key_name, value = posting
+        if value == profile_id and key_name == PROFILE_ID_KEY:
+            return False  # its own id: found from its keys (``_holds_own_id``)
+        postings = self._postings.get(key_name)
+        if postings is None:
+            postings = self._postings[key_name] = {}
+        members = postings.get(value)
+        if members == profile_id or (type(members) is set and profile_id in members):
+            return False  # (written out: every posting comes this way)
+        postings[value] = _with(members, profile_id)
+        return True
+
+    def _unpost(self, profile_id: str, posting: Posting) -> bool:
+        """Take the profile off ``posting``; whether it was posted there."""
+        key_name, value = posting
+        if value == profile_id and key_name == PROFILE_ID_KEY:
+            return False  # its own id: found from its keys (``_holds_own_id``)
+        values = self._postings.get(key_name)
+        if values is None:
+            return False
+        ids = values.get(value)
+        found = ids is not None and _holds(ids, profile_id)
+        if found:
+            assert ids is not None
+            remaining = _without(ids, profile_id)
+            if remaining is None:
+                del values[value]
+            else:
+                values[value] = remaining
+        if not values:
+            del self._postings[key_name]
+        return found
+
+
+def _flat(pairs: Iterable[Posting]) -> tuple[str, ...]:
+    # (in no particular order: read back only as a set, by ``_pairs``)
+    return tuple(chain.from_iterable(pairs))

@@ -1,0 +1,1 @@
+"""Events out of a domain: event streams and event triggers."""

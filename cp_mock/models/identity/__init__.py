@@ -1,0 +1,1 @@
+"""Identity resolution: matching jobs, rule-based matching, merging."""

@@ -1,0 +1,1 @@
+"""Insights: calculated attributes, segments, recommenders, customer intents."""

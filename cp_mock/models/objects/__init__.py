@@ -1,0 +1,2 @@
+"""Profile objects and standard objects: object types, their mappings, ingestion,
+detection, templates."""

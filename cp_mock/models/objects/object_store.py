@@ -1,0 +1,181 @@
+"""Where a domain keeps its profile objects, with the indexes the operations need:
+by type and unique key, by profile, and by expiry time (so expiring is not a scan)."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..core import journal
+
+
+@dataclass(slots=True)
+class StoredObject:
+    """One object, as compact as its parts allow (a store holds many): slots, not a
+    ``__dict__``; its key values in tuples, not sets (a set costs 216 bytes, a tuple of
+    one value 64)."""
+
+    type_name: str
+    unique_key: str  # ProfileObjectUniqueKey
+    profile_id: str
+    body: str  # the Object as it was put
+    # every key value the type's Keys read from it (given as sets or lists, kept as tuples)
+    keys: Mapping[str, Collection[str]]
+    expires_at: datetime
+    put_at: datetime
+    size: int = 0
+    # when it was added to the store, in the store's count: its place in by_type and
+    # by_profile, which a call undone puts it back at
+    sequence: int = 0
+
+    def __post_init__(self) -> None:
+        self.keys = {name: tuple(values) for name, values in self.keys.items()}
+
+    @property
+    def index_source(self) -> str:
+        return f"object:{self.type_name}:{self.unique_key}"
+
+
+@dataclass
+class ObjectStore:
+    # (defaultdicts: an add makes its inner dict only when missing)
+    by_type: defaultdict[str, dict[str, StoredObject]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    by_profile: defaultdict[str, dict[tuple[str, str], None]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    total_size: int = 0
+    # Expiry without a scan, as the profiles' ExpiryQueue does it: the heap holds, for
+    # every object, one entry no later than its expiry, and ``_queued`` the time of that
+    # entry. A re-put moves an object's expiry later and pushes nothing; an entry popped
+    # before the object's (since renewed) expiry is pushed again at it. So the heap stays
+    # about one entry per object, however often objects are put again.
+    _expiry: list[tuple[datetime, int, tuple[str, str]]] = field(default_factory=list)
+    _queued: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    _order: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __len__(self) -> int:
+        return sum(len(objects) for objects in self.by_type.values())
+
+    def get(self, type_name: str, unique_key: str) -> StoredObject | None:
+        return self.by_type.get(type_name, {}).get(unique_key)
+
+    def add(self, stored: StoredObject) -> None:
+        key = (stored.type_name, stored.unique_key)
+        new_type = key[0] not in self.by_type
+        new_holder = stored.profile_id not in self.by_profile
+        stored.sequence = next(self._order)
+        self.by_type[stored.type_name][stored.unique_key] = stored
+        # (one key tuple an object, shared by the profile's keys, the queue and its entry)
+        self.by_profile[stored.profile_id][key] = None
+        self.total_size += stored.size
+        queued = self._queued.get(key)
+        entry = None
+        if queued is None or stored.expires_at < queued:
+            entry = self._queue(stored.expires_at, stored.sequence, key)
+        opened = journal.current.journal  # (noted in place, once: ingestion's path)
+        if opened is not None:
+            opened.steps.append((self._unadd, stored, new_type, new_holder, queued, entry))
+
+    def _unadd(
+        self, stored: StoredObject, new_type: bool, new_holder: bool,
+        queued: datetime | None, entry: tuple[Any, ...] | None,
+    ) -> None:  # fmt: skip
+        """Undo ``add``."""
+        key = (stored.type_name, stored.unique_key)
+        if entry is not None:
+            journal.unpush(self._expiry, entry)
+        if queued is None:
+            self._queued.pop(key, None)
+        else:
+            self._queued[key] = queued
+        self._order = itertools.count(stored.sequence)
+        self.total_size -= stored.size
+        del self.by_profile[stored.profile_id][key]
+        if new_holder:
+            del self.by_profile[stored.profile_id]
+        del self.by_type[stored.type_name][stored.unique_key]
+        if new_type:
+            del self.by_type[stored.type_name]
+
+    def _queue(self, expires_at: datetime, sequence: int, key: tuple[str, str]) -> tuple[Any, ...]:
+        # (the object's own sequence orders entries of one moment: unique, and no number
+        # of its own to keep)
+        entry = (expires_at, sequence, key)
+        heapq.heappush(self._expiry, entry)
+        self._queued[key] = expires_at
+        return entry
+
+    def remove(self, type_name: str, unique_key: str) -> StoredObject | None:
+        of_type = self.by_type.get(type_name, {})
+        stored = of_type.get(unique_key)
+        if stored is None:
+            return None
+        del of_type[unique_key]
+        held = self.by_profile.get(stored.profile_id, {})
+        journal.undo_with(self._put_back, stored, held)
+        held.pop((type_name, unique_key), None)
+        if not held:
+            self.by_profile.pop(stored.profile_id, None)
+        self.total_size -= stored.size
+        return stored
+
+    def _put_back(self, stored: StoredObject, held: dict[tuple[str, str], None]) -> None:
+        """Undo ``remove``: the object back where it was in both orders (a dict puts what
+        it is given last, so each is sorted again by the objects' ``sequence``)."""
+        of_type = self.by_type[stored.type_name]
+        of_type[stored.unique_key] = stored
+        ordered = sorted(of_type.values(), key=lambda s: s.sequence)
+        of_type.clear()
+        of_type.update((s.unique_key, s) for s in ordered)
+        self.by_profile.setdefault(stored.profile_id, held)
+        held[(stored.type_name, stored.unique_key)] = None
+        by_type = self.by_type
+        keys = sorted(held, key=lambda k: by_type[k[0]][k[1]].sequence)
+        held.clear()
+        held.update(dict.fromkeys(keys))
+        self.total_size += stored.size
+
+    def reassign(self, stored: StoredObject, profile_id: str) -> None:
+        self.remove(stored.type_name, stored.unique_key)
+        journal.keep_attributes(stored, "profile_id", "sequence")
+        stored.profile_id = profile_id
+        self.add(stored)
+
+    def of_profile(self, profile_id: str, type_name: str | None = None) -> list[StoredObject]:
+        found = []
+        for object_type, unique_key in self.by_profile.get(profile_id, {}):
+            if type_name is None or object_type == type_name:
+                found.append(self.by_type[object_type][unique_key])
+        return found
+
+    def of_type(self, type_name: str) -> Iterator[StoredObject]:
+        yield from list(self.by_type.get(type_name, {}).values())
+
+    def due(self, moment: datetime) -> list[StoredObject]:
+        """Objects whose expiry is at or before ``moment``, oldest first."""
+        expired = []
+        if self._expiry and self._expiry[0][0] <= moment:
+            journal.keep_heap(self._expiry)
+        while self._expiry and self._expiry[0][0] <= moment:
+            queued_at, _, key = heapq.heappop(self._expiry)
+            type_name, unique_key = key
+            if self._queued.get(key) != queued_at:
+                continue  # an entry an earlier one has stood for since
+            journal.keep_item(self._queued, key)
+            del self._queued[key]
+            stored = self.get(type_name, unique_key)
+            if stored is None:
+                continue  # deleted
+            if stored.expires_at <= moment:
+                expired.append(stored)
+            else:
+                self._queue(stored.expires_at, stored.sequence, key)  # renewed: wait for it
+                # (noted whole, with the heap, above)
+        return expired

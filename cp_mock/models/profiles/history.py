@@ -1,0 +1,191 @@
+"""Profile history (API_ListProfileHistoryRecords, API_GetProfileHistoryRecord).
+
+Every change to a profile is recorded, as a subscriber of the change feed, with the
+profile (or, for an ingested object, the object) as it was at that moment in Content.
+Records outlive the profile, so a deleted or merged-away profile's history stays readable.
+Listings are newest first.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from ...exceptions import ResourceNotFoundException
+from ..admin.domains import Domain
+from ..core import journal
+from ..core.base import BackendState
+from ..core.changes import PROFILE_ACTIONS, Change, hears
+from ..core.clock import now
+from ..core.operations import operation
+
+PROFILE_RECORD_TYPE = "_profile"  # ObjectTypeName of records about the profile itself
+
+
+Snapshot = tuple[Any, ...]
+
+
+# Key tuples shared by snapshots: profiles written alike have the same keys in the same
+# order, so their snapshots share one tuple of them (bounded: past this many, a snapshot
+# keeps a tuple of its own).
+_SHAPES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MOST_SHAPES = 4096
+
+
+def snapshot(document: dict[str, Any]) -> Snapshot:
+    """An immutable copy: (its keys, then its values), sharing the (immutable) strings
+    with the document and the tuple of keys with every snapshot of the same keys: far
+    cheaper to take and to keep than its JSON, which is rendered only when a record's
+    Content is asked for. A dict inside is a snapshot inside."""
+    keys = tuple(document)
+    shape = _SHAPES.get(keys)
+    if shape is None:
+        shape = keys
+        if len(_SHAPES) < _MOST_SHAPES:
+            _SHAPES[keys] = keys
+    values = document.values()
+    if dict in map(type, values):  # (most profiles: no dict inside)
+        return (shape, *[snapshot(v) if isinstance(v, dict) else v for v in values])
+    return (shape, *values)
+
+
+def thaw(frozen: Snapshot) -> dict[str, Any]:
+    """The document a snapshot was taken of."""
+    pairs = zip(frozen[0], frozen[1:], strict=True)
+    return {key: thaw(value) if type(value) is tuple else value for key, value in pairs}
+
+
+class HistoryRecord(NamedTuple):
+    """Plain values in a tuple: once the garbage collector has seen it holds nothing it
+    needs to follow, it stops visiting it, so history does not slow every collection."""
+
+    number: int  # the record's Id is this, as 32 hex digits
+    profile_id: str
+    action_type: str
+    object_type_name: str
+    created_at: datetime
+    content: Snapshot | str  # a profile snapshot, or an object's body
+    performed_by: str
+    profile_object_unique_key: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.number:032x}"
+
+    @property
+    def content_json(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return json.dumps(thaw(self.content), sort_keys=True)
+
+    def describe(self, with_content: bool) -> dict[str, Any]:
+        described = {
+            "Id": self.id,
+            "ObjectTypeName": self.object_type_name,
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.created_at,
+            "ActionType": self.action_type,
+            "PerformedBy": self.performed_by,
+        }
+        if self.profile_object_unique_key:
+            described["ProfileObjectUniqueKey"] = self.profile_object_unique_key
+        if with_content:
+            described["Content"] = self.content_json
+        return described
+
+
+@functools.lru_cache(maxsize=64)
+def performed_by(partition: str, account_id: str) -> str:
+    """Who a record says made the change: the account's root. One string for every record
+    of an account, not one each (it is the same, and history keeps every record)."""
+    return f"arn:{partition}:iam::{account_id}:root"
+
+
+def _unrecord(domain: Domain, profile_id: str, number: int, previous: Any) -> None:
+    """Undo ``record_change``: the profile's chain and the count as they were."""
+    domain.history_ids = itertools.count(number)
+    if previous is None:
+        domain.history.pop(profile_id, None)
+    else:
+        domain.history[profile_id] = previous
+
+
+class HistoryOperations(BackendState):
+    @hears(*PROFILE_ACTIONS)
+    def record_change(self, change: Change) -> None:
+        """Subscriber: note a change to a profile for ListProfileHistoryRecords, with the
+        profile (or, for an ingested object, the object) as the change left it."""
+        if change.action not in PROFILE_ACTIONS:
+            return
+        domain, profile_id = change.domain, change.profile_id
+        stored = None
+        if change.object_type_name and change.unique_key:
+            stored = domain.objects.get(change.object_type_name, change.unique_key)
+        content = (
+            stored.body if stored is not None else snapshot(domain.profiles.get(profile_id, {}))
+        )
+        number = next(domain.history_ids)
+        record = HistoryRecord(  # (positional: a namedtuple made by keywords costs twice)
+            number,
+            profile_id,
+            change.action,
+            change.object_type_name or PROFILE_RECORD_TYPE,
+            now() if stored is None else stored.put_at,  # (one moment an object: shared)
+            content,
+            performed_by(self.partition, self.account_id),
+            change.unique_key,
+        )
+        # A profile's records are a chain, newest first: (record, (older, (..., ()))).
+        # Recording adds one link however long the history is (a profile with thousands of
+        # objects ingested stays cheap to write), and tuples of plain values are left alone
+        # by the garbage collector once it has seen them (a list never is).
+        previous = domain.history.get(profile_id)
+        opened = journal.current.journal  # (noted in place: every write comes this way)
+        if opened is not None:
+            opened.steps.append((_unrecord, domain, profile_id, number, previous))
+        domain.history[profile_id] = (record, previous or ())
+
+    def _records(self, domain: Domain, profile_id: str) -> list[HistoryRecord]:
+        """The profile's records, newest first."""
+        chain = domain.history.get(profile_id)
+        if chain is None:
+            if profile_id not in domain.profiles:
+                raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
+            return []
+        records = []
+        while chain:
+            record, chain = chain
+            records.append(record)
+        return records
+
+    @operation("ListProfileHistoryRecords")
+    def list_profile_history_records(
+        self,
+        domain_name: str,
+        profile_id: str,
+        object_type_name: str | None = None,
+        action_type: str | None = None,
+        performed_by: str | None = None,
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        records = [
+            r
+            for r in self._records(domain, profile_id)
+            if (object_type_name is None or r.object_type_name == object_type_name)
+            and (action_type is None or r.action_type == action_type)
+            and (performed_by is None or r.performed_by == performed_by)
+        ]
+        return {"ProfileHistoryRecords": [r.describe(with_content=False) for r in records]}
+
+    @operation("GetProfileHistoryRecord")
+    def get_profile_history_record(
+        self, domain_name: str, profile_id: str, id: str
+    ) -> dict[str, Any]:
+        domain = self.get_domain_state(domain_name)
+        for record in self._records(domain, profile_id):
+            if record.id == id:
+                return record.describe(with_content=True)
+        raise ResourceNotFoundException(f"Profile {profile_id} has no history record {id}")

@@ -2,8 +2,8 @@
 
 ``cp_mock/compat/other_services.py`` is the one module that reaches moto's Kinesis, SQS and
 S3; the CloudFormation tests below hold what ``cp_mock/cloudformation.py`` and
-``cp_mock/registry.py`` rely on of moto's CloudFormation. When a moto release changes one
-of these, the test named for it fails here, before a user's suite does. The black-box
+``cp_mock/compat/cloudformation.py`` rely on of moto's CloudFormation. When a moto release
+changes one of these, the test named for it fails here, before a user's suite does. The black-box
 tests at the end hold the whole way through boto3, on every moto release the suite runs on.
 """
 

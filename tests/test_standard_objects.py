@@ -354,3 +354,29 @@ def test_lookup_only_reserved_keys_find_the_profile_and_the_record_and_index_not
     for value, found in ((order["OrderId"], [profile_id]), ("SO-1", [])):
         items = client.search_profiles(DomainName=domain, KeyName="_orderId", Values=[value])
         assert [p["ProfileId"] for p in items["Items"]] == found
+
+
+@cp_mock.mock_customerprofiles
+def test_a_stack_with_a_reserved_unique_key_fails_and_leaves_nothing() -> None:
+    """CloudFormation reaches PutProfileObjectType as the API does: the same refusal."""
+    cloudformation = boto3.client("cloudformation", region_name="us-east-1")
+    profiles = boto3.client("customer-profiles", region_name="us-east-1")
+    template = {"Resources": {
+        "Shop": {"Type": "AWS::CustomerProfiles::Domain",
+                 "Properties": {"DomainName": "shop", "DefaultExpirationDays": 30}},
+        "Orders": {"Type": "AWS::CustomerProfiles::ObjectType", "DependsOn": "Shop",
+                   "Properties": {
+                       "DomainName": "shop", "ObjectTypeName": "Order", "Description": "orders",
+                       "Fields": [{"Name": "id", "ObjectTypeField": {"Source": "_source.id"}}],
+                       "Keys": [{"Name": "_orderId", "ObjectTypeKeyList": [
+                           {"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}]}]}},
+    }}  # fmt: skip
+    cloudformation.create_stack(StackName="orders", TemplateBody=json.dumps(template))
+    stack = cloudformation.describe_stacks(StackName="orders")["Stacks"][0]
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    events = cloudformation.describe_stack_events(StackName="orders")["StackEvents"]
+    [reason] = [e.get("ResourceStatusReason", "") for e in events
+                if e["ResourceStatus"] == "CREATE_FAILED"]  # fmt: skip
+    assert "BadRequestException" in reason
+    assert "_orderId is a reserved key name and must be declared LOOKUP_ONLY" in reason
+    assert profiles.list_domains()["Items"] == []

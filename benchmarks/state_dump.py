@@ -29,7 +29,7 @@ def seed(count: int, with_objects: bool) -> None:
         domain_name="bench", object_type_name="Order", description="orders",
         fields={"id": {"Source": "_source.id"}, "email": {"Source": "_source.email"},
                 "amount": {"Source": "_source.amount"}},
-        keys={"_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+        keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
               "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
     )  # fmt: skip
     for n in range(count):

@@ -56,7 +56,7 @@ def rich_state(client: Any) -> None:
                 "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
                 "city": {"Source": "_source.city", "Target": "_profile.Address.City"},
                 "amount": {"Source": "_source.amount"}},
-        Keys={"_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
+        Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
               "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
         Tags={"kind": "orders"}, **shop,
     )  # fmt: skip

@@ -37,7 +37,7 @@ def orders(client: Any, domain: str) -> str:
                       "ContentType": "EMAIL_ADDRESS"},
             "amount": {"Source": "_source.amount"},
         },
-        Keys={"_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+        Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
               "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
     )  # fmt: skip
     return "Order"
@@ -383,7 +383,7 @@ def test_expired_and_evicted_objects_leave_the_values(client: Any, domain: str) 
         AllowProfileCreation=True, MaxProfileObjectCount=2,
         Fields={"id": {"Source": "_source.id"}, "email": {"Source": "_source.email",
                 "Target": "_profile.EmailAddress"}, "amount": {"Source": "_source.amount"}},
-        Keys={"_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+        Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
               "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
     )  # fmt: skip
     define(client, domain, "total", "SUM")

@@ -54,7 +54,7 @@ Resources:
                             ContentType: EMAIL_ADDRESS}
         - {Name: amount, ObjectTypeField: {Source: _source.amount}}
       Keys:
-        - Name: _orderId
+        - Name: orderId
           ObjectTypeKeyList: [{StandardIdentifiers: [UNIQUE], FieldNames: [id]}]
         - Name: _email
           ObjectTypeKeyList: [{StandardIdentifiers: [PROFILE], FieldNames: [email]}]
@@ -170,7 +170,7 @@ def deploy_use_update_delete(cloudformation: Any, profiles: Any) -> None:
     assert domain["DefaultExpirationDays"] == 400  # a parameter's string, as a number
     assert domain["Tags"] == {"team": "crm"}
     order_type = profiles.get_profile_object_type(DomainName="shop", ObjectTypeName="Order")
-    assert set(order_type["Keys"]) == {"_orderId", "_email"}
+    assert set(order_type["Keys"]) == {"orderId", "_email"}
     assert profiles.get_domain_object_type(DomainName="shop", ObjectTypeName="Product")
     assert profiles.get_integration(DomainName="shop", Uri=CONNECT)["EventTriggerNames"] == [
         "big-order"
@@ -395,7 +395,7 @@ def every_retagged_type(tags: dict[str, str]) -> str:
             "DomainName": {"Ref": "Shop"}, "ObjectTypeName": "Order", "Description": "orders",
             "Fields": [{"Name": "id", "ObjectTypeField": {"Source": "_source.id"}},
                        {"Name": "amount", "ObjectTypeField": {"Source": "_source.amount"}}],
-            "Keys": [{"Name": "_orderId", "ObjectTypeKeyList": [
+            "Keys": [{"Name": "orderId", "ObjectTypeKeyList": [
                 {"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}]}]}},
         "Spend": {"Type": "AWS::CustomerProfiles::CalculatedAttributeDefinition",
                   "DependsOn": "Orders", "Properties": {

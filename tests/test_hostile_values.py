@@ -47,7 +47,7 @@ ORDER_FIELDS = {
     "note": {"Source": "_source.note", "Target": "_profile.Attributes.note"},
 }  # fmt: skip
 ORDER_KEYS = {
-    "_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+    "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
     "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
 }
 

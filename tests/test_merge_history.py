@@ -24,7 +24,8 @@ def orders(client: Any, domain: str) -> str:
         DomainName=domain, ObjectTypeName="Order", Description="orders",
         Fields={"id": {"Source": "_source.id"}, "pid": {"Source": "_source.profile"}},
         Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
-              "_profileId": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["pid"]}]},
+              "_profileId": [{"StandardIdentifiers": ["PROFILE", "LOOKUP_ONLY"],
+                              "FieldNames": ["pid"]}]},
     )  # fmt: skip
     return "Order"
 

@@ -18,7 +18,7 @@ ORDER_FIELDS = {
               "ContentType": "EMAIL_ADDRESS"},
 }  # fmt: skip
 ORDER_KEYS = {
-    "_orderId": [{"StandardIdentifiers": ["UNIQUE", "ORDER"], "FieldNames": ["orderId"]}],
+    "orderId": [{"StandardIdentifiers": ["UNIQUE", "ORDER"], "FieldNames": ["orderId"]}],
     "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
 }
 
@@ -83,9 +83,9 @@ def test_object_type_arn_can_be_tagged(client: Any, domain: str) -> None:
         ({}, "at least one key"),
         ({"_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
          "exactly one key must have the UNIQUE"),
-        ({"_orderId": [{"StandardIdentifiers": ["UNIQUE", "LOOKUP_ONLY"],
+        ({"orderId": [{"StandardIdentifiers": ["UNIQUE", "LOOKUP_ONLY"],
                         "FieldNames": ["orderId"]}]}, "both UNIQUE and LOOKUP_ONLY"),
-        ({"_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["nope"]}]},
+        ({"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["nope"]}]},
          "'nope' is not defined in Fields"),
     ],
 )  # fmt: skip

@@ -123,7 +123,7 @@ def orders(client: Any, domain: str) -> str:
             "status": {"Source": "_source.status", "Target": "_profile.Attributes.lastOrder"},
         },
         Keys={
-            "_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
+            "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
             "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
             "shopperName": [{"StandardIdentifiers": ["LOOKUP_ONLY"], "FieldNames": ["name"]}],
         },
@@ -144,7 +144,7 @@ def test_custom_order_type_attaches_to_existing_profile(
         "ProfileId"
     ]
     put(client, domain, orders, order("o-1"))
-    [profile] = search(client, domain, "_orderId", "o-1")
+    [profile] = search(client, domain, "orderId", "o-1")
     assert profile["ProfileId"] == profile_id
     assert profile["FirstName"] == "Jo"
     assert profile["ShippingAddress"] == {"City": "Leeds"}
@@ -217,7 +217,7 @@ def test_no_profile_and_no_profile_creation_goes_to_the_dead_letter_queue(
     [
         ("not json", "not valid JSON"),
         ("[1, 2]", "must be a JSON object"),
-        (json.dumps({"customer": {"email": "jo@example.com"}}), "UNIQUE key _orderId (orderId)"),
+        (json.dumps({"customer": {"email": "jo@example.com"}}), "UNIQUE key orderId (orderId)"),
     ],
 )
 def test_bad_objects_are_rejected_whole(
@@ -266,7 +266,7 @@ def test_object_filter_and_pagination(client: Any, domain: str, orders: str) -> 
         put(client, domain, orders, order(f"o-{n}"))
     filtered = client.list_profile_objects(
         DomainName=domain, ObjectTypeName=orders, ProfileId=profile_id,
-        ObjectFilter={"KeyName": "_orderId", "Values": ["o-1", "o-3"]},
+        ObjectFilter={"KeyName": "orderId", "Values": ["o-1", "o-3"]},
     )["Items"]  # fmt: skip
     assert [json.loads(o["Object"])["id"] for o in filtered] == ["o-1", "o-3"]
     page = client.list_profile_objects(
@@ -289,7 +289,7 @@ def test_delete_profile_object_removes_its_keys(client: Any, domain: str, orders
         DomainName=domain, ObjectTypeName=orders, ProfileId=profile_id,
         ProfileObjectUniqueKey=unique_key,
     )  # fmt: skip
-    assert search(client, domain, "_orderId", "o-1") == []
+    assert search(client, domain, "orderId", "o-1") == []
     assert client.get_domain(DomainName=domain)["Stats"]["ObjectCount"] == 0
     with pytest.raises(ClientError) as excinfo:
         client.delete_profile_object(
@@ -317,7 +317,7 @@ def test_delete_type_removes_objects_and_scrubs_fields(
         "EmailAddress": "jo@example.com",
         "LastName": "Bloggs",
     }
-    assert search(client, domain, "_orderId", "o-1") == []
+    assert search(client, domain, "orderId", "o-1") == []
     assert client.get_domain(DomainName=domain)["Stats"]["ObjectCount"] == 0
     assert_consistent(customerprofiles_backend)
 
@@ -340,7 +340,7 @@ def test_deleting_a_profile_deletes_its_objects(client: Any, domain: str, orders
     put(client, domain, orders, order("o-1"))
     client.delete_profile(DomainName=domain, ProfileId=profile_id)
     assert client.get_domain(DomainName=domain)["Stats"]["ObjectCount"] == 0
-    assert search(client, domain, "_orderId", "o-1") == []
+    assert search(client, domain, "orderId", "o-1") == []
 
 
 def define_visits(client: Any, domain: str) -> None:

@@ -219,7 +219,7 @@ def spend_30d(client: Any, domain: str, people: dict[str, str]) -> Iterator[None
         DomainName=domain, ObjectTypeName="Order", Description="orders",
         Fields={"id": {"Source": "_source.id"}, "amount": {"Source": "_source.amount"},
                 "email": {"Source": "_source.email"}},
-        Keys={"_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+        Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
               "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
     )  # fmt: skip
     client.add_profile_key(

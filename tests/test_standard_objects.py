@@ -294,3 +294,89 @@ def test_delete_profile_takes_its_standard_objects(client: Any, domain: str) -> 
         client.search_profiles(DomainName=domain, KeyName="_airBookingRef", Values=["P9"])["Items"]
         == []
     )
+
+
+@pytest.mark.parametrize("key_name", ["_profileId", "_orderId", "_caseId", "_assetId"])
+def test_a_reserved_key_name_must_be_declared_lookup_only(
+    client: Any, domain: str, key_name: str
+) -> None:
+    """ "Reserved key names _profileId, _orderId, _caseId, and _assetId must be declared
+    LOOKUP_ONLY" (reference page); a state file may hold what was once accepted
+    (tests/test_state.py loads one that uses _orderId as its UNIQUE key)."""
+    before = cp_mock.dump_state()
+    for identifiers in (["UNIQUE"], ["PROFILE"], ["PROFILE", "SECONDARY"]):
+        keys = {
+            "id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+            key_name: [{"StandardIdentifiers": identifiers, "FieldNames": ["ref"]}],
+        }
+        if identifiers == ["UNIQUE"]:
+            keys = {key_name: keys[key_name]}
+        with pytest.raises(ClientError) as raised:
+            client.put_profile_object_type(
+                DomainName=domain, ObjectTypeName="Thing", Description="things",
+                Fields={"id": {"Source": "_source.id"}, "ref": {"Source": "_source.ref"}},
+                Keys=keys,
+            )  # fmt: skip
+        error = raised.value.response["Error"]
+        assert error["Code"] == "BadRequestException"
+        assert error["Message"] == (
+            f"Keys.{key_name}[0].StandardIdentifiers: {key_name} is a reserved key name and "
+            "must be declared LOOKUP_ONLY"
+        )
+    assert cp_mock.dump_state() == before
+
+
+def test_lookup_only_reserved_keys_find_the_profile_and_the_record_and_index_nothing(
+    client: Any, domain: str
+) -> None:
+    """_profileId LOOKUP_ONLY matches an object to the profile of that id, _orderId
+    LOOKUP_ONLY ORDER finds the order record it named before; neither is kept as a
+    search key of its own (ObjectTypeKey: "A LOOKUP_ONLY key is only used to match a
+    profile but is not persisted to be used for searching of the profile")."""
+    profile_id = client.create_profile(DomainName=domain, FirstName="Lu")["ProfileId"]
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="Purchase", Description="purchases",
+        Fields={"line": {"Source": "_source.line"}, "pid": {"Source": "_source.pid"},
+                "order": {"Source": "_source.order"},
+                "status": {"Source": "_source.status", "Target": "_order.Status"}},
+        Keys={"line": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["line"]}],
+              "_profileId": [{"StandardIdentifiers": ["PROFILE", "LOOKUP_ONLY"],
+                              "FieldNames": ["pid"]}],
+              "_orderId": [{"StandardIdentifiers": ["ORDER", "LOOKUP_ONLY"],
+                            "FieldNames": ["order"]}]},
+    )  # fmt: skip
+    put(client, domain, "Purchase", line="l1", pid=profile_id, order="SO-1", status="OPEN")
+    put(client, domain, "Purchase", line="l2", pid=profile_id, order="SO-1", status="PAID")
+    [order] = standard_objects(client, domain, profile_id, "_order")
+    assert order["Status"] == "PAID"
+    assert client.get_domain(DomainName=domain)["Stats"]["ProfileCount"] == 1
+    # the record is found by its own OrderId under _orderId, the key's value SO-1 finds none
+    for value, found in ((order["OrderId"], [profile_id]), ("SO-1", [])):
+        items = client.search_profiles(DomainName=domain, KeyName="_orderId", Values=[value])
+        assert [p["ProfileId"] for p in items["Items"]] == found
+
+
+@cp_mock.mock_customerprofiles
+def test_a_stack_with_a_reserved_unique_key_fails_and_leaves_nothing() -> None:
+    """CloudFormation reaches PutProfileObjectType as the API does: the same refusal."""
+    cloudformation = boto3.client("cloudformation", region_name="us-east-1")
+    profiles = boto3.client("customer-profiles", region_name="us-east-1")
+    template = {"Resources": {
+        "Shop": {"Type": "AWS::CustomerProfiles::Domain",
+                 "Properties": {"DomainName": "shop", "DefaultExpirationDays": 30}},
+        "Orders": {"Type": "AWS::CustomerProfiles::ObjectType", "DependsOn": "Shop",
+                   "Properties": {
+                       "DomainName": "shop", "ObjectTypeName": "Order", "Description": "orders",
+                       "Fields": [{"Name": "id", "ObjectTypeField": {"Source": "_source.id"}}],
+                       "Keys": [{"Name": "_orderId", "ObjectTypeKeyList": [
+                           {"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}]}]}},
+    }}  # fmt: skip
+    cloudformation.create_stack(StackName="orders", TemplateBody=json.dumps(template))
+    stack = cloudformation.describe_stacks(StackName="orders")["Stacks"][0]
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    events = cloudformation.describe_stack_events(StackName="orders")["StackEvents"]
+    [reason] = [e.get("ResourceStatusReason", "") for e in events
+                if e["ResourceStatus"] == "CREATE_FAILED"]  # fmt: skip
+    assert "BadRequestException" in reason
+    assert "_orderId is a reserved key name and must be declared LOOKUP_ONLY" in reason
+    assert profiles.list_domains()["Items"] == []

@@ -73,7 +73,7 @@ def seed(client: Any) -> dict[str, str]:
             "amount": {"Source": "_source.amount"},
         },
         Keys={
-            "_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
+            "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["orderId"]}],
             "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
         },
         Tags={"kind": "orders"},
@@ -143,7 +143,7 @@ def answers(client: Any, ids: dict[str, str]) -> dict[str, Any]:
         "trigger firings": cp_mock.event_trigger_invocations("shop"),
     }
     for key, value in (("_email", "jane@example.com"), ("_phone", "+15550100"),
-                       ("loyalty", "L1"), ("_orderId", "o-2"), ("_fullName", "Ann Lee"),
+                       ("loyalty", "L1"), ("orderId", "o-2"), ("_fullName", "Ann Lee"),
                        ("_account", "A-7"), ("_email", "new@example.com")):  # fmt: skip
         seen[f"search {key}={value}"] = call("search_profiles", KeyName=key, Values=[value], **shop)
     for profile in (jane, other):

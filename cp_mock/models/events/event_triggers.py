@@ -33,6 +33,7 @@ from ..engines.comparisons import operator_holds
 from ..insights.intents import check_intent_filter, intent_filter_holds
 from ..insights.segment_evaluation import SegmentEvaluation
 from ..objects.mapping import read_path, read_source
+from ..objects.standard_objects import is_standard
 
 TRIGGER_SETTINGS = (
     "ObjectTypeName", "Description", "EventTriggerConditions", "SegmentFilter",
@@ -161,7 +162,9 @@ class EventTriggerOperations(SegmentEvaluation):
 
     def _check_trigger_references(self, domain: Domain, settings: Mapping[str, Any]) -> None:
         name = settings.get("ObjectTypeName")
-        if name is not None and name not in domain.object_types:
+        # a standard object's name (_asset) is an object type of every domain: its records
+        # are written as objects of that type (docs/standard-objects.md)
+        if name is not None and name not in domain.object_types and not is_standard(name):
             raise BadRequestException(f"ObjectTypeName: object type {name} does not exist")
         segment = settings.get("SegmentFilter")
         if segment is not None and segment not in domain.segments.definitions:
@@ -268,14 +271,16 @@ class EventTriggerOperations(SegmentEvaluation):
             return
         assert change.object_type_name is not None and change.unique_key is not None
         stored = domain.objects.get(change.object_type_name, change.unique_key)
-        object_type = domain.object_types.get(change.object_type_name)
-        if stored is None or object_type is None:
+        type_name = change.object_type_name
+        # None for a standard record: its fields are read by path (FieldName Seat.Price)
+        object_type = domain.object_types.get(type_name)
+        if stored is None or (object_type is None and not is_standard(type_name)):
             return
         assert change.document is not None  # every INGESTED change carries its object
         document = change.document
         profile_id, unique_key = change.profile_id, change.unique_key
         for trigger in domain.event_triggers.values():
-            if trigger.settings["ObjectTypeName"] != object_type.name:
+            if trigger.settings["ObjectTypeName"] != type_name:
                 continue
             if not conditions_hold(
                 trigger.settings["EventTriggerConditions"], object_type, document
@@ -307,7 +312,7 @@ class EventTriggerOperations(SegmentEvaluation):
             domain.event_trigger_invocations.append(
                 {
                     "EventTriggerName": trigger.name,
-                    "ObjectTypeName": object_type.name,
+                    "ObjectTypeName": type_name,
                     "ProfileId": profile_id,
                     "ProfileObjectUniqueKey": unique_key,
                     "Object": dict(document),

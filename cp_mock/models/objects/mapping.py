@@ -287,6 +287,25 @@ def declared_content_type(key_name: str, object_types: Iterable[Any]) -> str | N
     return None
 
 
+# "Reserved key names _profileId, _orderId, _caseId, and _assetId must be declared
+# LOOKUP_ONLY" (admin guide, "Reference for standard objects in Customer Profiles"): values
+# of these names are the service's own (the profile's id, the standard records' index names).
+RESERVED_KEY_NAMES = ("_profileId", "_orderId", "_caseId", "_assetId")
+
+
+def check_reserved_keys(keys: Mapping[str, Any]) -> None:
+    """Refuse a key of a reserved name whose definitions do not all carry LOOKUP_ONLY.
+    Applied to definitions arriving now (PutProfileObjectType, CloudFormation), not to a
+    state file's, which may hold what was once accepted (docs/standard-objects.md)."""
+    for key_name in RESERVED_KEY_NAMES:
+        for position, definition in enumerate(keys.get(key_name) or ()):
+            if "LOOKUP_ONLY" not in (definition.get("StandardIdentifiers") or ()):
+                raise BadRequestException(
+                    f"Keys.{key_name}[{position}].StandardIdentifiers: {key_name} is a "
+                    "reserved key name and must be declared LOOKUP_ONLY"
+                )
+
+
 def check_definition(fields: Mapping[str, Any], keys: Mapping[str, Any]) -> None:
     """The rules of the admin guide's "Object type mapping requirements" and "Standard
     identifiers" pages that a definition can break before any object arrives."""

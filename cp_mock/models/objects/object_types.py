@@ -19,7 +19,7 @@ from ..core.base import DERIVED, BackendState, named
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
-from .mapping import CompiledMapping, check_definition, compile_mapping
+from .mapping import CompiledMapping, check_definition, check_reserved_keys, compile_mapping
 from .standard_objects import refuse_standard_put
 from .templates import default_max_profile_object_count, find_template
 
@@ -127,6 +127,7 @@ class ObjectTypeOperations(BackendState):
                 if default is not None:
                     settings["MaxProfileObjectCount"] = default
         check_definition(settings.get("Fields") or {}, settings.get("Keys") or {})
+        check_reserved_keys(settings.get("Keys") or {})
         existing = domain.object_types.get(name)
         if existing is not None:
             existing.settings = settings

@@ -52,7 +52,7 @@ await send(
       phone: { Source: "_source.phone", Target: "_profile.PhoneNumber" },
     },
     Keys: {
-      _orderId: [{ StandardIdentifiers: ["UNIQUE"], FieldNames: ["id"] }],
+      orderId: [{ StandardIdentifiers: ["UNIQUE"], FieldNames: ["id"] }],
       _phone: [{ StandardIdentifiers: ["PROFILE"], FieldNames: ["phone"] }],
     },
   }),

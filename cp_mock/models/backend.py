@@ -1,4 +1,7 @@
-"""The Customer Profiles backend: one per (account, region), composed of the families."""
+"""The Customer Profiles backend: one per (account, region), composed of the families.
+
+Each family inherits ``BackendState`` alone: what one area needs of another is a named
+function of the owning area, or a subscriber to the change feed."""
 
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ from .insights.segments import SegmentOperations
 from .objects.attributes import AttributeOperations
 from .objects.batch_objects import BatchObjectOperations
 from .objects.detect import DetectOperations
+from .objects.object_types import ObjectTypeOperations
 from .objects.objects import ObjectOperations
 from .objects.templates import TemplateOperations
 from .profiles.expiry import ExpiryOperations
@@ -90,6 +94,7 @@ class CustomerProfilesBackend(
     UploadJobOperations,
     IntegrationSourceOperations,
     ObjectOperations,
+    ObjectTypeOperations,
     ExpiryOperations,
     HistoryOperations,
     MatchingOperations,

@@ -25,7 +25,7 @@ from ...compat.moto import mock_random
 from ...compat.other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
 from ...exceptions import BadRequestException
 from ..admin.domains import Domain
-from ..core.base import copy_plain, named
+from ..core.base import BackendState, copy_plain, named
 from ..core.changes import CREATED, UPDATED, Change
 from ..core.clock import now, timestamp
 from ..core.operations import operation
@@ -39,7 +39,7 @@ from ..objects.mapping import (
     read_fields,
 )
 from ..profiles.expiry import DAY_SECONDS
-from ..profiles.profiles import ProfileOperations, apply_update
+from ..profiles.profiles import apply_update, reindex_profile, store_new_profile
 from .csv_records import csv_records
 
 DEFAULT_DATA_EXPIRY_DAYS = 14  # CreateUploadJob, DataExpiry: "the system default of 2 weeks"
@@ -117,7 +117,7 @@ def check_value(name: str, definition: dict[str, Any], value: str) -> None:
         raise RowFailed(f"{name}: {value!r} is not a PHONE_NUMBER")
 
 
-class UploadJobOperations(ProfileOperations):
+class UploadJobOperations(BackendState):
     def _upload_job(self, domain: Domain, job_id: str) -> UploadJob:
         return named(domain.upload_jobs, "Upload job", job_id)
 
@@ -297,12 +297,12 @@ class UploadJobOperations(ProfileOperations):
         # Everything that can fail the row has run: from here on, write.
         created = not found
         if created:
-            profile_id = self.store_new_profile(domain, changes)["ProfileId"]
+            profile_id = store_new_profile(domain, changes)["ProfileId"]
         else:
             [profile_id] = found
             profile = domain.profiles[profile_id]
             apply_update(profile, changes)
-            self.reindex_profile(domain, profile)
+            reindex_profile(domain, profile)
         domain.index.add(profile_id, job.unique_key, [unique_value], ADDED_SOURCE, content_type)
         self.publish(Change(CREATED if created else UPDATED, domain, profile_id))
         # DataExpiry: "The expiry duration for the profiles ingested with the job" (after the

@@ -23,7 +23,7 @@ from ...exceptions import BadRequestException
 from ..admin.domains import Domain
 from ..core import journal
 from ..core.arguments import by_member, takes_members
-from ..core.base import check_unused, copy_plain, named
+from ..core.base import BackendState, check_unused, copy_plain, named
 from ..core.changes import INGESTED, Change, hears
 from ..core.clock import now
 from ..core.operations import operation
@@ -31,7 +31,7 @@ from ..core.tags import tags_member
 from ..data_in.integrations import Integration
 from ..engines.comparisons import operator_holds
 from ..insights.intents import check_intent_filter, intent_filter_holds
-from ..insights.segment_evaluation import SegmentEvaluation
+from ..insights.segment_evaluation import in_segment
 from ..objects.mapping import read_path, read_source
 
 TRIGGER_SETTINGS = (
@@ -156,7 +156,7 @@ def _check_definition(settings: Mapping[str, Any]) -> None:
             )
 
 
-class EventTriggerOperations(SegmentEvaluation):
+class EventTriggerOperations(BackendState):
     integrations: dict[str, Integration]
 
     def _check_trigger_references(self, domain: Domain, settings: Mapping[str, Any]) -> None:
@@ -284,7 +284,7 @@ class EventTriggerOperations(SegmentEvaluation):
             segment = trigger.settings.get("SegmentFilter")
             # "The destination is triggered only for profiles that meet the criteria of a
             # segment definition." (API_CreateEventTrigger, SegmentFilter)
-            if segment is not None and not self._in_segment(domain, segment, profile_id):
+            if segment is not None and not in_segment(self.lock, domain, segment, profile_id):
                 continue
             # "the destination is triggered only if the event trigger conditions are met
             # and the profile's intents also meet this filter" (IntentFilterDefinition)

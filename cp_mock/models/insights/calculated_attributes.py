@@ -376,14 +376,29 @@ def check_conditions(conditions: Mapping[str, Any] | None, type_name: str) -> No
         )
 
 
+def _calculated_attribute(domain: Domain, name: str) -> CalculatedAttribute:
+    return named(domain.calculated_attributes, "Calculated attribute definition", name)
+
+
+def _counting_profile(domain: Domain, profile_id: str) -> None:
+    if profile_id not in domain.profiles:
+        raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
+
+
+def calculated_attribute_value(
+    domain: Domain, profile_id: str, calculated_attribute_name: str,
+    range_override: Mapping[str, Any] | None = None,
+) -> str | None:  # fmt: skip
+    """The profile's value of the attribute, None when it has none (not an operation:
+    for segments, which filter on values, with a dimension's ConditionOverrides.Range).
+    ResourceNotFoundException when the domain defines no such attribute."""
+    _counting_profile(domain, profile_id)
+    attribute = _calculated_attribute(domain, calculated_attribute_name)
+    found = attribute.value_for(profile_id, range_override)
+    return None if found is None else str(found["Value"])
+
+
 class CalculatedAttributeOperations(BackendState):
-    def _calculated_attribute(self, domain: Domain, name: str) -> CalculatedAttribute:
-        return named(domain.calculated_attributes, "Calculated attribute definition", name)
-
-    def _counting_profile(self, domain: Domain, profile_id: str) -> None:
-        if profile_id not in domain.profiles:
-            raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
-
     @operation("CreateCalculatedAttributeDefinition")
     @takes_members(*DEFINITION_MEMBERS)
     def create_calculated_attribute_definition(
@@ -436,7 +451,7 @@ class CalculatedAttributeOperations(BackendState):
         self, domain_name: str, calculated_attribute_name: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        attribute = self._calculated_attribute(domain, calculated_attribute_name)
+        attribute = _calculated_attribute(domain, calculated_attribute_name)
         return attribute.describe(self.tags.get(attribute.arn))
 
     @operation("UpdateCalculatedAttributeDefinition")
@@ -445,7 +460,7 @@ class CalculatedAttributeOperations(BackendState):
         self, domain_name: str, calculated_attribute_name: str, **members: Any
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        attribute = self._calculated_attribute(domain, calculated_attribute_name)
+        attribute = _calculated_attribute(domain, calculated_attribute_name)
         changes = by_member(members, UPDATABLE)
         if "Conditions" in changes:
             check_conditions(changes["Conditions"], attribute.type_name)
@@ -471,7 +486,7 @@ class CalculatedAttributeOperations(BackendState):
         self, domain_name: str, calculated_attribute_name: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        attribute = self._calculated_attribute(domain, calculated_attribute_name)
+        attribute = _calculated_attribute(domain, calculated_attribute_name)
         del domain.calculated_attributes[calculated_attribute_name]
         self.tags.forget(attribute.arn)
         return {}
@@ -491,8 +506,8 @@ class CalculatedAttributeOperations(BackendState):
         self, domain_name: str, profile_id: str, calculated_attribute_name: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        self._counting_profile(domain, profile_id)
-        attribute = self._calculated_attribute(domain, calculated_attribute_name)
+        _counting_profile(domain, profile_id)
+        attribute = _calculated_attribute(domain, calculated_attribute_name)
         found = attribute.value_for(profile_id)
         if found is None:
             raise ResourceNotFoundException(
@@ -506,7 +521,7 @@ class CalculatedAttributeOperations(BackendState):
         self, domain_name: str, profile_id: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        self._counting_profile(domain, profile_id)
+        _counting_profile(domain, profile_id)
         items = []
         for name in sorted(domain.calculated_attributes):
             found = domain.calculated_attributes[name].value_for(profile_id)
@@ -523,7 +538,7 @@ class CalculatedAttributeOperations(BackendState):
         condition_overrides: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        attribute = self._calculated_attribute(domain, calculated_attribute_name)
+        attribute = _calculated_attribute(domain, calculated_attribute_name)
         range_override = (condition_overrides or {}).get("Range")
         if range_override and range_override.get("End", 0) > range_override["Start"]:
             raise BadRequestException(
@@ -593,15 +608,3 @@ class CalculatedAttributeOperations(BackendState):
         read: dict[Any, Any] = {}  # what the definitions have read of it, shared by them
         for attribute in reading:
             attribute.count(stored, document, object_type, put_at, read)
-
-    def calculated_attribute_value(
-        self, domain: Domain, profile_id: str, calculated_attribute_name: str,
-        range_override: Mapping[str, Any] | None = None,
-    ) -> str | None:  # fmt: skip
-        """The profile's value of the attribute, None when it has none (not an operation:
-        for segments, which filter on values, with a dimension's ConditionOverrides.Range).
-        ResourceNotFoundException when the domain defines no such attribute."""
-        self._counting_profile(domain, profile_id)
-        attribute = self._calculated_attribute(domain, calculated_attribute_name)
-        found = attribute.value_for(profile_id, range_override)
-        return None if found is None else str(found["Value"])

@@ -1,0 +1,66 @@
+"""The layout of models/: the backend composes families side by side; no family reaches
+another's methods by inheriting it (what one area needs of another is a named function of
+the owning area, or a subscriber to the change feed)."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import pytest
+from moto.core.base_backend import BaseBackend
+
+import cp_mock
+from cp_mock.models.backend import CustomerProfilesBackend
+from cp_mock.models.core.base import BackendState
+
+MODELS = pathlib.Path(cp_mock.__file__).parent / "models"
+
+FAMILIES = [
+    base
+    for base in CustomerProfilesBackend.__bases__
+    if base is not BaseBackend and base is not BackendState
+]
+
+
+def test_the_backend_is_composed_of_families() -> None:
+    assert len(FAMILIES) > 20
+    assert BaseBackend in CustomerProfilesBackend.__bases__
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda family: family.__name__)
+def test_a_family_inherits_no_other_family(family: type) -> None:
+    assert set(family.__bases__) <= {BackendState, object}, family.__bases__
+
+
+def test_every_class_between_the_backend_and_its_state_is_a_listed_family() -> None:
+    # (a family reached only through another's bases would be one the backend composes
+    # without saying so)
+    between = {
+        cls
+        for cls in CustomerProfilesBackend.__mro__[1:]
+        if issubclass(cls, BackendState) and cls is not BackendState
+    }
+    assert between <= set(FAMILIES), between - set(FAMILIES)
+
+
+def _classes_with_bases() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted(MODELS.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                found[node.name] = [ast.unparse(base) for base in node.bases]
+    return found
+
+
+def test_no_class_in_models_inherits_a_family() -> None:
+    # Read from the source, so a family the backend does not list is held to it too.
+    classes = _classes_with_bases()
+    families = {name for name, bases in classes.items() if "BackendState" in bases}
+    families |= {family.__name__ for family in FAMILIES}
+    inheriting = {
+        name: [base for base in bases if base in families]
+        for name, bases in classes.items()
+        if any(base in families for base in bases) and name != "CustomerProfilesBackend"
+    }
+    assert inheriting == {}

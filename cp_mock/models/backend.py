@@ -52,7 +52,7 @@ from .profiles.profiles import ProfileOperations
 # Domain fields whose every change is noted in the journal: shared by a configuration's copy.
 JOURNALED_DOMAIN_FIELDS = frozenset(
     ("profiles", "index", "profile_rank", "_ranks", "objects", "history", "history_ids",
-     "ingested", "profile_expiry", "dead_letters", "event_trigger_invocations")
+     "ingested", "profile_expiry", "dead_letters")
 )  # fmt: skip
 
 
@@ -63,21 +63,34 @@ _NOT_COPIED = frozenset(("region_name", "account_id", "partition", "lock", "sync
 
 def _shared_parts(domain: Domain) -> dict[int, Any]:
     """A deepcopy memo that makes a copy of ``domain``'s configuration share what the
-    journal keeps: the journaled fields of the domain, and those of the resources it holds
-    (dataclass fields with ``journal.JOURNALED`` metadata)."""
+    journal keeps: the journaled fields of the domain and of each area's part of it
+    (``EventState``, say), and those of the resources they hold (dataclass fields with
+    ``journal.JOURNALED`` metadata)."""
     shared: dict[int, Any] = {}
-    for field in dataclasses.fields(domain):
-        value = getattr(domain, field.name)
-        if field.name in JOURNALED_DOMAIN_FIELDS:
-            shared[id(value)] = value
-            continue
-        for resource in value.values() if isinstance(value, dict) else (value,):
-            if dataclasses.is_dataclass(resource) and not isinstance(resource, type):
-                for part in dataclasses.fields(resource):
-                    if part.metadata.get(journal.JOURNALED_KEY):
-                        kept = getattr(resource, part.name)
-                        shared[id(kept)] = kept
+    _share_journaled(domain, JOURNALED_DOMAIN_FIELDS, shared, area_parts=True)
     return shared
+
+
+def _is_record(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _share_journaled(
+    holder: Any, journaled: frozenset[str], shared: dict[int, Any], area_parts: bool
+) -> None:
+    for field in dataclasses.fields(holder):
+        value = getattr(holder, field.name)
+        if field.name in journaled or field.metadata.get(journal.JOURNALED_KEY):
+            shared[id(value)] = value
+        elif area_parts and _is_record(value):  # an area's part: its fields as the domain's
+            _share_journaled(value, frozenset(), shared, area_parts=False)
+        else:
+            for resource in value.values() if isinstance(value, dict) else (value,):
+                if _is_record(resource):
+                    for part in dataclasses.fields(resource):
+                        if part.metadata.get(journal.JOURNALED_KEY):
+                            kept = getattr(resource, part.name)
+                            shared[id(kept)] = kept
 
 
 def _put_back_configuration(

@@ -117,9 +117,9 @@ def _named(record: Record, attribute: str = "name") -> Named:
 RESOURCES: tuple[tuple[str, tuple[str, ...], Codec], ...] = (
     ("ProfileObjectTypes", ("object_types",), _named(OBJECT_TYPE)),
     ("DomainObjectTypes", ("domain_object_types",), _named(DOMAIN_OBJECT_TYPE)),
-    ("EventStreams", ("event_streams",), _named(EVENT_STREAM)),
-    ("EventTriggers", ("event_triggers",), _named(EVENT_TRIGGER)),
-    ("EventTriggerInvocations", ("event_trigger_invocations",), ListOf(INVOCATION)),
+    ("EventStreams", ("events", "streams"), _named(EVENT_STREAM)),
+    ("EventTriggers", ("events", "triggers"), _named(EVENT_TRIGGER)),
+    ("EventTriggerInvocations", ("events", "trigger_invocations"), ListOf(INVOCATION)),
     ("DeadLetters", ("dead_letters",), ListOf(DEAD_LETTER)),
     ("IdentityResolutionJobs", ("identity_jobs",), ListOf(IDENTITY_JOB)),
     ("Workflows", ("workflows",), _named(WORKFLOW, "workflow_id")),

@@ -15,6 +15,7 @@ from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
 from ..engines.search import KeyIndex
+from ..events.event_state import EventState
 from ..insights.intents import IntentState
 from ..insights.segment_state import SegmentState
 from ..objects.object_store import ObjectStore
@@ -24,8 +25,6 @@ from ..profiles.provenance import Record
 if TYPE_CHECKING:
     from ..data_in.integration_sources import IntegrationSource
     from ..data_in.upload_jobs import UploadJob
-    from ..events.event_streams import EventStream
-    from ..events.event_triggers import EventTrigger
     from ..insights.calculated_attributes import CalculatedAttribute
     from ..insights.recommenders import Recommender, RecommenderFilter, RecommenderSchema
     from .layouts import DomainLayout
@@ -66,12 +65,8 @@ class Domain:
     history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # domain object type name -> its definition (models/admin/domain_object_types.py)
     domain_object_types: dict[str, Any] = field(default_factory=dict)
-    # event stream name -> its stream, at most one (models/events/event_streams.py)
-    event_streams: dict[str, EventStream] = field(default_factory=dict)
-    # event trigger name -> its trigger, and every firing, oldest first
-    # (models/events/event_triggers.py)
-    event_triggers: dict[str, EventTrigger] = field(default_factory=dict)
-    event_trigger_invocations: list[dict[str, Any]] = field(default_factory=list)
+    # event streams, event triggers and their firings (models/events/event_state.py)
+    events: EventState = field(default_factory=EventState)
     # profile id -> the fields ingestion populated; the others are manual
     # (models/profiles/provenance.py)
     ingested: dict[str, Record] = field(default_factory=dict)

@@ -168,7 +168,7 @@ class IntegrationOperations(BackendState):
             domain, [n for n in [object_type_name, *(object_type_names or {}).values()] if n]
         )
         for name in event_trigger_names or ():
-            if name not in domain.event_triggers:
+            if name not in domain.events.triggers:
                 raise BadRequestException(f"EventTriggerNames: event trigger {name} does not exist")
         settings = {
             "ObjectTypeName": object_type_name, "ObjectTypeNames": object_type_names,

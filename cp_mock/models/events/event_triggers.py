@@ -178,7 +178,7 @@ class EventTriggerOperations(BackendState):
         **members: Any,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        check_unused(domain.event_triggers, "Event trigger", event_trigger_name)
+        check_unused(domain.events.triggers, "Event trigger", event_trigger_name)
         settings = _settings(members)
         self._check_trigger_references(domain, settings)
         check_intent_filter(domain, settings.get("IntentFilterDefinition"))
@@ -188,13 +188,13 @@ class EventTriggerOperations(BackendState):
             settings=settings,
         )
         self.tags.register(trigger.arn, tags)
-        domain.event_triggers[event_trigger_name] = trigger
+        domain.events.triggers[event_trigger_name] = trigger
         return trigger.describe(self.tags.get(trigger.arn))
 
     @operation("GetEventTrigger")
     def get_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
         trigger = named(
-            self.get_domain_state(domain_name).event_triggers, "Event trigger", event_trigger_name
+            self.get_domain_state(domain_name).events.triggers, "Event trigger", event_trigger_name
         )
         return trigger.describe(self.tags.get(trigger.arn))
 
@@ -204,7 +204,7 @@ class EventTriggerOperations(BackendState):
         self, domain_name: str, event_trigger_name: str, **members: Any
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)
+        trigger = named(domain.events.triggers, "Event trigger", event_trigger_name)
         changes = _settings(members)
         settings = {**trigger.settings, **changes}
         self._check_trigger_references(domain, settings)
@@ -218,7 +218,7 @@ class EventTriggerOperations(BackendState):
     def list_event_triggers(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         items = []
-        for trigger in domain.event_triggers.values():
+        for trigger in domain.events.triggers.values():
             summary = {
                 "ObjectTypeName": trigger.settings["ObjectTypeName"],
                 "EventTriggerName": trigger.name,
@@ -233,7 +233,7 @@ class EventTriggerOperations(BackendState):
     @operation("DeleteEventTrigger")
     def delete_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)
+        trigger = named(domain.events.triggers, "Event trigger", event_trigger_name)
         # API_DeleteEventTrigger: "You cannot delete an Event Trigger with an active
         # Integration associated."
         users = self.integrations_using_trigger(domain_name, event_trigger_name)
@@ -242,13 +242,14 @@ class EventTriggerOperations(BackendState):
                 f"Event trigger {event_trigger_name} is used by the integration "
                 f"{users[0]}: delete the integration, or remove the trigger from it, first"
             )
-        del domain.event_triggers[event_trigger_name]
+        del domain.events.triggers[event_trigger_name]
         self.tags.forget(trigger.arn)
         return {"Message": f"Event trigger {event_trigger_name} deleted"}
 
     def event_trigger_invocations(self, domain_name: str) -> list[dict[str, Any]]:
         """Every firing of the domain's triggers, oldest first (not an operation)."""
-        return [copy_plain(i) for i in self.get_domain_state(domain_name).event_trigger_invocations]
+        invocations = self.get_domain_state(domain_name).events.trigger_invocations
+        return [copy_plain(i) for i in invocations]
 
     def integrations_using_trigger(self, domain_name: str, trigger_name: str) -> list[str]:
         """Uris of the domain's integrations whose EventTriggerNames name the trigger."""
@@ -264,7 +265,7 @@ class EventTriggerOperations(BackendState):
         """Subscriber: test an ingested object against the triggers on its type, and
         record each firing."""
         domain = change.domain
-        if change.action != INGESTED or not domain.event_triggers:
+        if change.action != INGESTED or not domain.events.triggers:
             return
         assert change.object_type_name is not None and change.unique_key is not None
         stored = domain.objects.get(change.object_type_name, change.unique_key)
@@ -274,7 +275,7 @@ class EventTriggerOperations(BackendState):
         assert change.document is not None  # every INGESTED change carries its object
         document = change.document
         profile_id, unique_key = change.profile_id, change.unique_key
-        for trigger in domain.event_triggers.values():
+        for trigger in domain.events.triggers.values():
             if trigger.settings["ObjectTypeName"] != object_type.name:
                 continue
             if not conditions_hold(
@@ -303,8 +304,8 @@ class EventTriggerOperations(BackendState):
             else:
                 journal.keep_length(fired)
             fired.append(moment)
-            journal.keep_length(domain.event_trigger_invocations)
-            domain.event_trigger_invocations.append(
+            journal.keep_length(domain.events.trigger_invocations)
+            domain.events.trigger_invocations.append(
                 {
                     "EventTriggerName": trigger.name,
                     "ObjectTypeName": object_type.name,

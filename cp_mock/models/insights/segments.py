@@ -165,7 +165,7 @@ class SegmentOperations(BackendState):
                     f"Segment definition {segment_definition_name} is a source segment of "
                     f"{other.name}: delete {other.name} first"
                 )
-        for trigger in domain.event_triggers.values():
+        for trigger in domain.events.triggers.values():
             if trigger.settings.get("SegmentFilter") == segment_definition_name:
                 raise BadRequestException(
                     f"Segment definition {segment_definition_name} is the SegmentFilter of "

@@ -17,6 +17,7 @@ from ..core.tags import tags_member
 from ..engines.search import KeyIndex
 from ..events.event_state import EventState
 from ..insights.intents import IntentState
+from ..insights.recommender_state import RecommenderState
 from ..insights.segment_state import SegmentState
 from ..objects.object_store import ObjectStore
 from ..profiles.expiry import ExpiryQueue
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from ..data_in.integration_sources import IntegrationSource
     from ..data_in.upload_jobs import UploadJob
     from ..insights.calculated_attributes import CalculatedAttribute
-    from ..insights.recommenders import Recommender, RecommenderFilter, RecommenderSchema
     from .layouts import DomainLayout
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
@@ -77,10 +77,8 @@ class Domain:
     # calculated attribute name -> its definition and values
     # (models/insights/calculated_attributes.py)
     calculated_attributes: dict[str, CalculatedAttribute] = field(default_factory=dict)
-    # name -> recommender, recommender filter, recommender schema (models/insights/recommenders.py)
-    recommenders: dict[str, Recommender] = field(default_factory=dict)
-    recommender_filters: dict[str, RecommenderFilter] = field(default_factory=dict)
-    recommender_schemas: dict[str, RecommenderSchema] = field(default_factory=dict)
+    # recommenders, their filters and schemas (models/insights/recommender_state.py)
+    recommendations: RecommenderState = field(default_factory=RecommenderState)
     # segment definitions, their jobs, subscriptions and stream (models/insights/segments.py)
     segments: SegmentState = field(default_factory=SegmentState)
     # layout name -> its layout (models/admin/layouts.py)

@@ -134,7 +134,7 @@ class RecommendationOperations(BackendState):
             raise BadRequestException(
                 "CandidateIds: a personalized-ranking recommender ranks the candidate ids given"
             )
-        schema = domain.recommender_schemas.get(recommender.schema_name or "")
+        schema = domain.recommendations.schemas.get(recommender.schema_name or "")
         columns, where = metadata_columns
         for column in columns:
             if schema is not None and column_key(column) not in schema.columns(CATALOG_ITEM):

@@ -163,20 +163,20 @@ def _metrics(datasets: Datasets) -> dict[str, float]:
 
 
 def find_recommender_schema(domain: Domain, name: str) -> RecommenderSchema:
-    return named(domain.recommender_schemas, "Recommender schema", name)
+    return named(domain.recommendations.schemas, "Recommender schema", name)
 
 
 def find_recommender_filter(domain: Domain, name: str) -> RecommenderFilter:
-    return named(domain.recommender_filters, "Recommender filter", name)
+    return named(domain.recommendations.filters, "Recommender filter", name)
 
 
 def find_recommender(domain: Domain, name: str) -> Recommender:
-    return named(domain.recommenders, "Recommender", name)
+    return named(domain.recommendations.recommenders, "Recommender", name)
 
 
 def recommender_datasets(domain: Domain, schema_name: str | None) -> Datasets:
     """What the recommender's schema names (the default schema: both datasets)."""
-    schema = domain.recommender_schemas.get(schema_name) if schema_name else None
+    schema = domain.recommendations.schemas.get(schema_name) if schema_name else None
     wanted = [d for d in DATASETS if schema is None or d in schema.fields]
     return read_datasets(domain.object_types.values(), domain.objects, wanted)
 
@@ -192,7 +192,7 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        check_unused(domain.recommender_schemas, "Recommender schema", recommender_schema_name)
+        check_unused(domain.recommendations.schemas, "Recommender schema", recommender_schema_name)
         for dataset, columns in fields.items():
             if dataset not in DATASETS:
                 raise BadRequestException(
@@ -211,7 +211,7 @@ class RecommenderOperations(BackendState):
             fields=copy_plain(fields),
         )
         self.tags.register(schema.arn, tags)
-        domain.recommender_schemas[schema.name] = schema
+        domain.recommendations.schemas[schema.name] = schema
         return {
             "RecommenderSchemaArn": schema.arn,
             **schema.describe(),
@@ -229,7 +229,8 @@ class RecommenderOperations(BackendState):
     @operation("ListRecommenderSchemas")
     def list_recommender_schemas(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        return {"RecommenderSchemas": [s.describe() for s in domain.recommender_schemas.values()]}
+        schemas = domain.recommendations.schemas.values()
+        return {"RecommenderSchemas": [s.describe() for s in schemas]}
 
     @operation("DeleteRecommenderSchema")
     def delete_recommender_schema(
@@ -237,15 +238,16 @@ class RecommenderOperations(BackendState):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         schema = find_recommender_schema(domain, recommender_schema_name)
-        users = [r.name for r in domain.recommenders.values() if r.schema_name == schema.name]
+        recommenders = domain.recommendations.recommenders.values()
+        users = [r.name for r in recommenders if r.schema_name == schema.name]
         users += [
-            f.name for f in domain.recommender_filters.values() if f.schema_name == schema.name
+            f.name for f in domain.recommendations.filters.values() if f.schema_name == schema.name
         ]
         if users:
             raise BadRequestException(
                 f"Recommender schema {schema.name} is used by {users[0]}: delete that first"
             )
-        del domain.recommender_schemas[schema.name]
+        del domain.recommendations.schemas[schema.name]
         self.tags.forget(schema.arn)
         return {}
 
@@ -261,7 +263,7 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        check_unused(domain.recommender_filters, "Recommender filter", recommender_filter_name)
+        check_unused(domain.recommendations.filters, "Recommender filter", recommender_filter_name)
         expression = parse_filter_expression(recommender_filter_expression)
         if recommender_schema_name is not None:
             schema = find_recommender_schema(domain, recommender_schema_name)
@@ -282,7 +284,7 @@ class RecommenderOperations(BackendState):
             description=description,
         )
         self.tags.register(found.arn, tags)
-        domain.recommender_filters[found.name] = found
+        domain.recommendations.filters[found.name] = found
         return {"RecommenderFilterArn": found.arn, **tags_member("Tags", self.tags.get(found.arn))}
 
     @operation("GetRecommenderFilter")
@@ -298,7 +300,7 @@ class RecommenderOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         return {
             "RecommenderFilters": [
-                f.describe(self.tags.get(f.arn)) for f in domain.recommender_filters.values()
+                f.describe(self.tags.get(f.arn)) for f in domain.recommendations.filters.values()
             ]
         }
 
@@ -308,7 +310,7 @@ class RecommenderOperations(BackendState):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         found = find_recommender_filter(domain, recommender_filter_name)
-        del domain.recommender_filters[found.name]
+        del domain.recommendations.filters[found.name]
         self.tags.forget(found.arn)
         return {"Message": f"Recommender filter {found.name} deleted"}
 
@@ -382,7 +384,7 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        check_unused(domain.recommenders, "Recommender", recommender_name)
+        check_unused(domain.recommendations.recommenders, "Recommender", recommender_name)
         if recommender_schema_name is not None:
             find_recommender_schema(domain, recommender_schema_name)
         self._check_config(domain, recommender_schema_name, recommender_config or {})
@@ -396,7 +398,7 @@ class RecommenderOperations(BackendState):
         )
         self._train(domain, recommender)
         self.tags.register(recommender.arn, tags)
-        domain.recommenders[recommender.name] = recommender
+        domain.recommendations.recommenders[recommender.name] = recommender
         return {
             "RecommenderArn": recommender.arn,
             **tags_member("Tags", self.tags.get(recommender.arn)),
@@ -464,14 +466,17 @@ class RecommenderOperations(BackendState):
     def list_recommenders(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {
-            "Recommenders": [r.summary(self.tags.get(r.arn)) for r in domain.recommenders.values()]
+            "Recommenders": [
+                r.summary(self.tags.get(r.arn))
+                for r in domain.recommendations.recommenders.values()
+            ]
         }
 
     @operation("DeleteRecommender")
     def delete_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         recommender = find_recommender(domain, recommender_name)
-        del domain.recommenders[recommender.name]
+        del domain.recommendations.recommenders[recommender.name]
         self.tags.forget(recommender.arn)
         return {}
 

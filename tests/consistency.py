@@ -81,7 +81,7 @@ def derived_state(backend: Any) -> dict[str, Any]:
             "next history id": repr(domain.history_ids),
             "calculated": calculated,
             "filters": {n: f.expression for n, f in domain.recommendations.filters.items()},
-            "upload jobs": {n: j.unique_field for n, j in domain.upload_jobs.items()},
+            "upload jobs": {n: j.unique_field for n, j in domain.data_in.upload_jobs.items()},
         }
     return {"domains": domains, "tags": dict(backend.tags._tags)}
 

@@ -6,15 +6,28 @@ from __future__ import annotations
 
 import ast
 import pathlib
+from typing import Any
 
+import boto3
 import pytest
 from moto.core.base_backend import BaseBackend
 
 import cp_mock
 from cp_mock.models.backend import CustomerProfilesBackend
 from cp_mock.models.core.base import BackendState
+from tests.test_integration_ingestion import BUCKET, REGION, s3_flow
 
 MODELS = pathlib.Path(cp_mock.__file__).parent / "models"
+
+CUSTOMER_FIELDS = {
+    "id": {"Source": "_source.id", "Target": "_profile.AccountNumber"},
+    "email": {"Source": "_source.email", "Target": "_profile.EmailAddress",
+              "ContentType": "EMAIL_ADDRESS"},
+}  # fmt: skip
+CUSTOMER_KEYS = {
+    "customerId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+    "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+}
 
 FAMILIES = [
     base
@@ -64,3 +77,26 @@ def test_no_class_in_models_inherits_a_family() -> None:
         if any(base in families for base in bases) and name != "CustomerProfilesBackend"
     }
     assert inheriting == {}
+
+
+# -- an area's part of a domain is put back whole by a call that fails ---------------------
+def test_a_failed_call_puts_back_what_its_tick_read_from_an_integration_source(
+    client: Any, domain: str
+) -> None:
+    # The tick reads the source before the call keeps its copy of the configuration; the
+    # undo of that read must reach the domain's part as it is once the copy is put back.
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=BUCKET)
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="Customer", Description="customers",
+        AllowProfileCreation=True, Fields=CUSTOMER_FIELDS, Keys=CUSTOMER_KEYS,
+    )  # fmt: skip
+    client.put_integration(DomainName=domain, ObjectTypeName="Customer",
+                           FlowDefinition=s3_flow())  # fmt: skip
+    s3.put_object(Bucket=BUCKET, Key="c.csv", Body="id,email\nc-1,ana@example.com\n")
+    before = cp_mock.dump_state()
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.delete_event_stream(DomainName=domain, EventStreamName="none")
+    assert cp_mock.dump_state() == before
+    found = client.search_profiles(DomainName=domain, KeyName="_email", Values=["ana@example.com"])
+    assert len(found["Items"]) == 1  # read again by the next call, which succeeds

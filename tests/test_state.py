@@ -315,7 +315,7 @@ def test_a_history_record_shares_its_object_after_a_load(client: Any) -> None:
 
 def test_what_cannot_be_dumped_is_named(customerprofiles_backend: Any) -> None:
     customerprofiles_backend.create_domain("d", 1)
-    workflows = customerprofiles_backend.domains["d"].workflows
+    workflows = customerprofiles_backend.domains["d"].data_in.workflows
     workflows["w"] = object()
     with pytest.raises(StateError, match=r"cannot dump a builtins\.object where the state "
                                          "keeps a Workflow"):  # fmt: skip

@@ -93,6 +93,12 @@ def _share_journaled(
                             shared[id(kept)] = kept
 
 
+def _put_back_sources(domain: Domain, sources: dict[str, Any]) -> None:
+    """Undo a tick's reading of the integration sources. The domain's data-in part is
+    looked up when the undo runs: a configuration's copy, put back first, replaces it."""
+    domain.data_in.integration_sources = sources
+
+
 def _put_back_configuration(
     backend: Any, saved: dict[str, Any], domain: Domain | None, fields: dict[str, Any]
 ) -> None:
@@ -181,11 +187,10 @@ class CustomerProfilesBackend(
         moment = now()
         self._expire_objects(domain, moment)
         self._expire_profiles(domain, moment)
-        if domain.integration_sources:  # most domains have none: one test
+        sources = domain.data_in.integration_sources
+        if sources:  # most domains have none: one test
             # (where the sources have read to is kept whole: the call may yet fail)
-            journal.undo_with(
-                setattr, domain, "integration_sources", copy.deepcopy(domain.integration_sources)
-            )
+            journal.undo_with(_put_back_sources, domain, copy.deepcopy(sources))
             self._sync_integration_sources(domain)
 
     def _keep_configuration(self, opened: journal.Journal, domain_name: str | None) -> None:

@@ -122,8 +122,8 @@ RESOURCES: tuple[tuple[str, tuple[str, ...], Codec], ...] = (
     ("EventTriggerInvocations", ("events", "trigger_invocations"), ListOf(INVOCATION)),
     ("DeadLetters", ("dead_letters",), ListOf(DEAD_LETTER)),
     ("IdentityResolutionJobs", ("identity_jobs",), ListOf(IDENTITY_JOB)),
-    ("Workflows", ("workflows",), _named(WORKFLOW, "workflow_id")),
-    ("IntegrationSources", ("integration_sources",), INTEGRATION_SOURCES),
+    ("Workflows", ("data_in", "workflows"), _named(WORKFLOW, "workflow_id")),
+    ("IntegrationSources", ("data_in", "integration_sources"), INTEGRATION_SOURCES),
     ("RecommenderSchemas", ("recommendations", "schemas"), _named(RECOMMENDER_SCHEMA)),
     ("RecommenderFilters", ("recommendations", "filters"), _named(RECOMMENDER_FILTER)),
     ("Recommenders", ("recommendations", "recommenders"), _named(RECOMMENDER)),
@@ -137,7 +137,7 @@ RESOURCES: tuple[tuple[str, tuple[str, ...], Codec], ...] = (
     ("IntentDefinitions", ("intents", "definitions"), _named(INTENT_DEFINITION, "intent_domain")),
     # what each profile's activity shows of each intent type (models/insights/intents.py)
     ("ProfileIntents", ("intents", "profile_intents"), MapOf(MapOf(TEXT))),
-    ("UploadJobs", ("upload_jobs",), _named(UPLOAD_JOB, "job_id")),
+    ("UploadJobs", ("data_in", "upload_jobs"), _named(UPLOAD_JOB, "job_id")),
 )  # fmt: skip
 
 # The fields of Domain, each written by a part of its document or rebuilt on load.

@@ -14,6 +14,7 @@ from ..core.changes import DOMAIN_DELETED, Change
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
+from ..data_in.data_in_state import DataInState
 from ..engines.search import KeyIndex
 from ..events.event_state import EventState
 from ..insights.intents import IntentState
@@ -24,8 +25,6 @@ from ..profiles.expiry import ExpiryQueue
 from ..profiles.provenance import Record
 
 if TYPE_CHECKING:
-    from ..data_in.integration_sources import IntegrationSource
-    from ..data_in.upload_jobs import UploadJob
     from ..insights.calculated_attributes import CalculatedAttribute
     from .layouts import DomainLayout
 
@@ -58,8 +57,6 @@ class Domain:
     objects: ObjectStore = field(default_factory=ObjectStore)
     # identity resolution jobs, oldest first (models/identity/matching.py)
     identity_jobs: list[Any] = field(default_factory=list)
-    # workflow id -> integration workflow (models/data_in/integrations.py)
-    workflows: dict[str, Any] = field(default_factory=dict)
     # profile id -> its history records, newest first, as a chain (models/profiles/history.py)
     history: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -83,11 +80,8 @@ class Domain:
     segments: SegmentState = field(default_factory=SegmentState)
     # layout name -> its layout (models/admin/layouts.py)
     layouts: dict[str, DomainLayout] = field(default_factory=dict)
-    # job id -> its upload job (models/data_in/upload_jobs.py)
-    upload_jobs: dict[str, UploadJob] = field(default_factory=dict)
-    # integration Uri -> where it reads and how far, for those that move data
-    # (models/data_in/integration_sources.py)
-    integration_sources: dict[str, IntegrationSource] = field(default_factory=dict)
+    # integration workflows and sources, upload jobs (models/data_in/data_in_state.py)
+    data_in: DataInState = field(default_factory=DataInState)
     # intent definitions and what profiles' activity shows (models/insights/intents.py)
     intents: IntentState = field(default_factory=IntentState)
 

@@ -235,7 +235,7 @@ class IntegrationSourceOperations(BackendState):
             return
         self.syncing_domains.add(domain.name)
         try:
-            for uri, source in list(domain.integration_sources.items()):
+            for uri, source in list(domain.data_in.integration_sources.items()):
                 integration = self.integrations.get(uri)
                 type_name = integration.settings.get("ObjectTypeName") if integration else None
                 if type_name is None:

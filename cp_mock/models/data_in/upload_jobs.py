@@ -119,7 +119,7 @@ def check_value(name: str, definition: dict[str, Any], value: str) -> None:
 
 class UploadJobOperations(BackendState):
     def _upload_job(self, domain: Domain, job_id: str) -> UploadJob:
-        return named(domain.upload_jobs, "Upload job", job_id)
+        return named(domain.data_in.upload_jobs, "Upload job", job_id)
 
     @operation("CreateUploadJob")
     def create_upload_job(
@@ -141,7 +141,7 @@ class UploadJobOperations(BackendState):
             unique_field=unique_field_of(fields, unique_key),
             data_expiry=data_expiry or DEFAULT_DATA_EXPIRY_DAYS,
         )
-        domain.upload_jobs[job.job_id] = job
+        domain.data_in.upload_jobs[job.job_id] = job
         return {"JobId": job.job_id}
 
     @operation("GetUploadJob")
@@ -152,7 +152,7 @@ class UploadJobOperations(BackendState):
     def list_upload_jobs(self, domain_name: str) -> dict[str, Any]:
         """In the order the jobs were created."""
         items = []
-        for job in self.get_domain_state(domain_name).upload_jobs.values():
+        for job in self.get_domain_state(domain_name).data_in.upload_jobs.values():
             described = job.describe()
             items.append({k: described[k] for k in SUMMARY_MEMBERS if k in described})
         return {"Items": items}

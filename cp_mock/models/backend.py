@@ -52,7 +52,7 @@ from .profiles.profiles import ProfileOperations
 # Domain fields whose every change is noted in the journal: shared by a configuration's copy.
 JOURNALED_DOMAIN_FIELDS = frozenset(
     ("profiles", "index", "profile_rank", "_ranks", "objects", "history", "history_ids",
-     "ingested", "profile_expiry", "dead_letters")
+     "ingested", "profile_expiry")
 )  # fmt: skip
 
 

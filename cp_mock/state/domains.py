@@ -116,11 +116,11 @@ def _named(record: Record, attribute: str = "name") -> Named:
 
 RESOURCES: tuple[tuple[str, tuple[str, ...], Codec], ...] = (
     ("ProfileObjectTypes", ("object_types",), _named(OBJECT_TYPE)),
-    ("DomainObjectTypes", ("domain_object_types",), _named(DOMAIN_OBJECT_TYPE)),
+    ("DomainObjectTypes", ("admin", "domain_object_types"), _named(DOMAIN_OBJECT_TYPE)),
     ("EventStreams", ("events", "streams"), _named(EVENT_STREAM)),
     ("EventTriggers", ("events", "triggers"), _named(EVENT_TRIGGER)),
     ("EventTriggerInvocations", ("events", "trigger_invocations"), ListOf(INVOCATION)),
-    ("DeadLetters", ("dead_letters",), ListOf(DEAD_LETTER)),
+    ("DeadLetters", ("admin", "dead_letters"), ListOf(DEAD_LETTER)),
     ("IdentityResolutionJobs", ("identity_jobs",), ListOf(IDENTITY_JOB)),
     ("Workflows", ("data_in", "workflows"), _named(WORKFLOW, "workflow_id")),
     ("IntegrationSources", ("data_in", "integration_sources"), INTEGRATION_SOURCES),
@@ -133,7 +133,7 @@ RESOURCES: tuple[tuple[str, tuple[str, ...], Codec], ...] = (
     ("SegmentSnapshots", ("segments", "snapshots"), _named(SEGMENT_SNAPSHOT, "snapshot_id")),
     ("SegmentSubscriptions", ("segments", "subscriptions"),
      _named(SEGMENT_SUBSCRIPTION, "segment_name")),
-    ("Layouts", ("layouts",), _named(LAYOUT)),
+    ("Layouts", ("admin", "layouts"), _named(LAYOUT)),
     ("IntentDefinitions", ("intents", "definitions"), _named(INTENT_DEFINITION, "intent_domain")),
     # what each profile's activity shows of each intent type (models/insights/intents.py)
     ("ProfileIntents", ("intents", "profile_intents"), MapOf(MapOf(TEXT))),

@@ -23,10 +23,10 @@ from ..insights.segment_state import SegmentState
 from ..objects.object_store import ObjectStore
 from ..profiles.expiry import ExpiryQueue
 from ..profiles.provenance import Record
+from .admin_state import AdminState
 
 if TYPE_CHECKING:
     from ..insights.calculated_attributes import CalculatedAttribute
-    from .layouts import DomainLayout
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
@@ -60,8 +60,6 @@ class Domain:
     # profile id -> its history records, newest first, as a chain (models/profiles/history.py)
     history: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    # domain object type name -> its definition (models/admin/domain_object_types.py)
-    domain_object_types: dict[str, Any] = field(default_factory=dict)
     # event streams, event triggers and their firings (models/events/event_state.py)
     events: EventState = field(default_factory=EventState)
     # profile id -> the fields ingestion populated; the others are manual
@@ -69,8 +67,6 @@ class Domain:
     ingested: dict[str, Record] = field(default_factory=dict)
     # when each profile expires (models/profiles/expiry.py)
     profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
-    # objects written to the dead-letter queue, oldest first (models/admin/dead_letters.py)
-    dead_letters: list[dict[str, Any]] = field(default_factory=list)
     # calculated attribute name -> its definition and values
     # (models/insights/calculated_attributes.py)
     calculated_attributes: dict[str, CalculatedAttribute] = field(default_factory=dict)
@@ -78,8 +74,8 @@ class Domain:
     recommendations: RecommenderState = field(default_factory=RecommenderState)
     # segment definitions, their jobs, subscriptions and stream (models/insights/segments.py)
     segments: SegmentState = field(default_factory=SegmentState)
-    # layout name -> its layout (models/admin/layouts.py)
-    layouts: dict[str, DomainLayout] = field(default_factory=dict)
+    # layouts, domain object types, dead letters (models/admin/admin_state.py)
+    admin: AdminState = field(default_factory=AdminState)
     # integration workflows and sources, upload jobs (models/data_in/data_in_state.py)
     data_in: DataInState = field(default_factory=DataInState)
     # intent definitions and what profiles' activity shows (models/insights/intents.py)

@@ -100,3 +100,113 @@ def test_a_failed_call_puts_back_what_its_tick_read_from_an_integration_source(
     assert cp_mock.dump_state() == before
     found = client.search_profiles(DomainName=domain, KeyName="_email", Values=["ana@example.com"])
     assert len(found["Items"]) == 1  # read again by the next call, which succeeds
+
+
+# -- imports between the areas --------------------------------------------------------------
+PACKAGE = pathlib.Path(cp_mock.__file__).parent
+
+
+def _module_name(path: pathlib.Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: pathlib.Path, type_only_too: bool) -> set[str]:
+    """The cp_mock modules ``path`` imports at module level (and, with ``type_only_too``,
+    under ``if TYPE_CHECKING:``)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    statements: list[ast.stmt] = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.If):
+            if type_only_too and ast.unparse(node.test) == "TYPE_CHECKING":
+                statements.extend(node.body)
+        else:
+            statements.append(node)
+    found = set()
+    for node in statements:
+        if isinstance(node, ast.ImportFrom):
+            target = node.module or ""
+            if node.level:  # relative: from the package, up a level for each dot past one
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def import_graph(type_only_too: bool) -> dict[str, set[str]]:
+    """cp_mock.models module -> the cp_mock.models modules it imports."""
+    paths = {_module_name(path): path for path in MODELS.rglob("*.py")}
+    return {
+        name: {m for m in _imports(path, type_only_too) if m in paths and m != name}
+        for name, path in paths.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module, each sorted."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for imported in sorted(graph[module]):
+            if imported not in order:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], order[imported])
+        if low[module] == order[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return found
+
+
+def _defines_a_family(module: str) -> bool:
+    path = PACKAGE.parent.joinpath(*module.split(".")).with_suffix(".py")
+    if not path.exists():
+        path = path.with_suffix("") / "__init__.py"
+    return any(
+        isinstance(node, ast.ClassDef) and "BackendState" in map(ast.unparse, node.bases)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+    )
+
+
+def test_no_models_modules_import_each_other_in_a_circle_when_run() -> None:
+    assert cycles(import_graph(type_only_too=False)) == []
+
+
+def test_a_domain_is_made_of_plain_data_not_of_the_families() -> None:
+    # What domains.py imports to build a Domain holds data only; the families import it.
+    graph = import_graph(type_only_too=False)
+    imported = graph["cp_mock.models.admin.domains"]
+    families = sorted(
+        m for m in imported if not m.startswith("cp_mock.models.core.") and _defines_a_family(m)
+    )
+    assert families == []
+
+
+if __name__ == "__main__":  # python -m tests.test_layout: what still imports in a circle
+    for kind, type_only_too in (("when run", False), ("for the type checker too", True)):
+        graph = import_graph(type_only_too)
+        for component in cycles(graph):
+            print(f"{len(component)} modules import each other in a circle {kind}:")
+            for module in component:
+                print(f"  {module} -> {', '.join(sorted(graph[module] & set(component)))}")

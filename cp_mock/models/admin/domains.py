@@ -17,11 +17,11 @@ from ..core.tags import tags_member
 from ..data_in.data_in_state import DataInState
 from ..engines.search import KeyIndex
 from ..events.event_state import EventState
-from ..insights.intents import IntentState
+from ..insights.intent_state import IntentState
 from ..insights.recommender_state import RecommenderState
 from ..insights.segment_state import SegmentState
 from ..objects.object_store import ObjectStore
-from ..profiles.expiry import ExpiryQueue
+from ..profiles.expiry_queue import ExpiryQueue
 from ..profiles.provenance import Record
 from .admin_state import AdminState
 

@@ -26,7 +26,7 @@ from ..profiles.provenance import Record
 from .admin_state import AdminState
 
 if TYPE_CHECKING:
-    from ..insights.calculated_attributes import CalculatedAttribute
+    from ..insights.calculated_attribute_state import CalculatedAttribute
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")

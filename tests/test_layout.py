@@ -210,3 +210,22 @@ if __name__ == "__main__":  # python -m tests.test_layout: what still imports in
             print(f"{len(component)} modules import each other in a circle {kind}:")
             for module in component:
                 print(f"  {module} -> {', '.join(sorted(graph[module] & set(component)))}")
+
+
+def test_a_calls_copy_of_the_configuration_shares_what_each_area_journals(
+    client: Any, domain: str
+) -> None:
+    # A call that is not journaled write by write keeps a copy of the domain's
+    # configuration and puts it back when it fails; what an area's part journals write by
+    # write (the dead letters, an event stream's records) is shared by that copy, not
+    # copied, down to the resources the part holds.
+    stream_arn = "arn:aws:kinesis:us-east-1:123456789012:stream/changes"
+    client.create_event_stream(DomainName=domain, EventStreamName="changes", Uri=stream_arn)
+    state = cp_mock.get_backend().get_domain_state(domain)
+    events, admin = state.events, state.admin
+    records, dead_letters = events.streams["changes"].records, admin.dead_letters
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.delete_event_stream(DomainName=domain, EventStreamName="none")
+    assert state.events is not events and state.admin is not admin  # (the copies, put back)
+    assert state.events.streams["changes"].records is records
+    assert state.admin.dead_letters is dead_letters

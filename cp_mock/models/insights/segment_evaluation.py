@@ -59,13 +59,13 @@ def segment_test(
                     f"SourceSegments: segment definition {name} does not exist"
                 )
             compiled[name] = _compile(lock, domain, found, calculated,
-                                           lambda n: test_of(n, (*visiting, name)),
-                                           outside_lock)  # fmt: skip
+                                      lambda n: test_of(n, (*visiting, name)),
+                                      outside_lock)  # fmt: skip
         return compiled[name]
 
     # the definition itself may be a query that no segment can name (an estimate's)
     return _compile(lock, domain, definition, calculated,
-                         lambda n: test_of(n, (definition.name,)), outside_lock)  # fmt: skip
+                    lambda n: test_of(n, (definition.name,)), outside_lock)  # fmt: skip
 
 
 def _compile(

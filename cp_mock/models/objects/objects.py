@@ -296,7 +296,7 @@ def _evict_over_limit(
     for stored in held[: max(0, len(held) - limit)]:
         forget_object(domain, stored)
         backend._publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
-                            stored.unique_key))  # fmt: skip
+                                stored.unique_key))  # fmt: skip
 
 
 class ObjectOperations(BackendState):

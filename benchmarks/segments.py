@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import interleaved, table  # noqa: E402
 
 import cp_mock  # noqa: E402
+from cp_mock.models.profiles.profiles import store_new_profile  # noqa: E402
 
 CITIES = ("Lyon", "Paris", "Nice", "Lille")
 LYON = {
@@ -38,7 +39,7 @@ def seed(client: Any, domain: str, count: int) -> list[str]:
     backend = cp_mock.get_backend()
     state = backend.get_domain_state(domain)
     return [
-        backend.store_new_profile(
+        store_new_profile(
             state, {"FirstName": f"p{n}", "Address": {"City": CITIES[n % len(CITIES)]}}
         )["ProfileId"]
         for n in range(count)

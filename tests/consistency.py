@@ -80,8 +80,8 @@ def derived_state(backend: Any) -> dict[str, Any]:
             "history": {pid: _history_numbers(chain) for pid, chain in domain.history.items()},
             "next history id": repr(domain.history_ids),
             "calculated": calculated,
-            "filters": {n: f.expression for n, f in domain.recommender_filters.items()},
-            "upload jobs": {n: j.unique_field for n, j in domain.upload_jobs.items()},
+            "filters": {n: f.expression for n, f in domain.recommendations.filters.items()},
+            "upload jobs": {n: j.unique_field for n, j in domain.data_in.upload_jobs.items()},
         }
     return {"domains": domains, "tags": dict(backend.tags._tags)}
 

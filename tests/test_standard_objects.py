@@ -228,7 +228,7 @@ def test_a_key_finding_two_records_rejects_the_ingestion(
     assert [c["Title"] for c in standard_objects(client, domain, di, "_case")] == ["Still", "Other"]
     after = cp_mock.dump_state()
     assert after != before  # (only the dead letter differs:)
-    customerprofiles_backend.domains[domain].dead_letters.clear()
+    customerprofiles_backend.domains[domain].admin.dead_letters.clear()
     assert cp_mock.dump_state() == before
     assert_consistent(customerprofiles_backend)
 

@@ -270,9 +270,9 @@ def test_a_part_a_dump_leaves_out_is_empty(client: Any) -> None:
     dumped = dump_state()
     (domain,) = dumped["Backends"][0]["Domains"]
     assert "DeadLetters" not in domain and "Profiles" not in domain
-    get_backend().domains["older"].dead_letters.append({"Object": "{}"})
+    get_backend().domains["older"].admin.dead_letters.append({"Object": "{}"})
     load_state(dumped)
-    assert get_backend().domains["older"].dead_letters == []
+    assert get_backend().domains["older"].admin.dead_letters == []
 
 
 def test_a_cache_is_never_in_a_dump_and_rebuilt_after_a_load(client: Any) -> None:
@@ -315,7 +315,7 @@ def test_a_history_record_shares_its_object_after_a_load(client: Any) -> None:
 
 def test_what_cannot_be_dumped_is_named(customerprofiles_backend: Any) -> None:
     customerprofiles_backend.create_domain("d", 1)
-    workflows = customerprofiles_backend.domains["d"].workflows
+    workflows = customerprofiles_backend.domains["d"].data_in.workflows
     workflows["w"] = object()
     with pytest.raises(StateError, match=r"cannot dump a builtins\.object where the state "
                                          "keeps a Workflow"):  # fmt: skip

@@ -1,4 +1,7 @@
-"""The Customer Profiles backend: one per (account, region), composed of the families."""
+"""The Customer Profiles backend: one per (account, region), composed of the families.
+
+Each family inherits ``BackendState`` alone: what one area needs of another is a named
+function of the owning area, or a subscriber to the change feed."""
 
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ from .insights.segments import SegmentOperations
 from .objects.attributes import AttributeOperations
 from .objects.batch_objects import BatchObjectOperations
 from .objects.detect import DetectOperations
+from .objects.object_types import ObjectTypeOperations
 from .objects.objects import ObjectOperations
 from .objects.templates import TemplateOperations
 from .profiles.expiry import ExpiryOperations
@@ -48,7 +52,7 @@ from .profiles.profiles import ProfileOperations
 # Domain fields whose every change is noted in the journal: shared by a configuration's copy.
 JOURNALED_DOMAIN_FIELDS = frozenset(
     ("profiles", "index", "profile_rank", "_ranks", "objects", "history", "history_ids",
-     "ingested", "profile_expiry", "dead_letters", "event_trigger_invocations")
+     "ingested", "profile_expiry")
 )  # fmt: skip
 
 
@@ -59,21 +63,40 @@ _NOT_COPIED = frozenset(("region_name", "account_id", "partition", "lock", "sync
 
 def _shared_parts(domain: Domain) -> dict[int, Any]:
     """A deepcopy memo that makes a copy of ``domain``'s configuration share what the
-    journal keeps: the journaled fields of the domain, and those of the resources it holds
-    (dataclass fields with ``journal.JOURNALED`` metadata)."""
+    journal keeps: the journaled fields of the domain and of each area's part of it
+    (``EventState``, say), and those of the resources they hold (dataclass fields with
+    ``journal.JOURNALED`` metadata)."""
     shared: dict[int, Any] = {}
-    for field in dataclasses.fields(domain):
-        value = getattr(domain, field.name)
-        if field.name in JOURNALED_DOMAIN_FIELDS:
-            shared[id(value)] = value
-            continue
-        for resource in value.values() if isinstance(value, dict) else (value,):
-            if dataclasses.is_dataclass(resource) and not isinstance(resource, type):
-                for part in dataclasses.fields(resource):
-                    if part.metadata.get(journal.JOURNALED_KEY):
-                        kept = getattr(resource, part.name)
-                        shared[id(kept)] = kept
+    _share_journaled(domain, JOURNALED_DOMAIN_FIELDS, shared, area_parts=True)
     return shared
+
+
+def _is_record(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _share_journaled(
+    holder: Any, journaled: frozenset[str], shared: dict[int, Any], area_parts: bool
+) -> None:
+    for field in dataclasses.fields(holder):
+        value = getattr(holder, field.name)
+        if field.name in journaled or field.metadata.get(journal.JOURNALED_KEY):
+            shared[id(value)] = value
+        elif area_parts and _is_record(value):  # an area's part: its fields as the domain's
+            _share_journaled(value, frozenset(), shared, area_parts=False)
+        else:
+            for resource in value.values() if isinstance(value, dict) else (value,):
+                if _is_record(resource):
+                    for part in dataclasses.fields(resource):
+                        if part.metadata.get(journal.JOURNALED_KEY):
+                            kept = getattr(resource, part.name)
+                            shared[id(kept)] = kept
+
+
+def _put_back_sources(domain: Domain, sources: dict[str, Any]) -> None:
+    """Undo a tick's reading of the integration sources. The domain's data-in part is
+    looked up when the undo runs: a configuration's copy, put back first, replaces it."""
+    domain.data_in.integration_sources = sources
 
 
 def _put_back_configuration(
@@ -90,6 +113,7 @@ class CustomerProfilesBackend(
     UploadJobOperations,
     IntegrationSourceOperations,
     ObjectOperations,
+    ObjectTypeOperations,
     ExpiryOperations,
     HistoryOperations,
     MatchingOperations,
@@ -163,11 +187,10 @@ class CustomerProfilesBackend(
         moment = now()
         self._expire_objects(domain, moment)
         self._expire_profiles(domain, moment)
-        if domain.integration_sources:  # most domains have none: one test
+        sources = domain.data_in.integration_sources
+        if sources:  # most domains have none: one test
             # (where the sources have read to is kept whole: the call may yet fail)
-            journal.undo_with(
-                setattr, domain, "integration_sources", copy.deepcopy(domain.integration_sources)
-            )
+            journal.undo_with(_put_back_sources, domain, copy.deepcopy(sources))
             self._sync_integration_sources(domain)
 
     def _keep_configuration(self, opened: journal.Journal, domain_name: str | None) -> None:

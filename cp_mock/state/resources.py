@@ -24,8 +24,8 @@ from ..models.engines.segment_rules import check_segment_groups
 from ..models.events.event_streams import EventStream
 from ..models.events.event_triggers import EventTrigger
 from ..models.identity.matching import IdentityResolutionJob
-from ..models.insights.calculated_attributes import CalculatedAttribute, check_conditions
-from ..models.insights.intents import IntentDefinition
+from ..models.insights.calculated_attribute_state import CalculatedAttribute, check_conditions
+from ..models.insights.intent_state import IntentDefinition
 from ..models.insights.recommenders import Recommender, RecommenderFilter, RecommenderSchema
 from ..models.insights.segment_state import (
     SegmentDefinition,

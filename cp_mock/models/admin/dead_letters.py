@@ -63,8 +63,8 @@ def dead_letter(
         sent["Source"] = origin
     queue_url = domain.settings.get("DeadLetterQueueUrl") or None
     kept = {**sent, "DeadLetterQueueUrl": queue_url, "Sent": False}
-    journal.keep_length(domain.dead_letters)
-    domain.dead_letters.append(kept)
+    journal.keep_length(domain.admin.dead_letters)
+    domain.admin.dead_letters.append(kept)
     if queue_url is not None:
         # sent once the call has succeeded: a message on another service is not undone
         journal.when_done(_send, kept, account_id, region, queue_url, json.dumps(sent))
@@ -78,4 +78,4 @@ class DeadLetterOperations(BackendState):
     def dead_letter_objects(self, domain_name: str) -> list[dict[str, Any]]:
         """Every object written to the domain's dead-letter queue, oldest first: the message
         body, with the queue's URL (None when the domain names none) and whether it was sent."""
-        return [copy_plain(item) for item in self.get_domain_state(domain_name).dead_letters]
+        return [copy_plain(item) for item in self.get_domain_state(domain_name).admin.dead_letters]

@@ -33,7 +33,7 @@ class DomainObjectType:
 class DomainObjectTypeOperations(BackendState):
     def _domain_object_types(self, domain_name: str) -> dict[str, DomainObjectType]:
         domain = self.get_domain_state(domain_name)
-        return domain.domain_object_types
+        return domain.admin.domain_object_types
 
     def _describe_domain_object_type(self, found: DomainObjectType) -> dict[str, Any]:
         return {
@@ -60,7 +60,7 @@ class DomainObjectTypeOperations(BackendState):
         **arguments: Any,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        types = domain.domain_object_types
+        types = domain.admin.domain_object_types
         settings = by_member(arguments, TYPE_SETTINGS)
         found = types.get(object_type_name)
         if found is None:

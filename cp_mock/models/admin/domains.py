@@ -14,21 +14,19 @@ from ..core.changes import DOMAIN_DELETED, Change
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
+from ..data_in.data_in_state import DataInState
 from ..engines.search import KeyIndex
-from ..insights.intents import IntentState
+from ..events.event_state import EventState
+from ..insights.intent_state import IntentState
+from ..insights.recommender_state import RecommenderState
 from ..insights.segment_state import SegmentState
 from ..objects.object_store import ObjectStore
-from ..profiles.expiry import ExpiryQueue
+from ..profiles.expiry_queue import ExpiryQueue
 from ..profiles.provenance import Record
+from .admin_state import AdminState
 
 if TYPE_CHECKING:
-    from ..data_in.integration_sources import IntegrationSource
-    from ..data_in.upload_jobs import UploadJob
-    from ..events.event_streams import EventStream
-    from ..events.event_triggers import EventTrigger
-    from ..insights.calculated_attributes import CalculatedAttribute
-    from ..insights.recommenders import Recommender, RecommenderFilter, RecommenderSchema
-    from .layouts import DomainLayout
+    from ..insights.calculated_attribute_state import CalculatedAttribute
 
 # UpdateDomain: "If specified as an empty string, it will clear any existing value."
 CLEARABLE_SETTINGS = ("DefaultEncryptionKey", "DeadLetterQueueUrl")
@@ -59,42 +57,27 @@ class Domain:
     objects: ObjectStore = field(default_factory=ObjectStore)
     # identity resolution jobs, oldest first (models/identity/matching.py)
     identity_jobs: list[Any] = field(default_factory=list)
-    # workflow id -> integration workflow (models/data_in/integrations.py)
-    workflows: dict[str, Any] = field(default_factory=dict)
     # profile id -> its history records, newest first, as a chain (models/profiles/history.py)
     history: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    # domain object type name -> its definition (models/admin/domain_object_types.py)
-    domain_object_types: dict[str, Any] = field(default_factory=dict)
-    # event stream name -> its stream, at most one (models/events/event_streams.py)
-    event_streams: dict[str, EventStream] = field(default_factory=dict)
-    # event trigger name -> its trigger, and every firing, oldest first
-    # (models/events/event_triggers.py)
-    event_triggers: dict[str, EventTrigger] = field(default_factory=dict)
-    event_trigger_invocations: list[dict[str, Any]] = field(default_factory=list)
+    # event streams, event triggers and their firings (models/events/event_state.py)
+    events: EventState = field(default_factory=EventState)
     # profile id -> the fields ingestion populated; the others are manual
     # (models/profiles/provenance.py)
     ingested: dict[str, Record] = field(default_factory=dict)
     # when each profile expires (models/profiles/expiry.py)
     profile_expiry: ExpiryQueue = field(default_factory=ExpiryQueue)
-    # objects written to the dead-letter queue, oldest first (models/admin/dead_letters.py)
-    dead_letters: list[dict[str, Any]] = field(default_factory=list)
     # calculated attribute name -> its definition and values
     # (models/insights/calculated_attributes.py)
     calculated_attributes: dict[str, CalculatedAttribute] = field(default_factory=dict)
-    # name -> recommender, recommender filter, recommender schema (models/insights/recommenders.py)
-    recommenders: dict[str, Recommender] = field(default_factory=dict)
-    recommender_filters: dict[str, RecommenderFilter] = field(default_factory=dict)
-    recommender_schemas: dict[str, RecommenderSchema] = field(default_factory=dict)
+    # recommenders, their filters and schemas (models/insights/recommender_state.py)
+    recommendations: RecommenderState = field(default_factory=RecommenderState)
     # segment definitions, their jobs, subscriptions and stream (models/insights/segments.py)
     segments: SegmentState = field(default_factory=SegmentState)
-    # layout name -> its layout (models/admin/layouts.py)
-    layouts: dict[str, DomainLayout] = field(default_factory=dict)
-    # job id -> its upload job (models/data_in/upload_jobs.py)
-    upload_jobs: dict[str, UploadJob] = field(default_factory=dict)
-    # integration Uri -> where it reads and how far, for those that move data
-    # (models/data_in/integration_sources.py)
-    integration_sources: dict[str, IntegrationSource] = field(default_factory=dict)
+    # layouts, domain object types, dead letters (models/admin/admin_state.py)
+    admin: AdminState = field(default_factory=AdminState)
+    # integration workflows and sources, upload jobs (models/data_in/data_in_state.py)
+    data_in: DataInState = field(default_factory=DataInState)
     # intent definitions and what profiles' activity shows (models/insights/intents.py)
     intents: IntentState = field(default_factory=IntentState)
 

@@ -65,11 +65,11 @@ class DomainLayout:
 
 class LayoutOperations(BackendState):
     def _layout(self, domain: Domain, name: str) -> DomainLayout:
-        return named(domain.layouts, "Layout", name)
+        return named(domain.admin.layouts, "Layout", name)
 
     @staticmethod
     def _make_only_default(domain: Domain, layout: DomainLayout) -> None:
-        for other in domain.layouts.values():
+        for other in domain.admin.layouts.values():
             if other is not layout and other.is_default:
                 other.settings["IsDefault"] = False
                 other.last_updated_at = now()
@@ -87,7 +87,7 @@ class LayoutOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        if layout_definition_name in domain.layouts:
+        if layout_definition_name in domain.admin.layouts:
             raise BadRequestException(
                 f"Layout with name {layout_definition_name} already exists in domain {domain_name}"
             )
@@ -103,7 +103,7 @@ class LayoutOperations(BackendState):
             },
         )
         self.tags.register(created.arn, tags)
-        domain.layouts[layout_definition_name] = created
+        domain.admin.layouts[layout_definition_name] = created
         if created.is_default:
             self._make_only_default(domain, created)
         return created.describe(self.tags.get(created.arn))
@@ -131,7 +131,7 @@ class LayoutOperations(BackendState):
     def delete_domain_layout(self, domain_name: str, layout_definition_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         layout = self._layout(domain, layout_definition_name)
-        del domain.layouts[layout_definition_name]
+        del domain.admin.layouts[layout_definition_name]
         self.tags.forget(layout.arn)
         return {"Message": f"Layout {layout_definition_name} deleted"}
 
@@ -140,7 +140,7 @@ class LayoutOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         return {
             "Items": [
-                domain.layouts[name].summary(self.tags.get(domain.layouts[name].arn))
-                for name in sorted(domain.layouts)
+                domain.admin.layouts[name].summary(self.tags.get(domain.admin.layouts[name].arn))
+                for name in sorted(domain.admin.layouts)
             ]
         }

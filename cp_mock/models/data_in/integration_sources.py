@@ -29,7 +29,7 @@ is ingested when it next calls the service: the schedule runs as soon as there i
 something to read, whatever the TriggerConfig says. What is there when the integration is
 put is read too (S3: every file; Kinesis: from TRIM_HORIZON). Each S3 file is read once per
 ETag, each Kinesis record once. A record goes the way PutProfileObject takes
-(``ObjectOperations._ingest``); one it would refuse goes to the domain's dead-letter queue
+(``objects.ingest``); one it would refuse goes to the domain's dead-letter queue
 (models/admin/dead_letters.py, Reason ``INVALID_OBJECT``) and the others go on: nothing is
 raised into the caller's own operation.
 """
@@ -50,8 +50,9 @@ from ...protocol import service_model
 from ...validation import Check, checker
 from ..admin.dead_letters import INVALID_OBJECT, dead_letter
 from ..admin.domains import Domain
-from ..objects.object_types import ObjectType
-from ..objects.objects import ObjectOperations, parse_object
+from ..core.base import BackendState
+from ..objects.object_types import ObjectType, object_type_for_put
+from ..objects.objects import ingest, parse_object
 from .csv_records import csv_records
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ def object_problems() -> Check:
     )
 
 
-class IntegrationSourceOperations(ObjectOperations):
+class IntegrationSourceOperations(BackendState):
     integrations: dict[str, Integration]
     syncing_domains: set[str]  # the domains whose sources are being read (not state)
 
@@ -234,7 +235,7 @@ class IntegrationSourceOperations(ObjectOperations):
             return
         self.syncing_domains.add(domain.name)
         try:
-            for uri, source in list(domain.integration_sources.items()):
+            for uri, source in list(domain.data_in.integration_sources.items()):
                 integration = self.integrations.get(uri)
                 type_name = integration.settings.get("ObjectTypeName") if integration else None
                 if type_name is None:
@@ -277,8 +278,8 @@ class IntegrationSourceOperations(ObjectOperations):
                 problem = "; ".join(object_problems()(record.body, "Object")) or None
             if problem is None:
                 try:
-                    object_type = object_type or self._object_type_for_put(domain, type_name)
-                    self._ingest(domain, object_type, record.body, origin=record.origin)
+                    object_type = object_type or object_type_for_put(self, domain, type_name)
+                    ingest(self, domain, object_type, record.body, origin=record.origin)
                     continue
                 except ServiceException as refused:
                     problem = refused.message

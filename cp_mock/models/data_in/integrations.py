@@ -168,7 +168,7 @@ class IntegrationOperations(BackendState):
             domain, [n for n in [object_type_name, *(object_type_names or {}).values()] if n]
         )
         for name in event_trigger_names or ():
-            if name not in domain.event_triggers:
+            if name not in domain.events.triggers:
                 raise BadRequestException(f"EventTriggerNames: event trigger {name} does not exist")
         settings = {
             "ObjectTypeName": object_type_name, "ObjectTypeNames": object_type_names,
@@ -189,11 +189,11 @@ class IntegrationOperations(BackendState):
         if "ObjectTypeName" in self.integrations[uri].settings:
             source = source_of(uri, flow_definition, self.partition, self.region_name,
                                self.account_id)  # fmt: skip
-        followed = domain.integration_sources.get(uri)
+        followed = domain.data_in.integration_sources.get(uri)
         if source is None:
-            domain.integration_sources.pop(uri, None)
+            domain.data_in.integration_sources.pop(uri, None)
         elif followed is None or not followed.same_place(source):
-            domain.integration_sources[uri] = source
+            domain.data_in.integration_sources[uri] = source
 
     @operation("GetIntegration")
     def get_integration(self, domain_name: str, uri: str) -> dict[str, Any]:
@@ -216,7 +216,7 @@ class IntegrationOperations(BackendState):
     def delete_integration(self, domain_name: str, uri: str) -> dict[str, Any]:
         integration = self._integration(domain_name, uri)
         del self.integrations[uri]
-        self.domains[domain_name].integration_sources.pop(uri, None)
+        self.domains[domain_name].data_in.integration_sources.pop(uri, None)
         self.tags.forget(integration.arn)
         return {"Message": f"Integration {uri} deleted"}
 
@@ -235,7 +235,7 @@ class IntegrationOperations(BackendState):
     # -- workflows -------------------------------------------------------------------------
     def _workflow(self, domain_name: str, workflow_id: str) -> Workflow:
         domain = self.get_domain_state(domain_name)
-        workflow = domain.workflows.get(workflow_id)
+        workflow = domain.data_in.workflows.get(workflow_id)
         if workflow is None:
             raise ResourceNotFoundException(f"Workflow {workflow_id} does not exist")
         assert isinstance(workflow, Workflow)
@@ -268,7 +268,7 @@ class IntegrationOperations(BackendState):
                           "WorkflowId": workflow.workflow_id}, tags, hidden=True,
         )  # fmt: skip
         assert integration.uri == uri
-        domain.workflows[workflow.workflow_id] = workflow
+        domain.data_in.workflows[workflow.workflow_id] = workflow
         return {"WorkflowId": workflow.workflow_id, "Message": "Workflow created"}
 
     @operation("GetWorkflow")
@@ -322,7 +322,7 @@ class IntegrationOperations(BackendState):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         items = []
-        for workflow in domain.workflows.values():
+        for workflow in domain.data_in.workflows.values():
             if workflow_type and workflow.settings["WorkflowType"] != workflow_type:
                 continue
             if status and status != "COMPLETE":
@@ -342,7 +342,7 @@ class IntegrationOperations(BackendState):
     @operation("DeleteWorkflow")
     def delete_workflow(self, domain_name: str, workflow_id: str) -> dict[str, Any]:
         workflow = self._workflow(domain_name, workflow_id)
-        self.get_domain_state(domain_name).workflows.pop(workflow_id)
+        self.get_domain_state(domain_name).data_in.workflows.pop(workflow_id)
         integration = self.integrations.pop(workflow.uri, None)
         if integration is not None:
             self.tags.forget(integration.arn)

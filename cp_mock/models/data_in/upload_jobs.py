@@ -25,7 +25,7 @@ from ...compat.moto import mock_random
 from ...compat.other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
 from ...exceptions import BadRequestException
 from ..admin.domains import Domain
-from ..core.base import copy_plain, named
+from ..core.base import BackendState, copy_plain, named
 from ..core.changes import CREATED, UPDATED, Change
 from ..core.clock import now, timestamp
 from ..core.operations import operation
@@ -39,7 +39,7 @@ from ..objects.mapping import (
     read_fields,
 )
 from ..profiles.expiry import DAY_SECONDS
-from ..profiles.profiles import ProfileOperations, apply_update
+from ..profiles.profiles import apply_update, reindex_profile, store_new_profile
 from .csv_records import csv_records
 
 DEFAULT_DATA_EXPIRY_DAYS = 14  # CreateUploadJob, DataExpiry: "the system default of 2 weeks"
@@ -117,9 +117,9 @@ def check_value(name: str, definition: dict[str, Any], value: str) -> None:
         raise RowFailed(f"{name}: {value!r} is not a PHONE_NUMBER")
 
 
-class UploadJobOperations(ProfileOperations):
+class UploadJobOperations(BackendState):
     def _upload_job(self, domain: Domain, job_id: str) -> UploadJob:
-        return named(domain.upload_jobs, "Upload job", job_id)
+        return named(domain.data_in.upload_jobs, "Upload job", job_id)
 
     @operation("CreateUploadJob")
     def create_upload_job(
@@ -141,7 +141,7 @@ class UploadJobOperations(ProfileOperations):
             unique_field=unique_field_of(fields, unique_key),
             data_expiry=data_expiry or DEFAULT_DATA_EXPIRY_DAYS,
         )
-        domain.upload_jobs[job.job_id] = job
+        domain.data_in.upload_jobs[job.job_id] = job
         return {"JobId": job.job_id}
 
     @operation("GetUploadJob")
@@ -152,7 +152,7 @@ class UploadJobOperations(ProfileOperations):
     def list_upload_jobs(self, domain_name: str) -> dict[str, Any]:
         """In the order the jobs were created."""
         items = []
-        for job in self.get_domain_state(domain_name).upload_jobs.values():
+        for job in self.get_domain_state(domain_name).data_in.upload_jobs.values():
             described = job.describe()
             items.append({k: described[k] for k in SUMMARY_MEMBERS if k in described})
         return {"Items": items}
@@ -297,12 +297,12 @@ class UploadJobOperations(ProfileOperations):
         # Everything that can fail the row has run: from here on, write.
         created = not found
         if created:
-            profile_id = self.store_new_profile(domain, changes)["ProfileId"]
+            profile_id = store_new_profile(domain, changes)["ProfileId"]
         else:
             [profile_id] = found
             profile = domain.profiles[profile_id]
             apply_update(profile, changes)
-            self.reindex_profile(domain, profile)
+            reindex_profile(domain, profile)
         domain.index.add(profile_id, job.unique_key, [unique_value], ADDED_SOURCE, content_type)
         self.publish(Change(CREATED if created else UPDATED, domain, profile_id))
         # DataExpiry: "The expiry duration for the profiles ingested with the job" (after the

@@ -142,7 +142,7 @@ class EventStreamOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        if domain.event_streams:
+        if domain.events.streams:
             raise BadRequestException(
                 f"The Customer Profiles Domain: {domain_name} is already associated with "
                 "an active EventStream"
@@ -154,7 +154,7 @@ class EventStreamOperations(BackendState):
             uri=uri,
         )
         self.tags.register(stream.arn, tags)
-        domain.event_streams[event_stream_name] = stream
+        domain.events.streams[event_stream_name] = stream
         return {"EventStreamArn": stream.arn, **tags_member("Tags", self.tags.get(stream.arn))}
 
     def _checked_health(self, stream: EventStream) -> EventStream:
@@ -165,7 +165,7 @@ class EventStreamOperations(BackendState):
     def get_event_stream(self, domain_name: str, event_stream_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         stream = self._checked_health(
-            named(domain.event_streams, "Event stream", event_stream_name)
+            named(domain.events.streams, "Event stream", event_stream_name)
         )
         return {
             "DomainName": domain_name,
@@ -189,26 +189,26 @@ class EventStreamOperations(BackendState):
                     "DestinationSummary": stream.destination(summary=True),
                     **tags_member("Tags", self.tags.get(stream.arn)),
                 }
-                for stream in map(self._checked_health, domain.event_streams.values())
+                for stream in map(self._checked_health, domain.events.streams.values())
             ]
         }
 
     @operation("DeleteEventStream")
     def delete_event_stream(self, domain_name: str, event_stream_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        stream = named(domain.event_streams, "Event stream", event_stream_name)
-        del domain.event_streams[event_stream_name]
+        stream = named(domain.events.streams, "Event stream", event_stream_name)
+        del domain.events.streams[event_stream_name]
         self.tags.forget(stream.arn)
         return {}
 
     def event_stream_records(self, domain_name: str) -> list[dict[str, Any]]:
         """Every record the domain's event stream sent, oldest first (not an operation)."""
         domain = self.get_domain_state(domain_name)
-        return [json.loads(r) for stream in domain.event_streams.values() for r in stream.records]
+        return [json.loads(r) for stream in domain.events.streams.values() for r in stream.records]
 
     def stream_change(self, change: Change) -> None:
         """Subscriber: the change's records, on the domain's event stream if it has one."""
-        streams = change.domain.event_streams.values()
+        streams = change.domain.events.streams.values()
         if not streams:
             return
         # written out now, while the profile they hold is as the change left it

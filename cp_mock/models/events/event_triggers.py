@@ -23,7 +23,7 @@ from ...exceptions import BadRequestException
 from ..admin.domains import Domain
 from ..core import journal
 from ..core.arguments import by_member, takes_members
-from ..core.base import check_unused, copy_plain, named
+from ..core.base import BackendState, check_unused, copy_plain, named
 from ..core.changes import INGESTED, Change, hears
 from ..core.clock import now
 from ..core.operations import operation
@@ -31,7 +31,7 @@ from ..core.tags import tags_member
 from ..data_in.integrations import Integration
 from ..engines.comparisons import operator_holds
 from ..insights.intents import check_intent_filter, intent_filter_holds
-from ..insights.segment_evaluation import SegmentEvaluation
+from ..insights.segment_evaluation import in_segment
 from ..objects.mapping import read_path, read_source
 from ..objects.standard_objects import is_standard
 
@@ -157,7 +157,7 @@ def _check_definition(settings: Mapping[str, Any]) -> None:
             )
 
 
-class EventTriggerOperations(SegmentEvaluation):
+class EventTriggerOperations(BackendState):
     integrations: dict[str, Integration]
 
     def _check_trigger_references(self, domain: Domain, settings: Mapping[str, Any]) -> None:
@@ -181,7 +181,7 @@ class EventTriggerOperations(SegmentEvaluation):
         **members: Any,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        check_unused(domain.event_triggers, "Event trigger", event_trigger_name)
+        check_unused(domain.events.triggers, "Event trigger", event_trigger_name)
         settings = _settings(members)
         self._check_trigger_references(domain, settings)
         check_intent_filter(domain, settings.get("IntentFilterDefinition"))
@@ -191,13 +191,13 @@ class EventTriggerOperations(SegmentEvaluation):
             settings=settings,
         )
         self.tags.register(trigger.arn, tags)
-        domain.event_triggers[event_trigger_name] = trigger
+        domain.events.triggers[event_trigger_name] = trigger
         return trigger.describe(self.tags.get(trigger.arn))
 
     @operation("GetEventTrigger")
     def get_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
         trigger = named(
-            self.get_domain_state(domain_name).event_triggers, "Event trigger", event_trigger_name
+            self.get_domain_state(domain_name).events.triggers, "Event trigger", event_trigger_name
         )
         return trigger.describe(self.tags.get(trigger.arn))
 
@@ -207,7 +207,7 @@ class EventTriggerOperations(SegmentEvaluation):
         self, domain_name: str, event_trigger_name: str, **members: Any
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)
+        trigger = named(domain.events.triggers, "Event trigger", event_trigger_name)
         changes = _settings(members)
         settings = {**trigger.settings, **changes}
         self._check_trigger_references(domain, settings)
@@ -221,7 +221,7 @@ class EventTriggerOperations(SegmentEvaluation):
     def list_event_triggers(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         items = []
-        for trigger in domain.event_triggers.values():
+        for trigger in domain.events.triggers.values():
             summary = {
                 "ObjectTypeName": trigger.settings["ObjectTypeName"],
                 "EventTriggerName": trigger.name,
@@ -236,7 +236,7 @@ class EventTriggerOperations(SegmentEvaluation):
     @operation("DeleteEventTrigger")
     def delete_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        trigger = named(domain.event_triggers, "Event trigger", event_trigger_name)
+        trigger = named(domain.events.triggers, "Event trigger", event_trigger_name)
         # API_DeleteEventTrigger: "You cannot delete an Event Trigger with an active
         # Integration associated."
         users = self.integrations_using_trigger(domain_name, event_trigger_name)
@@ -245,13 +245,14 @@ class EventTriggerOperations(SegmentEvaluation):
                 f"Event trigger {event_trigger_name} is used by the integration "
                 f"{users[0]}: delete the integration, or remove the trigger from it, first"
             )
-        del domain.event_triggers[event_trigger_name]
+        del domain.events.triggers[event_trigger_name]
         self.tags.forget(trigger.arn)
         return {"Message": f"Event trigger {event_trigger_name} deleted"}
 
     def event_trigger_invocations(self, domain_name: str) -> list[dict[str, Any]]:
         """Every firing of the domain's triggers, oldest first (not an operation)."""
-        return [copy_plain(i) for i in self.get_domain_state(domain_name).event_trigger_invocations]
+        invocations = self.get_domain_state(domain_name).events.trigger_invocations
+        return [copy_plain(i) for i in invocations]
 
     def integrations_using_trigger(self, domain_name: str, trigger_name: str) -> list[str]:
         """Uris of the domain's integrations whose EventTriggerNames name the trigger."""
@@ -267,7 +268,7 @@ class EventTriggerOperations(SegmentEvaluation):
         """Subscriber: test an ingested object against the triggers on its type, and
         record each firing."""
         domain = change.domain
-        if change.action != INGESTED or not domain.event_triggers:
+        if change.action != INGESTED or not domain.events.triggers:
             return
         assert change.object_type_name is not None and change.unique_key is not None
         stored = domain.objects.get(change.object_type_name, change.unique_key)
@@ -279,7 +280,7 @@ class EventTriggerOperations(SegmentEvaluation):
         assert change.document is not None  # every INGESTED change carries its object
         document = change.document
         profile_id, unique_key = change.profile_id, change.unique_key
-        for trigger in domain.event_triggers.values():
+        for trigger in domain.events.triggers.values():
             if trigger.settings["ObjectTypeName"] != type_name:
                 continue
             if not conditions_hold(
@@ -289,7 +290,7 @@ class EventTriggerOperations(SegmentEvaluation):
             segment = trigger.settings.get("SegmentFilter")
             # "The destination is triggered only for profiles that meet the criteria of a
             # segment definition." (API_CreateEventTrigger, SegmentFilter)
-            if segment is not None and not self._in_segment(domain, segment, profile_id):
+            if segment is not None and not in_segment(self.lock, domain, segment, profile_id):
                 continue
             # "the destination is triggered only if the event trigger conditions are met
             # and the profile's intents also meet this filter" (IntentFilterDefinition)
@@ -308,8 +309,8 @@ class EventTriggerOperations(SegmentEvaluation):
             else:
                 journal.keep_length(fired)
             fired.append(moment)
-            journal.keep_length(domain.event_trigger_invocations)
-            domain.event_trigger_invocations.append(
+            journal.keep_length(domain.events.trigger_invocations)
+            domain.events.trigger_invocations.append(
                 {
                     "EventTriggerName": trigger.name,
                     "ObjectTypeName": type_name,

@@ -19,10 +19,11 @@ from typing import Any
 from ...compat.moto import mock_random
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
+from ..core.base import BackendState
 from ..core.clock import now
 from ..core.operations import operation
 from ..engines.matcher import find_matches, rule_groups, rule_values
-from .merge import MergeOperations
+from .merge import merge
 
 RESULTS_KEPT = timedelta(days=7)  # GetMatches: "results are returned up to seven days after"
 DEFAULT_SCHEDULE = {"DayOfTheWeek": "SATURDAY", "Time": "00:00"}  # GetMatches: weekly batch
@@ -88,7 +89,7 @@ def _consolidates(profiles: list[dict[str, Any]], attribute_lists: list[list[str
     return False
 
 
-class MatchingOperations(MergeOperations):
+class MatchingOperations(BackendState):
     def _matching(self, domain: Domain) -> dict[str, Any]:
         matching = domain.settings.get("Matching") or {}
         if not matching.get("Enabled"):
@@ -161,7 +162,7 @@ class MatchingOperations(MergeOperations):
             for group in self._mergeable(domain, matches, auto_merging):
                 main = self._main_of(domain, group, resolution)
                 others = [domain.profiles[pid] for pid in group if pid != main]
-                self._merge(domain, domain.profiles[main], others, {})
+                merge(self, domain, domain.profiles[main], others, {})
                 job.merges_done += len(others)
         job.ended_at = started if scheduled else now()
         domain.identity_jobs.append(job)

@@ -22,7 +22,7 @@ from ..core import journal
 from ..core.base import BackendState, copy_plain
 from ..core.changes import DELETED_BY_MERGE, MERGED, Change
 from ..core.operations import operation
-from ..profiles.profiles import PROFILE_FIELDS, ProfileOperations
+from ..profiles.profiles import PROFILE_FIELDS, profile_state, reindex_profile
 from ..profiles.provenance import merged_record
 
 _MISSING = object()
@@ -61,7 +61,34 @@ def merged_fields(
     return result
 
 
-class MergeOperations(ProfileOperations, BackendState):
+def merge(
+    backend: BackendState, domain: Domain, main: dict[str, Any], others: list[dict[str, Any]],
+    sources: dict[str, Any],
+) -> None:  # fmt: skip
+    """Merge ``others`` into ``main`` (MergeProfiles, and matching's auto-merge), telling
+    the change feed of each profile merged away, then of the merge."""
+    fields = merged_fields(main, others, sources)
+    record = merged_record(
+        fields, [(p, domain.ingested.get(p["ProfileId"], {})) for p in [main, *others]]
+    )
+    merged_away = tuple(copy_plain(other) for other in others)
+    journal.keep_whole(main)
+    main.clear()
+    main.update(fields)
+    for other in others:
+        backend.publish(
+            Change(DELETED_BY_MERGE, domain, other["ProfileId"], merged_into=main["ProfileId"])
+        )
+    journal.keep_item(domain.ingested, main["ProfileId"])
+    if record:
+        domain.ingested[main["ProfileId"]] = record
+    else:
+        domain.ingested.pop(main["ProfileId"], None)
+    reindex_profile(domain, main)
+    backend.publish(Change(MERGED, domain, main["ProfileId"], merged_profiles=merged_away))
+
+
+class MergeOperations(BackendState):
     @operation("MergeProfiles")
     def merge_profiles(
         self,
@@ -71,12 +98,10 @@ class MergeOperations(ProfileOperations, BackendState):
         field_source_profile_ids: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        main = self.profile_state(domain, main_profile_id)
+        main = profile_state(domain, main_profile_id)
         if main_profile_id in profile_ids_to_be_merged:
             raise BadRequestException("ProfileIdsToBeMerged: cannot merge a profile into itself")
-        others = [
-            self.profile_state(domain, pid) for pid in dict.fromkeys(profile_ids_to_be_merged)
-        ]
+        others = [profile_state(domain, pid) for pid in dict.fromkeys(profile_ids_to_be_merged)]
         sources = dict(field_source_profile_ids or {})
         allowed = {main_profile_id, *profile_ids_to_be_merged}
         named = [v for k, v in sources.items() if k != "Attributes"]
@@ -87,29 +112,5 @@ class MergeOperations(ProfileOperations, BackendState):
                     f"FieldSourceProfileIds: {profile_id} is neither the main profile "
                     "nor a profile to be merged"
                 )
-        self._merge(domain, main, others, sources)
+        merge(self, domain, main, others, sources)
         return {"Message": f"Merged {len(others)} profiles into {main_profile_id}"}
-
-    def _merge(
-        self, domain: Domain, main: dict[str, Any], others: list[dict[str, Any]],
-        sources: dict[str, Any],
-    ) -> None:  # fmt: skip
-        fields = merged_fields(main, others, sources)
-        record = merged_record(
-            fields, [(p, domain.ingested.get(p["ProfileId"], {})) for p in [main, *others]]
-        )
-        merged_away = tuple(copy_plain(other) for other in others)
-        journal.keep_whole(main)
-        main.clear()
-        main.update(fields)
-        for other in others:
-            self.publish(
-                Change(DELETED_BY_MERGE, domain, other["ProfileId"], merged_into=main["ProfileId"])
-            )
-        journal.keep_item(domain.ingested, main["ProfileId"])
-        if record:
-            domain.ingested[main["ProfileId"]] = record
-        else:
-            domain.ingested.pop(main["ProfileId"], None)
-        self.reindex_profile(domain, main)
-        self.publish(Change(MERGED, domain, main["ProfileId"], merged_profiles=merged_away))

@@ -10,7 +10,7 @@ from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import the_one_profile
+from ..core.base import BackendState, the_one_profile
 from ..core.clock import now
 from ..core.operations import operation
 from ..engines.filter_expressions import FilterExpression, bind, expression_selects
@@ -22,13 +22,19 @@ from ..engines.recommendations import (
     ordered,
     raw_scores,
 )
-from .recommenders import Recommender, RecommenderOperations, diversity_target
+from .recommenders import (
+    Recommender,
+    diversity_target,
+    find_recommender,
+    find_recommender_filter,
+    recommender_datasets,
+)
 
 DEFAULT_MAX_RESULTS = 10  # GetProfileRecommendations: "The default value is 10."
 DEFAULT_MAX_RECOMMENDATIONS = 5  # SearchRecommendations: "The default value is 5."
 
 
-class RecommendationOperations(RecommenderOperations):
+class RecommendationOperations(BackendState):
     @operation("GetProfileRecommendations")
     def get_profile_recommendations(
         self,
@@ -101,7 +107,9 @@ class RecommendationOperations(RecommenderOperations):
         name = given.get("Name")
         if not name:
             raise BadRequestException(f"{where}.Name: name the recommender filter to apply")
-        return bind(self._filter(domain, name).expression, given.get("Values") or {}, where)
+        return bind(
+            find_recommender_filter(domain, name).expression, given.get("Values") or {}, where
+        )
 
     def _recommend(
         self,
@@ -115,7 +123,7 @@ class RecommendationOperations(RecommenderOperations):
         metadata_columns: tuple[list[str], str],
         diversity: tuple[dict[str, Any] | None, str],
     ) -> list[dict[str, Any]]:
-        recommender = self._recommender(domain, recommender_name)
+        recommender = find_recommender(domain, recommender_name)
         if recommender.status != "ACTIVE":
             raise BadRequestException(
                 f"Recommender {recommender.name} is {recommender.status}: recommendations need "
@@ -126,7 +134,7 @@ class RecommendationOperations(RecommenderOperations):
             raise BadRequestException(
                 "CandidateIds: a personalized-ranking recommender ranks the candidate ids given"
             )
-        schema = domain.recommender_schemas.get(recommender.schema_name or "")
+        schema = domain.recommendations.schemas.get(recommender.schema_name or "")
         columns, where = metadata_columns
         for column in columns:
             if schema is not None and column_key(column) not in schema.columns(CATALOG_ITEM):
@@ -149,7 +157,7 @@ class RecommendationOperations(RecommenderOperations):
         ]
         caps = self._diversity_caps(recommender, diversity, limit)
 
-        datasets = self._datasets(domain, recommender.schema_name)
+        datasets = recommender_datasets(domain, recommender.schema_name)
         own_events: dict[str, list[Any]] = {}
         for event in datasets.events:
             if event.profile_id == profile_id:

@@ -162,20 +162,26 @@ def _metrics(datasets: Datasets) -> dict[str, float]:
     return {"coverage": len(interacted) / len(known) if known else 0.0}
 
 
+def find_recommender_schema(domain: Domain, name: str) -> RecommenderSchema:
+    return named(domain.recommendations.schemas, "Recommender schema", name)
+
+
+def find_recommender_filter(domain: Domain, name: str) -> RecommenderFilter:
+    return named(domain.recommendations.filters, "Recommender filter", name)
+
+
+def find_recommender(domain: Domain, name: str) -> Recommender:
+    return named(domain.recommendations.recommenders, "Recommender", name)
+
+
+def recommender_datasets(domain: Domain, schema_name: str | None) -> Datasets:
+    """What the recommender's schema names (the default schema: both datasets)."""
+    schema = domain.recommendations.schemas.get(schema_name) if schema_name else None
+    wanted = [d for d in DATASETS if schema is None or d in schema.fields]
+    return read_datasets(domain.object_types.values(), domain.objects, wanted)
+
+
 class RecommenderOperations(BackendState):
-    # -- lookups -----------------------------------------------------------------------
-    @staticmethod
-    def _schema(domain: Domain, name: str) -> RecommenderSchema:
-        return named(domain.recommender_schemas, "Recommender schema", name)
-
-    @staticmethod
-    def _filter(domain: Domain, name: str) -> RecommenderFilter:
-        return named(domain.recommender_filters, "Recommender filter", name)
-
-    @staticmethod
-    def _recommender(domain: Domain, name: str) -> Recommender:
-        return named(domain.recommenders, "Recommender", name)
-
     # -- schemas -----------------------------------------------------------------------
     @operation("CreateRecommenderSchema")
     def create_recommender_schema(
@@ -186,7 +192,7 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        check_unused(domain.recommender_schemas, "Recommender schema", recommender_schema_name)
+        check_unused(domain.recommendations.schemas, "Recommender schema", recommender_schema_name)
         for dataset, columns in fields.items():
             if dataset not in DATASETS:
                 raise BadRequestException(
@@ -205,7 +211,7 @@ class RecommenderOperations(BackendState):
             fields=copy_plain(fields),
         )
         self.tags.register(schema.arn, tags)
-        domain.recommender_schemas[schema.name] = schema
+        domain.recommendations.schemas[schema.name] = schema
         return {
             "RecommenderSchemaArn": schema.arn,
             **schema.describe(),
@@ -216,28 +222,32 @@ class RecommenderOperations(BackendState):
     def get_recommender_schema(
         self, domain_name: str, recommender_schema_name: str
     ) -> dict[str, Any]:
-        return self._schema(self.get_domain_state(domain_name), recommender_schema_name).describe()
+        return find_recommender_schema(
+            self.get_domain_state(domain_name), recommender_schema_name
+        ).describe()
 
     @operation("ListRecommenderSchemas")
     def list_recommender_schemas(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        return {"RecommenderSchemas": [s.describe() for s in domain.recommender_schemas.values()]}
+        schemas = domain.recommendations.schemas.values()
+        return {"RecommenderSchemas": [s.describe() for s in schemas]}
 
     @operation("DeleteRecommenderSchema")
     def delete_recommender_schema(
         self, domain_name: str, recommender_schema_name: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        schema = self._schema(domain, recommender_schema_name)
-        users = [r.name for r in domain.recommenders.values() if r.schema_name == schema.name]
+        schema = find_recommender_schema(domain, recommender_schema_name)
+        recommenders = domain.recommendations.recommenders.values()
+        users = [r.name for r in recommenders if r.schema_name == schema.name]
         users += [
-            f.name for f in domain.recommender_filters.values() if f.schema_name == schema.name
+            f.name for f in domain.recommendations.filters.values() if f.schema_name == schema.name
         ]
         if users:
             raise BadRequestException(
                 f"Recommender schema {schema.name} is used by {users[0]}: delete that first"
             )
-        del domain.recommender_schemas[schema.name]
+        del domain.recommendations.schemas[schema.name]
         self.tags.forget(schema.arn)
         return {}
 
@@ -253,10 +263,10 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        check_unused(domain.recommender_filters, "Recommender filter", recommender_filter_name)
+        check_unused(domain.recommendations.filters, "Recommender filter", recommender_filter_name)
         expression = parse_filter_expression(recommender_filter_expression)
         if recommender_schema_name is not None:
-            schema = self._schema(domain, recommender_schema_name)
+            schema = find_recommender_schema(domain, recommender_schema_name)
             for condition in expression.conditions:
                 dataset = CATALOG_ITEM if condition.dataset == "Items" else WEB_ANALYTICS
                 known = schema.columns(dataset) | {"itemid"}
@@ -274,14 +284,14 @@ class RecommenderOperations(BackendState):
             description=description,
         )
         self.tags.register(found.arn, tags)
-        domain.recommender_filters[found.name] = found
+        domain.recommendations.filters[found.name] = found
         return {"RecommenderFilterArn": found.arn, **tags_member("Tags", self.tags.get(found.arn))}
 
     @operation("GetRecommenderFilter")
     def get_recommender_filter(
         self, domain_name: str, recommender_filter_name: str
     ) -> dict[str, Any]:
-        found = self._filter(self.get_domain_state(domain_name), recommender_filter_name)
+        found = find_recommender_filter(self.get_domain_state(domain_name), recommender_filter_name)
         # GetRecommenderFilter's Tags is required: an untagged filter has an empty map
         return {"Tags": {}, **found.describe(self.tags.get(found.arn))}
 
@@ -290,7 +300,7 @@ class RecommenderOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         return {
             "RecommenderFilters": [
-                f.describe(self.tags.get(f.arn)) for f in domain.recommender_filters.values()
+                f.describe(self.tags.get(f.arn)) for f in domain.recommendations.filters.values()
             ]
         }
 
@@ -299,8 +309,8 @@ class RecommenderOperations(BackendState):
         self, domain_name: str, recommender_filter_name: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        found = self._filter(domain, recommender_filter_name)
-        del domain.recommender_filters[found.name]
+        found = find_recommender_filter(domain, recommender_filter_name)
+        del domain.recommendations.filters[found.name]
         self.tags.forget(found.arn)
         return {"Message": f"Recommender filter {found.name} deleted"}
 
@@ -318,7 +328,7 @@ class RecommenderOperations(BackendState):
             raise BadRequestException(
                 "RecommenderConfig: IncludedColumns and ExcludedColumns are mutually exclusive"
             )
-        schema = self._schema(domain, schema_name) if schema_name is not None else None
+        schema = find_recommender_schema(domain, schema_name) if schema_name is not None else None
         for member, columns_by_dataset in (
             ("IncludedColumns", included),
             ("ExcludedColumns", excluded),
@@ -353,16 +363,10 @@ class RecommenderOperations(BackendState):
                     f"{CATALOG_ITEM} column of recommender schema {schema.name}"
                 )
 
-    def _datasets(self, domain: Domain, schema_name: str | None) -> Datasets:
-        """What the recommender's schema names (the default schema: both datasets)."""
-        schema = domain.recommender_schemas.get(schema_name) if schema_name else None
-        wanted = [d for d in DATASETS if schema is None or d in schema.fields]
-        return read_datasets(domain.object_types.values(), domain.objects, wanted)
-
     def _train(self, domain: Domain, recommender: Recommender) -> str:
         moment = now()
         version = _version_name(recommender.name, moment)
-        metrics = _metrics(self._datasets(domain, recommender.schema_name))
+        metrics = _metrics(recommender_datasets(domain, recommender.schema_name))
         recommender.versions.pop(version, None)
         recommender.versions[version] = (moment, metrics)
         recommender.active_version = version
@@ -380,9 +384,9 @@ class RecommenderOperations(BackendState):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        check_unused(domain.recommenders, "Recommender", recommender_name)
+        check_unused(domain.recommendations.recommenders, "Recommender", recommender_name)
         if recommender_schema_name is not None:
-            self._schema(domain, recommender_schema_name)
+            find_recommender_schema(domain, recommender_schema_name)
         self._check_config(domain, recommender_schema_name, recommender_config or {})
         recommender = Recommender(
             name=recommender_name,
@@ -394,7 +398,7 @@ class RecommenderOperations(BackendState):
         )
         self._train(domain, recommender)
         self.tags.register(recommender.arn, tags)
-        domain.recommenders[recommender.name] = recommender
+        domain.recommendations.recommenders[recommender.name] = recommender
         return {
             "RecommenderArn": recommender.arn,
             **tags_member("Tags", self.tags.get(recommender.arn)),
@@ -404,7 +408,7 @@ class RecommenderOperations(BackendState):
     def get_recommender(
         self, domain_name: str, recommender_name: str, training_metrics_count: int | None = None
     ) -> dict[str, Any]:
-        recommender = self._recommender(self.get_domain_state(domain_name), recommender_name)
+        recommender = find_recommender(self.get_domain_state(domain_name), recommender_name)
         described = recommender.describe(self.tags.get(recommender.arn))
         if training_metrics_count:
             newest = list(recommender.versions.items())[::-1][:training_metrics_count]
@@ -424,7 +428,7 @@ class RecommenderOperations(BackendState):
         recommender_version_name: str | None = None,
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        recommender = self._recommender(domain, recommender_name)
+        recommender = find_recommender(domain, recommender_name)
         if recommender_config is not None:
             self._check_config(domain, recommender.schema_name, recommender_config)
         if (
@@ -462,20 +466,23 @@ class RecommenderOperations(BackendState):
     def list_recommenders(self, domain_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         return {
-            "Recommenders": [r.summary(self.tags.get(r.arn)) for r in domain.recommenders.values()]
+            "Recommenders": [
+                r.summary(self.tags.get(r.arn))
+                for r in domain.recommendations.recommenders.values()
+            ]
         }
 
     @operation("DeleteRecommender")
     def delete_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        recommender = self._recommender(domain, recommender_name)
-        del domain.recommenders[recommender.name]
+        recommender = find_recommender(domain, recommender_name)
+        del domain.recommendations.recommenders[recommender.name]
         self.tags.forget(recommender.arn)
         return {}
 
     @operation("StartRecommender")
     def start_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
-        recommender = self._recommender(self.get_domain_state(domain_name), recommender_name)
+        recommender = find_recommender(self.get_domain_state(domain_name), recommender_name)
         if recommender.status != "INACTIVE":
             raise BadRequestException(
                 f"Recommender {recommender.name} is {recommender.status}: only an INACTIVE "
@@ -487,7 +494,7 @@ class RecommenderOperations(BackendState):
 
     @operation("StopRecommender")
     def stop_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
-        recommender = self._recommender(self.get_domain_state(domain_name), recommender_name)
+        recommender = find_recommender(self.get_domain_state(domain_name), recommender_name)
         if recommender.status != "ACTIVE":
             raise BadRequestException(
                 f"Recommender {recommender.name} is {recommender.status}: only an ACTIVE "

@@ -32,11 +32,11 @@ from ...compat.other_services import kinesis_stream_problem, put_kinesis_record
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
 from ..core import journal
-from ..core.base import named
+from ..core.base import BackendState, named
 from ..core.changes import PROFILE_ACTIONS, Change, hears
 from ..core.clock import event_time, now
 from ..core.operations import operation
-from .segment_evaluation import SegmentEvaluation
+from .segment_evaluation import members_of, segment_test
 from .segment_state import SegmentStream, SegmentSubscription
 
 DEFAULT_INTERVAL_HOURS = 24  # "If not set, the interval defaults to 24 hours."
@@ -45,7 +45,7 @@ _ONE_MICROSECOND = timedelta(microseconds=1)
 _MAX_REASON = 255  # FailureReason is a string1To255
 
 
-class SegmentSubscriptionOperations(SegmentEvaluation):
+class SegmentSubscriptionOperations(BackendState):
     # -- subscriptions -------------------------------------------------------------------
     @operation("PutSegmentSubscription")
     def put_segment_subscription(
@@ -65,11 +65,11 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
         subscription = domain.segments.subscriptions.get(segment_definition_name)
         if subscription is None or subscription.status != "RUNNING":
             # "an initial snapshot is taken and the system begins monitoring"
-            test = self._segment_test(domain, definition)
+            test = segment_test(self.lock, domain, definition)
             subscription = SegmentSubscription(
                 segment_name=segment_definition_name, interval_hours=interval, unit=unit,
                 started_at=moment, last_updated_at=moment, last_executed_at=moment,
-                members=set(self._members(domain, test)),
+                members=set(members_of(domain, test)),
             )  # fmt: skip
             domain.segments.subscriptions[segment_definition_name] = subscription
         else:
@@ -227,7 +227,9 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
             if subscription.status != "RUNNING" or definition.sql_query is not None:
                 continue
             try:
-                member = profile is not None and self._segment_test(domain, definition)(profile)
+                member = profile is not None and segment_test(self.lock, domain, definition)(
+                    profile
+                )
             except BadRequestException as error:
                 journal.keep_attributes(subscription, "status", "message")
                 subscription.status, subscription.message = "FAILED", error.message
@@ -250,7 +252,7 @@ class SegmentSubscriptionOperations(SegmentEvaluation):
             subscription.last_executed_at = due
             definition = domain.segments.definitions[subscription.segment_name]
             try:
-                members = set(self._members(domain, self._segment_test(domain, definition)))
+                members = set(members_of(domain, segment_test(self.lock, domain, definition)))
             except BadRequestException as error:
                 journal.keep_attributes(subscription, "status", "message")
                 subscription.status, subscription.message = "FAILED", error.message

@@ -23,13 +23,13 @@ from ...compat.moto import mock_random
 from ...compat.other_services import put_s3_object
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import check_unused, copy_plain, named
+from ..core.base import BackendState, check_unused, copy_plain, named
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
 from ..engines.segment_rules import check_segment_groups, profile_value
 from ..engines.segment_sql import ADDRESS_PARTS, ADDRESSES, SCALAR_FIELDS, check_segment_query
-from .segment_evaluation import SegmentEvaluation
+from .segment_evaluation import calculated_values, member_ids_in_steps, segment_test
 from .segment_state import SegmentDefinition, SegmentSnapshot
 
 # "you cannot create a segment definition that uses this prefix (_default_), and you
@@ -51,7 +51,7 @@ def _definition_summary(definition: SegmentDefinition) -> dict[str, Any]:
     return {k: v for k, v in summary.items() if v is not None}
 
 
-class SegmentOperations(SegmentEvaluation):
+class SegmentOperations(BackendState):
     # -- definitions ---------------------------------------------------------------------
     def _check_sql_allowed(self, domain: Domain, member: str) -> None:
         # SQL segments need the domain's data store (admin guide, "Build customer segments")
@@ -165,7 +165,7 @@ class SegmentOperations(SegmentEvaluation):
                     f"Segment definition {segment_definition_name} is a source segment of "
                     f"{other.name}: delete {other.name} first"
                 )
-        for trigger in domain.event_triggers.values():
+        for trigger in domain.events.triggers.values():
             if trigger.settings.get("SegmentFilter") == segment_definition_name:
                 raise BadRequestException(
                     f"Segment definition {segment_definition_name} is the SegmentFilter of "
@@ -197,8 +197,8 @@ class SegmentOperations(SegmentEvaluation):
         )  # fmt: skip
         outcome: dict[str, Any] = {"Status": "SUCCEEDED"}
         try:  # the work is done in steps (the query without the lock): docs/segments.md
-            test = self._segment_test(domain, query, outside_lock=True)
-            outcome["Estimate"] = str(len(self._member_ids_in_steps(domain, test)))
+            test = segment_test(self.lock, domain, query, outside_lock=True)
+            outcome["Estimate"] = str(len(member_ids_in_steps(self.lock, domain, test)))
         except BadRequestException as failed:
             if segment_sql_query is None:
                 raise  # a SegmentQuery that cannot be evaluated is refused
@@ -222,7 +222,7 @@ class SegmentOperations(SegmentEvaluation):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         definition = self._definition(domain, segment_definition_name)
-        test = self._segment_test(domain, definition, outside_lock=True)
+        test = segment_test(self.lock, domain, definition, outside_lock=True)
         results: list[dict[str, Any]] = []
         failures: list[dict[str, Any]] = []
         for profile_id in profile_ids:
@@ -291,8 +291,8 @@ class SegmentOperations(SegmentEvaluation):
         if data_format not in _EXTENSIONS:
             return f"DataFormat {data_format} is not supported by this mock: export as CSV or JSONL"
         try:
-            test = self._segment_test(domain, definition, outside_lock=True)
-            member_ids = self._member_ids_in_steps(domain, test)
+            test = segment_test(self.lock, domain, definition, outside_lock=True)
+            member_ids = member_ids_in_steps(self.lock, domain, test)
             members = [domain.profiles[pid] for pid in member_ids if pid in domain.profiles]
         except BadRequestException as error:
             return f"The segment could not be evaluated: {error.message}"
@@ -306,7 +306,7 @@ class SegmentOperations(SegmentEvaluation):
         """``members`` in SegmentSort's order (a profile without the value comes last),
         else as the profiles were created."""
         attributes = (definition.segment_sort or {}).get("Attributes") or []
-        calculated = self._calculated(domain)
+        calculated = calculated_values(domain)
         for attribute in reversed(attributes):  # stable sorts, last key first
             name, data_type = attribute["Name"], attribute.get("DataType") or "STRING"
             calculated_sort = attribute.get("Type") == "CALCULATED"

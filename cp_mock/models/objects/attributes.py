@@ -15,11 +15,12 @@ from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
+from ..core.base import BackendState
 from ..core.clock import now
 from ..core.operations import operation
 from .mapping import ADDRESS_FIELDS, read_source
 from .object_store import StoredObject
-from .object_types import ObjectType, ObjectTypeOperations
+from .object_types import ObjectType, object_type_state
 from .objects import parse_object
 
 PERCENTILES = {"P5": 5, "P25": 25, "P50": 50, "P75": 75, "P95": 95}
@@ -47,9 +48,9 @@ def _percentile(ordered: list[float], percent: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-class AttributeOperations(ObjectTypeOperations):
+class AttributeOperations(BackendState):
     def _attribute_of(self, domain: Domain, type_name: str, attribute: str) -> ObjectType:
-        object_type = self.object_type_state(domain, type_name)
+        object_type = object_type_state(domain, type_name)
         if attribute not in object_type.fields:
             raise ResourceNotFoundException(f"Object type {type_name} has no attribute {attribute}")
         return object_type
@@ -59,7 +60,7 @@ class AttributeOperations(ObjectTypeOperations):
         self, domain_name: str, object_type_name: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        object_type = self.object_type_state(domain, object_type_name)
+        object_type = object_type_state(domain, object_type_name)
         objects = list(domain.objects.of_type(object_type_name))
         items = []
         for attribute in object_type.fields:

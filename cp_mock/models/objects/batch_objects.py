@@ -29,8 +29,10 @@ from ...exceptions import (
     ThrottlingException,
 )
 from ..core import journal
+from ..core.base import BackendState
 from ..core.operations import operation
-from .objects import ObjectOperations
+from .object_types import object_type_for_put
+from .objects import ingest
 
 # The HTTP status code each modeled error carries (the model's error shapes).
 _STATUS_CODES: dict[type[ServiceException], int] = {
@@ -42,13 +44,13 @@ _STATUS_CODES: dict[type[ServiceException], int] = {
 }
 
 
-class BatchObjectOperations(ObjectOperations):
+class BatchObjectOperations(BackendState):
     @operation("BatchPutProfileObject")
     def batch_put_profile_object(
         self, domain_name: str, object_type_name: str, items: list[dict[str, str]]
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        object_type = self._object_type_for_put(domain, object_type_name)
+        object_type = object_type_for_put(self, domain, object_type_name)
         for index, item in enumerate(items):
             if not isinstance(item, dict) or not all(
                 isinstance(item.get(member), str) for member in ("Id", "Object")
@@ -65,7 +67,7 @@ class BatchObjectOperations(ObjectOperations):
         for item in items:
             before = journal.mark()
             try:
-                unique_key = self._ingest(domain, object_type, item["Object"])
+                unique_key = ingest(self, domain, object_type, item["Object"])
             except ServiceException as error:
                 journal.undo_since(before)
                 code = _STATUS_CODES.get(type(error), 400)

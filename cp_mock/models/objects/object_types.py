@@ -89,60 +89,63 @@ def template_settings(template_id: str) -> dict[str, Any]:
     return {k: template[k] for k in TEMPLATE_OWNED if k in template}
 
 
-class ObjectTypeOperations(BackendState):
-    def object_type_state(self, domain: Domain, name: str) -> ObjectType:
-        object_type = domain.object_types.get(name)
-        if object_type is None:
-            raise ResourceNotFoundException(f"Object type {name} does not exist")
-        assert isinstance(object_type, ObjectType)
-        return object_type
+def object_type_state(domain: Domain, name: str) -> ObjectType:
+    object_type = domain.object_types.get(name)
+    if object_type is None:
+        raise ResourceNotFoundException(f"Object type {name} does not exist")
+    assert isinstance(object_type, ObjectType)
+    return object_type
 
-    def _object_type_for_put(self, domain: Domain, name: str) -> ObjectType:
-        """The type an object is put as; a template id defines it implicitly on first use."""
-        refuse_standard_put(name)
-        if name not in domain.object_types and find_template(name) is not None:
-            self.define_object_type(
-                domain, name, {"Description": f"{name} (from template)", "TemplateId": name}
-            )
-        object_type: ObjectType = named(domain.object_types, "Object type", name)
-        return object_type
 
-    def define_object_type(
-        self,
-        domain: Domain,
-        name: str,
-        settings: dict[str, Any],
-        tags: dict[str, str] | None = None,
-    ) -> ObjectType:
-        template_id = settings.get("TemplateId")
-        if template_id:
-            clashing = [k for k in TEMPLATE_OWNED if settings.get(k) is not None]
-            if clashing:
-                raise BadRequestException(
-                    f"{', '.join(clashing)}: not allowed with TemplateId, the template defines them"
-                )
-            settings = {**settings, **template_settings(template_id)}
-            if settings.get("MaxProfileObjectCount") is None:
-                default = default_max_profile_object_count(template_id, domain.created_at)
-                if default is not None:
-                    settings["MaxProfileObjectCount"] = default
-        check_definition(settings.get("Fields") or {}, settings.get("Keys") or {})
-        check_reserved_keys(settings.get("Keys") or {})
-        existing = domain.object_types.get(name)
-        if existing is not None:
-            existing.settings = settings
-            existing.last_updated_at = now()
-            if tags:
-                self.tags.tag(existing.arn, tags)
-            assert isinstance(existing, ObjectType)
-            return existing
-        object_type = ObjectType(
-            name=name, arn=self.arn(f"domains/{domain.name}/object-types/{name}"), settings=settings
+def object_type_for_put(backend: BackendState, domain: Domain, name: str) -> ObjectType:
+    """The type an object is put as; a template id defines it implicitly on first use."""
+    refuse_standard_put(name)
+    if name not in domain.object_types and find_template(name) is not None:
+        define_object_type(
+            backend, domain, name, {"Description": f"{name} (from template)", "TemplateId": name}
         )
-        self.tags.register(object_type.arn, tags)
-        domain.object_types[name] = object_type
-        return object_type
+    object_type: ObjectType = named(domain.object_types, "Object type", name)
+    return object_type
 
+
+def define_object_type(
+    backend: BackendState,
+    domain: Domain,
+    name: str,
+    settings: dict[str, Any],
+    tags: dict[str, str] | None = None,
+) -> ObjectType:
+    template_id = settings.get("TemplateId")
+    if template_id:
+        clashing = [k for k in TEMPLATE_OWNED if settings.get(k) is not None]
+        if clashing:
+            raise BadRequestException(
+                f"{', '.join(clashing)}: not allowed with TemplateId, the template defines them"
+            )
+        settings = {**settings, **template_settings(template_id)}
+        if settings.get("MaxProfileObjectCount") is None:
+            default = default_max_profile_object_count(template_id, domain.created_at)
+            if default is not None:
+                settings["MaxProfileObjectCount"] = default
+    check_definition(settings.get("Fields") or {}, settings.get("Keys") or {})
+    check_reserved_keys(settings.get("Keys") or {})
+    existing = domain.object_types.get(name)
+    if existing is not None:
+        existing.settings = settings
+        existing.last_updated_at = now()
+        if tags:
+            backend.tags.tag(existing.arn, tags)
+        assert isinstance(existing, ObjectType)
+        return existing
+    object_type = ObjectType(
+        name=name, arn=backend.arn(f"domains/{domain.name}/object-types/{name}"), settings=settings
+    )
+    backend.tags.register(object_type.arn, tags)
+    domain.object_types[name] = object_type
+    return object_type
+
+
+class ObjectTypeOperations(BackendState):
     @operation("PutProfileObjectType")
     @takes_members(*TYPE_MEMBERS)
     def put_profile_object_type(
@@ -154,13 +157,13 @@ class ObjectTypeOperations(BackendState):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         settings = by_member(arguments, TYPE_MEMBERS)
-        object_type = self.define_object_type(domain, object_type_name, settings, tags)
+        object_type = define_object_type(self, domain, object_type_name, settings, tags)
         return object_type.describe(self.tags.get(object_type.arn))
 
     @operation("GetProfileObjectType")
     def get_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        object_type = self.object_type_state(domain, object_type_name)
+        object_type = object_type_state(domain, object_type_name)
         return object_type.describe(self.tags.get(object_type.arn))
 
     @operation("ListProfileObjectTypes")

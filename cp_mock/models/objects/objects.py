@@ -27,6 +27,7 @@ from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.dead_letters import dead_letter
 from ..admin.domains import Domain
 from ..core import journal
+from ..core.base import BackendState
 from ..core.changes import (
     CREATED,
     EXPIRED,
@@ -40,11 +41,17 @@ from ..core.changes import (
 from ..core.clock import now
 from ..core.operations import operation
 from ..engines.search import Posting
-from ..profiles.profiles import ProfileOperations, apply_update
+from ..profiles.profiles import (
+    apply_update,
+    new_profile_id,
+    profile_state,
+    reindex_profile,
+    store_new_profile,
+)
 from ..profiles.provenance import differing, not_manual, note_ingested
 from .mapping import KeyValue, changes_for, inferred_fields, key_values, read_fields
 from .object_store import StoredObject
-from .object_types import ObjectType, ObjectTypeOperations
+from .object_types import ObjectType, object_type_for_put, object_type_state
 from .standard_objects import (
     AmbiguousStandardObject,
     StandardWrite,
@@ -107,22 +114,200 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
     return hashlib.sha256(f"{type_name}\0{key_name}\0{value}".encode()).hexdigest()[:40]
 
 
-class ObjectOperations(ObjectTypeOperations, ProfileOperations):
+def forget_object(domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()) -> None:
+    """Drop the object and the keys it gave its profile (but for ``keeping``)."""
+    domain.objects.remove(stored.type_name, stored.unique_key)
+    domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys, keeping)
+
+
+# -- ingestion: what every area that puts objects calls ----------------------------
+def _match_profile(
+    domain: Domain,
+    object_type: ObjectType,
+    keys: list[KeyValue],
+    previous: StoredObject | None,
+) -> str | None:
+    """The profile the object belongs to, or None when a new profile is to be made."""
+    primary: list[KeyValue] = []  # PROFILE keys without SECONDARY are tried first
+    secondary: list[KeyValue] = []
+    for key in keys:
+        if "PROFILE" in key.identifiers:
+            (secondary if "SECONDARY" in key.identifiers else primary).append(key)
+    ambiguous = []
+    for key in (*primary, *secondary):
+        found = domain.index.find_searchable(key.name, key.value, key.content_type)
+        # "If more than one profile matches, the match is ambiguous—that key is
+        # discarded and the next is tried" (admin guide, "Profile matching")
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            ambiguous.append(f"{key.name} matches {len(found)} profiles")
+    if previous is not None and previous.profile_id in domain.profiles:
+        return previous.profile_id
+    if object_type.allow_profile_creation:
+        return None
+    raise Unmatched(
+        f"No PROFILE key of this {object_type.name} object matches exactly one profile"
+        + (f" ({'; '.join(ambiguous)})" if ambiguous else "")
+        + " and the object type does not allow profile creation"
+    )
+
+
+def ingest(
+    backend: BackendState,
+    domain: Domain,
+    object_type: ObjectType,
+    body: str,
+    origin: str | None = None,
+) -> str:
+    """Put the object on its profile; its ProfileObjectUniqueKey. ``origin``: where an
+    integration read it (told to the dead-letter queue)."""
+    document = parse_object(body)
+    mapping = object_type.mapping
+    values = read_fields(mapping.readers, document)
+    keys = key_values(mapping.keys, values)
+    for unique in keys:
+        if "UNIQUE" in unique.identifiers:
+            break
+    else:
+        unique_names = [
+            f"{name} ({', '.join(d.get('FieldNames') or [])})"
+            for name, definitions in object_type.keys.items()
+            for d in definitions
+            if "UNIQUE" in (d.get("StandardIdentifiers") or [])
+        ]
+        raise BadRequestException(
+            f"Object lacks the fields of its UNIQUE key {', '.join(unique_names)}"
+        )
+    unique_key = unique_key_for(object_type.name, unique.name, unique.value)
+    previous = domain.objects.get(object_type.name, unique_key)
+    try:
+        profile_id = _match_profile(domain, object_type, keys, previous)
+        standard_writes = (
+            plan_writes(domain.objects, mapping.standard, values, keys,
+                        (unique.name, unique.value), profile_id, new_profile_id)
+            if mapping.standard.targets else []
+        )  # fmt: skip
+    except (Unmatched, AmbiguousStandardObject) as unmatched:
+        dead_letter(domain, backend.account_id, backend.region_name, object_type.name, body,
+                    unique_key, str(unmatched), origin=origin)  # fmt: skip
+        return unique_key
+    created = profile_id is None
+    put_at = now()
+    expires_at = put_at + timedelta(days=object_type.expiration_days(domain))
+    size = len(body.encode("utf-8", "surrogatepass"))
+    stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
+    kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
+    kept_postings = set()
+    for key in keys:
+        if "LOOKUP_ONLY" not in key.identifiers:
+            stored_keys.setdefault(key.name, set()).add(key.value)
+            if created or "NEW_ONLY" not in key.identifiers:
+                kept.append(key)
+                kept_postings.add((key.name, key.value))
+    mapped = changes_for(mapping.targets, values)  # refuses what a profile cannot hold
+    inferred = inferred_fields(object_type.fields, values) if created else {}
+    # Everything that can reject the object has run: from here on, write.
+    if previous is not None:
+        # A new version of an object keeps the keys it shares with the old one (the
+        # index source is the same: type and unique key), so re-putting an unchanged
+        # record leaves the index as it is.
+        same_profile = previous.profile_id == profile_id
+        keeping = kept_postings if same_profile else set()
+        forget_object(domain, previous, keeping)
+    if profile_id is None:
+        profile_id = store_new_profile(domain, {})["ProfileId"]
+    profile = domain.profiles[profile_id]
+    record = domain.ingested.get(profile_id)
+    changes = mapped
+    if created:  # an inferred profile: its mapping's own targets win
+        changes = differing(profile, {**inferred, **changes})
+    elif changes:  # fields set through the API are not overwritten
+        changes = differing(profile, not_manual(profile, record, changes))
+    if changes:  # the standard keys follow the profile's fields, so only a change moves them
+        if record is None:
+            journal.keep_new(domain.ingested, profile_id)
+            record = domain.ingested[profile_id] = {}
+        note_ingested(record, object_type.name, changes)
+        apply_update(profile, changes)
+        reindex_profile(domain, profile)
+    if created:
+        backend._publish(Change(CREATED, domain, profile_id))
+    stored = StoredObject(
+        type_name=object_type.name,
+        unique_key=unique_key,
+        profile_id=profile_id,
+        body=body,
+        keys=stored_keys,
+        expires_at=expires_at,
+        put_at=put_at,
+        size=size,
+    )
+    source = stored.index_source
+    for key in kept:
+        domain.index.hold(profile_id, key.name, key.value, source, key.content_type)
+    domain.objects.add(stored)
+    for write in standard_writes:
+        _write_standard_object(domain, profile_id, write, put_at, expires_at)
+    limit = object_type.settings.get("MaxProfileObjectCount")
+    if limit:
+        _evict_over_limit(backend, domain, object_type, profile_id, int(limit))
+    backend._publish(
+        Change(
+            INGESTED, domain, profile_id, object_type.name, unique_key,
+            object_is_new=previous is None, profile_changed=bool(changes) and not created,
+            document=document,
+        )
+    )  # fmt: skip
+    for write in standard_writes:  # each standard object the put wrote, as a change
+        backend._publish(
+            Change(INGESTED, domain, profile_id, write.type_name, write.unique_key,
+                   object_is_new=write.previous is None, document=write.document)
+        )  # fmt: skip
+    return unique_key
+
+
+def _write_standard_object(
+    domain: Domain, profile_id: str, write: StandardWrite, put_at: datetime,
+    expires_at: datetime,
+) -> None:  # fmt: skip
+    """Store the standard object as the put leaves it (its fields merged with what it
+    held), searchable by its standard index names; it expires as the put object does."""
+    if write.previous is not None:
+        forget_object(domain, write.previous, set(write.postings))
+    body = json.dumps(write.document, separators=(",", ":"))
+    stored = StoredObject(
+        type_name=write.type_name, unique_key=write.unique_key, profile_id=profile_id,
+        body=body, keys=write.keys, expires_at=expires_at, put_at=put_at,
+        size=len(body.encode("utf-8", "surrogatepass")),
+    )  # fmt: skip
+    source = stored.index_source
+    for index_name, value in write.postings:
+        domain.index.hold(profile_id, index_name, value, source, None)
+    domain.objects.add(stored)
+
+
+def _evict_over_limit(
+    backend: BackendState, domain: Domain, object_type: ObjectType, profile_id: str, limit: int
+) -> None:
+    """Keep at most ``limit`` (MaxProfileObjectCount) objects of the type per profile,
+    the newest."""
+    held = domain.objects.of_profile(profile_id, object_type.name)
+    for stored in held[: max(0, len(held) - limit)]:
+        forget_object(domain, stored)
+        backend._publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
+                                stored.unique_key))  # fmt: skip
+
+
+class ObjectOperations(BackendState):
     # -- keeping objects current -------------------------------------------------------
     def _expire_objects(self, domain: Domain, moment: datetime) -> None:
         """Remove the objects that have expired by ``moment``, each as a change."""
         for stored in domain.objects.due(moment):
-            self._forget_object(domain, stored)
+            forget_object(domain, stored)
             self._publish(
                 Change(EXPIRED, domain, stored.profile_id, stored.type_name, stored.unique_key)
             )
-
-    def _forget_object(
-        self, domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()
-    ) -> None:
-        """Drop the object and the keys it gave its profile (but for ``keeping``)."""
-        domain.objects.remove(stored.type_name, stored.unique_key)
-        domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys, keeping)
 
     @hears(*REMOVALS)
     def drop_removed_profile_objects(self, change: Change) -> None:
@@ -136,179 +321,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             if change.merged_into is not None:
                 domain.objects.reassign(stored, change.merged_into)
             else:
-                self._forget_object(domain, stored)
-
-    # -- ingestion ---------------------------------------------------------------------
-    def _match_profile(
-        self,
-        domain: Domain,
-        object_type: ObjectType,
-        keys: list[KeyValue],
-        previous: StoredObject | None,
-    ) -> str | None:
-        """The profile the object belongs to, or None when a new profile is to be made."""
-        primary: list[KeyValue] = []  # PROFILE keys without SECONDARY are tried first
-        secondary: list[KeyValue] = []
-        for key in keys:
-            if "PROFILE" in key.identifiers:
-                (secondary if "SECONDARY" in key.identifiers else primary).append(key)
-        ambiguous = []
-        for key in (*primary, *secondary):
-            found = domain.index.find_searchable(key.name, key.value, key.content_type)
-            # "If more than one profile matches, the match is ambiguous—that key is
-            # discarded and the next is tried" (admin guide, "Profile matching")
-            if len(found) == 1:
-                return found.pop()
-            if found:
-                ambiguous.append(f"{key.name} matches {len(found)} profiles")
-        if previous is not None and previous.profile_id in domain.profiles:
-            return previous.profile_id
-        if object_type.allow_profile_creation:
-            return None
-        raise Unmatched(
-            f"No PROFILE key of this {object_type.name} object matches exactly one profile"
-            + (f" ({'; '.join(ambiguous)})" if ambiguous else "")
-            + " and the object type does not allow profile creation"
-        )
-
-    def _ingest(
-        self, domain: Domain, object_type: ObjectType, body: str, origin: str | None = None
-    ) -> str:
-        """Put the object on its profile; its ProfileObjectUniqueKey. ``origin``: where an
-        integration read it (told to the dead-letter queue)."""
-        document = parse_object(body)
-        mapping = object_type.mapping
-        values = read_fields(mapping.readers, document)
-        keys = key_values(mapping.keys, values)
-        for unique in keys:
-            if "UNIQUE" in unique.identifiers:
-                break
-        else:
-            unique_names = [
-                f"{name} ({', '.join(d.get('FieldNames') or [])})"
-                for name, definitions in object_type.keys.items()
-                for d in definitions
-                if "UNIQUE" in (d.get("StandardIdentifiers") or [])
-            ]
-            raise BadRequestException(
-                f"Object lacks the fields of its UNIQUE key {', '.join(unique_names)}"
-            )
-        unique_key = unique_key_for(object_type.name, unique.name, unique.value)
-        previous = domain.objects.get(object_type.name, unique_key)
-        try:
-            profile_id = self._match_profile(domain, object_type, keys, previous)
-            standard_writes = (
-                plan_writes(domain.objects, mapping.standard, values, keys,
-                            (unique.name, unique.value), profile_id, self.new_profile_id)
-                if mapping.standard.targets else []
-            )  # fmt: skip
-        except (Unmatched, AmbiguousStandardObject) as unmatched:
-            dead_letter(domain, self.account_id, self.region_name, object_type.name, body,
-                        unique_key, str(unmatched), origin=origin)  # fmt: skip
-            return unique_key
-        created = profile_id is None
-        put_at = now()
-        expires_at = put_at + timedelta(days=object_type.expiration_days(domain))
-        size = len(body.encode("utf-8", "surrogatepass"))
-        stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
-        kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
-        kept_postings = set()
-        for key in keys:
-            if "LOOKUP_ONLY" not in key.identifiers:
-                stored_keys.setdefault(key.name, set()).add(key.value)
-                if created or "NEW_ONLY" not in key.identifiers:
-                    kept.append(key)
-                    kept_postings.add((key.name, key.value))
-        mapped = changes_for(mapping.targets, values)  # refuses what a profile cannot hold
-        inferred = inferred_fields(object_type.fields, values) if created else {}
-        # Everything that can reject the object has run: from here on, write.
-        if previous is not None:
-            # A new version of an object keeps the keys it shares with the old one (the
-            # index source is the same: type and unique key), so re-putting an unchanged
-            # record leaves the index as it is.
-            same_profile = previous.profile_id == profile_id
-            keeping = kept_postings if same_profile else set()
-            self._forget_object(domain, previous, keeping)
-        if profile_id is None:
-            profile_id = self.store_new_profile(domain, {})["ProfileId"]
-        profile = domain.profiles[profile_id]
-        record = domain.ingested.get(profile_id)
-        changes = mapped
-        if created:  # an inferred profile: its mapping's own targets win
-            changes = differing(profile, {**inferred, **changes})
-        elif changes:  # fields set through the API are not overwritten
-            changes = differing(profile, not_manual(profile, record, changes))
-        if changes:  # the standard keys follow the profile's fields, so only a change moves them
-            if record is None:
-                journal.keep_new(domain.ingested, profile_id)
-                record = domain.ingested[profile_id] = {}
-            note_ingested(record, object_type.name, changes)
-            apply_update(profile, changes)
-            self.reindex_profile(domain, profile)
-        if created:
-            self._publish(Change(CREATED, domain, profile_id))
-        stored = StoredObject(
-            type_name=object_type.name,
-            unique_key=unique_key,
-            profile_id=profile_id,
-            body=body,
-            keys=stored_keys,
-            expires_at=expires_at,
-            put_at=put_at,
-            size=size,
-        )
-        source = stored.index_source
-        for key in kept:
-            domain.index.hold(profile_id, key.name, key.value, source, key.content_type)
-        domain.objects.add(stored)
-        for write in standard_writes:
-            self._write_standard_object(domain, profile_id, write, put_at, expires_at)
-        limit = object_type.settings.get("MaxProfileObjectCount")
-        if limit:
-            self._evict_over_limit(domain, object_type, profile_id, int(limit))
-        self._publish(
-            Change(
-                INGESTED, domain, profile_id, object_type.name, unique_key,
-                object_is_new=previous is None, profile_changed=bool(changes) and not created,
-                document=document,
-            )
-        )  # fmt: skip
-        for write in standard_writes:  # each standard object the put wrote, as a change
-            self._publish(
-                Change(INGESTED, domain, profile_id, write.type_name, write.unique_key,
-                       object_is_new=write.previous is None, document=write.document)
-            )  # fmt: skip
-        return unique_key
-
-    def _write_standard_object(
-        self, domain: Domain, profile_id: str, write: StandardWrite, put_at: datetime,
-        expires_at: datetime,
-    ) -> None:  # fmt: skip
-        """Store the standard object as the put leaves it (its fields merged with what it
-        held), searchable by its standard index names; it expires as the put object does."""
-        if write.previous is not None:
-            self._forget_object(domain, write.previous, set(write.postings))
-        body = json.dumps(write.document, separators=(",", ":"))
-        stored = StoredObject(
-            type_name=write.type_name, unique_key=write.unique_key, profile_id=profile_id,
-            body=body, keys=write.keys, expires_at=expires_at, put_at=put_at,
-            size=len(body.encode("utf-8", "surrogatepass")),
-        )  # fmt: skip
-        source = stored.index_source
-        for index_name, value in write.postings:
-            domain.index.hold(profile_id, index_name, value, source, None)
-        domain.objects.add(stored)
-
-    def _evict_over_limit(
-        self, domain: Domain, object_type: ObjectType, profile_id: str, limit: int
-    ) -> None:
-        """Keep at most ``limit`` (MaxProfileObjectCount) objects of the type per profile,
-        the newest."""
-        held = domain.objects.of_profile(profile_id, object_type.name)
-        for stored in held[: max(0, len(held) - limit)]:
-            self._forget_object(domain, stored)
-            self._publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
-                                stored.unique_key))  # fmt: skip
+                forget_object(domain, stored)
 
     # -- operations --------------------------------------------------------------------
     @operation("PutProfileObject")
@@ -316,8 +329,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         self, domain_name: str, object_type_name: str, object: str
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        object_type = self._object_type_for_put(domain, object_type_name)
-        return {"ProfileObjectUniqueKey": self._ingest(domain, object_type, object)}
+        object_type = object_type_for_put(self, domain, object_type_name)
+        return {"ProfileObjectUniqueKey": ingest(self, domain, object_type, object)}
 
     @operation("ListProfileObjects")
     def list_profile_objects(
@@ -329,8 +342,8 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         if not is_standard(object_type_name):  # (a standard object's records are listed too)
-            self.object_type_state(domain, object_type_name)
-        self.profile_state(domain, profile_id)
+            object_type_state(domain, object_type_name)
+        profile_state(domain, profile_id)
         objects = domain.objects.of_profile(profile_id, object_type_name)
         if object_filter:
             wanted = domain.index.searched_forms(object_filter["KeyName"], object_filter["Values"])
@@ -361,7 +374,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
             raise ResourceNotFoundException(
                 f"Profile {profile_id} has no {object_type_name} object {profile_object_unique_key}"
             )
-        self._forget_object(domain, stored)
+        forget_object(domain, stored)
         self._publish(Change(OBJECT_DELETED, domain, profile_id, object_type_name,
                             profile_object_unique_key))  # fmt: skip
         return {"Message": f"Object {profile_object_unique_key} deleted"}
@@ -371,9 +384,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         """Remove the type, its objects, and the standard profile fields it populated
         (the seed's DeleteProfileObjectType); integrations using it are told too."""
         domain = self.get_domain_state(domain_name)
-        object_type = self.object_type_state(domain, object_type_name)
+        object_type = object_type_state(domain, object_type_name)
         for stored in domain.objects.of_type(object_type_name):
-            self._forget_object(domain, stored)
+            forget_object(domain, stored)
         self._scrub_fields(domain, object_type_name)
         self._publish(Change(OBJECT_TYPE_DELETED, domain, object_type_name=object_type_name))
         self.tags.forget(object_type.arn)
@@ -397,4 +410,4 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
                     scrubbed[field] = ""
             if profile is not None and scrubbed:
                 apply_update(profile, scrubbed)
-                self.reindex_profile(domain, profile)
+                reindex_profile(domain, profile)

@@ -98,30 +98,39 @@ def _in_rank_order(domain: Domain) -> None:
     rank.update(ranks)
 
 
+# -- shared by every area that writes profiles ---------------------------------------
+def profile_state(domain: Domain, profile_id: str) -> dict[str, Any]:
+    profile = domain.profiles.get(profile_id)
+    if profile is None:
+        raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
+    return profile
+
+
+def store_new_profile(domain: Domain, fields: dict[str, Any]) -> dict[str, Any]:
+    profile_id = new_profile_id()
+    profile = {"ProfileId": profile_id}
+    apply_update(profile, fields, noted=False)
+    rank = domain.next_rank()
+    opened = journal.current.journal  # (noted in place: every new profile comes this way)
+    if opened is not None:
+        opened.steps.append((_unstore, domain, profile_id, rank))
+    domain.profiles[profile_id] = profile
+    domain.profile_rank[profile_id] = rank
+    reindex_profile(domain, profile)
+    return profile
+
+
+def reindex_profile(domain: Domain, profile: dict[str, Any]) -> None:
+    domain.index.set_standard(profile["ProfileId"], standard_postings(profile))
+
+
+def new_profile_id() -> str:
+    # 32 lowercase hex digits, as the model's pattern says; moto's random, so a test
+    # that seeds moto (mock_random.seed) gets the same ids every run
+    return f"{mock_random.getrandbits(128):032x}"
+
+
 class ProfileOperations(BackendState):
-    # -- shared by every family that writes profiles ---------------------------------
-    def profile_state(self, domain: Domain, profile_id: str) -> dict[str, Any]:
-        profile = domain.profiles.get(profile_id)
-        if profile is None:
-            raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
-        return profile
-
-    def store_new_profile(self, domain: Domain, fields: dict[str, Any]) -> dict[str, Any]:
-        profile_id = self.new_profile_id()
-        profile = {"ProfileId": profile_id}
-        apply_update(profile, fields, noted=False)
-        rank = domain.next_rank()
-        opened = journal.current.journal  # (noted in place: every new profile comes this way)
-        if opened is not None:
-            opened.steps.append((_unstore, domain, profile_id, rank))
-        domain.profiles[profile_id] = profile
-        domain.profile_rank[profile_id] = rank
-        self.reindex_profile(domain, profile)
-        return profile
-
-    def reindex_profile(self, domain: Domain, profile: dict[str, Any]) -> None:
-        domain.index.set_standard(profile["ProfileId"], standard_postings(profile))
-
     @hears(*REMOVALS)
     def drop_removed_profile(self, change: Change) -> None:
         """Subscriber, last: a removed profile goes, with its keys (a merged-away one's
@@ -138,17 +147,12 @@ class ProfileOperations(BackendState):
             journal.keep_item(by_profile, profile_id)
             by_profile.pop(profile_id, None)
 
-    def new_profile_id(self) -> str:
-        # 32 lowercase hex digits, as the model's pattern says; moto's random, so a test
-        # that seeds moto (mock_random.seed) gets the same ids every run
-        return f"{mock_random.getrandbits(128):032x}"
-
     # -- operations --------------------------------------------------------------------
     @operation("CreateProfile")
     @takes_members(*PROFILE_FIELDS)
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        profile = self.store_new_profile(domain, _profile_fields(fields))
+        profile = store_new_profile(domain, _profile_fields(fields))
         self._publish(Change(CREATED, domain, profile["ProfileId"]))
         return {"ProfileId": profile["ProfileId"]}
 
@@ -156,19 +160,19 @@ class ProfileOperations(BackendState):
     @takes_members(*PROFILE_FIELDS)
     def update_profile(self, domain_name: str, profile_id: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        profile = self.profile_state(domain, profile_id)
+        profile = profile_state(domain, profile_id)
         changes = _profile_fields(fields)
         apply_update(profile, changes)
         if profile_id in domain.ingested:
             release(domain.ingested[profile_id], changes)  # set through the API: manual now
-        self.reindex_profile(domain, profile)
+        reindex_profile(domain, profile)
         self._publish(Change(UPDATED, domain, profile_id))
         return {"ProfileId": profile_id}
 
     @operation("DeleteProfile")
     def delete_profile(self, domain_name: str, profile_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        self.profile_state(domain, profile_id)
+        profile_state(domain, profile_id)
         self._publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
         return {"Message": f"Profile {profile_id} deleted"}
 
@@ -195,7 +199,7 @@ class ProfileOperations(BackendState):
         self, domain_name: str, profile_id: str, key_name: str, values: list[str]
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        self.profile_state(domain, profile_id)
+        profile_state(domain, profile_id)
         content_type = declared_content_type(key_name, domain.object_types.values())
         domain.index.add(profile_id, key_name, values, ADDED_SOURCE, content_type)
         self._publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
@@ -206,7 +210,7 @@ class ProfileOperations(BackendState):
         self, domain_name: str, profile_id: str, key_name: str, values: list[str]
     ) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
-        self.profile_state(domain, profile_id)
+        profile_state(domain, profile_id)
         domain.index.discard(profile_id, key_name, values)
         self._publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
         return {"Message": f"Key {key_name} removed from profile {profile_id}"}

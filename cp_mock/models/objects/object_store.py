@@ -32,13 +32,19 @@ class StoredObject:
     # when it was added to the store, in the store's count: its place in by_type and
     # by_profile, which a call undone puts it back at
     sequence: int = 0
+    # (type name, unique key): one tuple an object, the store's key for it in by_profile
+    # and the expiry queue, and the source of its keys in the search index
+    key: tuple[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.keys = {name: tuple(values) for name, values in self.keys.items()}
+        self.key = (self.type_name, self.unique_key)
 
     @property
-    def index_source(self) -> str:
-        return f"object:{self.type_name}:{self.unique_key}"
+    def index_source(self) -> tuple[str, str]:
+        """What the search index knows the object's keys by: its ``key``, shared (a string
+        naming it cost ~100 bytes an object)."""
+        return self.key
 
 
 @dataclass
@@ -67,12 +73,12 @@ class ObjectStore:
         return self.by_type.get(type_name, {}).get(unique_key)
 
     def add(self, stored: StoredObject) -> None:
-        key = (stored.type_name, stored.unique_key)
+        key = stored.key
         new_type = key[0] not in self.by_type
         new_holder = stored.profile_id not in self.by_profile
         stored.sequence = next(self._order)
         self.by_type[stored.type_name][stored.unique_key] = stored
-        # (one key tuple an object, shared by the profile's keys, the queue and its entry)
+        # (its key tuple, shared by the profile's keys, the queue, its entry and the index)
         self.by_profile[stored.profile_id][key] = None
         self.total_size += stored.size
         queued = self._queued.get(key)
@@ -88,7 +94,7 @@ class ObjectStore:
         queued: datetime | None, entry: tuple[Any, ...] | None,
     ) -> None:  # fmt: skip
         """Undo ``add``."""
-        key = (stored.type_name, stored.unique_key)
+        key = stored.key
         if entry is not None:
             journal.unpush(self._expiry, entry)
         if queued is None:
@@ -120,7 +126,7 @@ class ObjectStore:
         del of_type[unique_key]
         held = self.by_profile.get(stored.profile_id, {})
         journal.undo_with(self._put_back, stored, held)
-        held.pop((type_name, unique_key), None)
+        held.pop(stored.key, None)
         if not held:
             self.by_profile.pop(stored.profile_id, None)
         self.total_size -= stored.size
@@ -135,7 +141,7 @@ class ObjectStore:
         of_type.clear()
         of_type.update((s.unique_key, s) for s in ordered)
         self.by_profile.setdefault(stored.profile_id, held)
-        held[(stored.type_name, stored.unique_key)] = None
+        held[stored.key] = None
         by_type = self.by_type
         keys = sorted(held, key=lambda k: by_type[k[0]][k[1]].sequence)
         held.clear()

@@ -14,31 +14,59 @@ from typing import Any
 from ..core import journal
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class StoredObject:
     """One object, as compact as its parts allow (a store holds many): slots, not a
-    ``__dict__``; its key values in tuples, not sets (a set costs 216 bytes, a tuple of
-    one value 64)."""
+    ``__dict__``; its key values in one flat tuple, not a dict of sets (a dict of two
+    keys, one value each, costs ~300 bytes; the tuple of the four strings 72)."""
 
     type_name: str
     unique_key: str  # ProfileObjectUniqueKey
     profile_id: str
     body: str  # the Object as it was put
-    # every key value the type's Keys read from it (given as sets or lists, kept as tuples)
-    keys: Mapping[str, Collection[str]]
+    # every key value the type's Keys read from it: (key name, value, key name, value, ...)
+    flat_keys: tuple[str, ...]
     expires_at: datetime
     put_at: datetime
-    size: int = 0
+    size: int
     # when it was added to the store, in the store's count: its place in by_type and
     # by_profile, which a call undone puts it back at
-    sequence: int = 0
+    sequence: int
     # (type name, unique key): one tuple an object, the store's key for it in by_profile
     # and the expiry queue, and the source of its keys in the search index
-    key: tuple[str, str] = field(init=False, repr=False, compare=False)
+    key: tuple[str, str]
 
-    def __post_init__(self) -> None:
-        self.keys = {name: tuple(values) for name, values in self.keys.items()}
-        self.key = (self.type_name, self.unique_key)
+    def __init__(
+        self, type_name: str, unique_key: str, profile_id: str, body: str,
+        keys: Mapping[str, Collection[str]], expires_at: datetime, put_at: datetime,
+        size: int = 0, sequence: int = 0,
+    ) -> None:  # fmt: skip
+        """``keys``: key name -> its values (sets, lists or tuples)."""
+        self.type_name, self.unique_key, self.profile_id = type_name, unique_key, profile_id
+        self.body, self.expires_at, self.put_at = body, expires_at, put_at
+        self.size, self.sequence = size, sequence
+        flat = []  # (loops written out: every object put comes this way)
+        for name, values in keys.items():
+            for value in values:
+                flat.append(name)
+                flat.append(value)
+        self.flat_keys = tuple(flat)
+        self.key = (type_name, unique_key)
+
+    @property
+    def keys(self) -> dict[str, tuple[str, ...]]:
+        """Key name -> its values, in the order they were given (a new dict each time)."""
+        flat = self.flat_keys
+        keys: dict[str, tuple[str, ...]] = {}
+        for at in range(0, len(flat), 2):
+            name = flat[at]
+            keys[name] = (*keys.get(name, ()), flat[at + 1])
+        return keys
+
+    def values_of(self, key_name: str) -> tuple[str, ...]:
+        """The values the object holds of one key (``keys.get(key_name, ())``, unbuilt)."""
+        flat = self.flat_keys
+        return tuple(flat[at + 1] for at in range(0, len(flat), 2) if flat[at] == key_name)
 
     @property
     def index_source(self) -> tuple[str, str]:

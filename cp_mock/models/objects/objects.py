@@ -335,7 +335,7 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
         if object_filter:
             wanted = domain.index.searched_forms(object_filter["KeyName"], object_filter["Values"])
             key_name = object_filter["KeyName"]
-            objects = [o for o in objects if not wanted.isdisjoint(o.keys.get(key_name, ()))]
+            objects = [o for o in objects if not wanted.isdisjoint(o.values_of(key_name))]
         return {
             "Items": [
                 {

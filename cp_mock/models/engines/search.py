@@ -189,29 +189,27 @@ class KeyIndex:
         self,
         profile_id: str,
         source: Source,
-        keys: Mapping[str, Iterable[str]],
+        postings: Iterable[Posting],
         keeping: Collection[Posting] = (),
     ) -> None:
         """Take away what a non-standard ``source`` (an object) contributes to the profile,
         but for the postings in ``keeping`` (those it is about to contribute again).
-        ``keys`` are all the postings the source can hold: only those are visited, not
+        ``postings`` are all those the source can hold: only those are visited, not
         every key of a profile that may hold thousands of objects."""
         held = self._held.get(profile_id, {})
-        for key_name, values in keys.items():
-            for value in values:
-                posting = (key_name, value)
-                sources = held.get(posting)
-                if sources is None or posting in keeping or not _holds(sources, source):
-                    continue
-                kept = set(sources) if type(sources) is set else sources
-                remaining = _without(sources, source)
-                unposted = False
-                if remaining is None:
-                    del held[posting]
-                    unposted = self._unpost_unless_held(profile_id, posting)
-                else:
-                    held[posting] = remaining
-                journal.undo_with(self._rehold, profile_id, posting, kept, unposted)
+        for posting in postings:
+            sources = held.get(posting)
+            if sources is None or posting in keeping or not _holds(sources, source):
+                continue
+            kept = set(sources) if type(sources) is set else sources
+            remaining = _without(sources, source)
+            unposted = False
+            if remaining is None:
+                del held[posting]
+                unposted = self._unpost_unless_held(profile_id, posting)
+            else:
+                held[posting] = remaining
+            journal.undo_with(self._rehold, profile_id, posting, kept, unposted)
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""

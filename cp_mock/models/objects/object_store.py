@@ -63,6 +63,11 @@ class StoredObject:
             keys[name] = (*keys.get(name, ()), flat[at + 1])
         return keys
 
+    def postings(self) -> Iterator[tuple[str, str]]:
+        """Its (key name, value) pairs."""
+        flat = self.flat_keys
+        return zip(flat[::2], flat[1::2], strict=True)
+
     def values_of(self, key_name: str) -> tuple[str, ...]:
         """The values the object holds of one key (``keys.get(key_name, ())``, unbuilt)."""
         flat = self.flat_keys

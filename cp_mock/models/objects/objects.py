@@ -122,7 +122,9 @@ class ObjectOperations(ObjectTypeOperations, ProfileOperations):
     ) -> None:
         """Drop the object and the keys it gave its profile (but for ``keeping``)."""
         domain.objects.remove(stored.type_name, stored.unique_key)
-        domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys, keeping)
+        domain.index.remove_source(
+            stored.profile_id, stored.index_source, stored.postings(), keeping
+        )
 
     @hears(*REMOVALS)
     def drop_removed_profile_objects(self, change: Change) -> None:

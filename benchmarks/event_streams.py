@@ -24,23 +24,13 @@ from typing import Any
 import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _fixtures import order_type  # noqa: E402
 from _timing import interleaved, table  # noqa: E402
 from per_call import medians_for  # noqa: E402
 
 import cp_mock  # noqa: E402
 
-ORDER_TYPE = {
-    "Description": "orders",
-    "AllowProfileCreation": True,
-    "Fields": {
-        "id": {"Source": "_source.id"},
-        "phone": {"Source": "_source.phone", "Target": "_profile.PhoneNumber"},
-    },
-    "Keys": {
-        "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
-        "_phone": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["phone"]}],
-    },
-}
+ORDER_TYPE = order_type("phone")
 
 
 def make_domain(client: Any, name: str) -> None:

@@ -52,22 +52,12 @@ from typing import Any
 import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _fixtures import order_type  # noqa: E402
 from _timing import table  # noqa: E402
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 DOMAIN = "bench"
-ORDER_TYPE = {
-    "Description": "orders",
-    "AllowProfileCreation": True,
-    "Fields": {
-        "id": {"Source": "_source.id"},
-        "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
-    },
-    "Keys": {
-        "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
-        "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
-    },
-}
+ORDER_TYPE = order_type("email")
 THREADS = 16
 # how each server is started: {port} is a free port; None for cp-mock, which prints its own
 MOTO_SERVER = "import cp_mock, moto.server; moto.server.main(['-H', '127.0.0.1', '-p', '{port}'])"

@@ -20,7 +20,7 @@ def assert_consistent(backend: Any) -> None:
                    for o in by_key.values()}  # fmt: skip
         for profile_id in domain.index.profile_ids():
             for (key, value), held_by in domain.index.holdings(profile_id).items():
-                stale = {s for s in held_by if s.startswith("object:") and s not in sources}
+                stale = {s for s in held_by if isinstance(s, tuple) and s not in sources}
                 assert not stale, f"{name}: {key}={value!r} held by gone objects {stale}"
         for key, values in postings.items():
             for value, profile_ids in values.items():

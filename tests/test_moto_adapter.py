@@ -80,34 +80,24 @@ def test_kinesis_describe_stream_raises_stream_not_found_for_an_unknown_arn(
         kinesis_backend().describe_stream(stream_arn=STREAM_ARN + "-gone", stream_name=None)
 
 
-def test_kinesis_put_record_takes_its_arguments_by_keyword(kinesis: Any) -> None:
-    kinesis_backend().put_record(
-        stream_arn=STREAM_ARN, stream_name=None, partition_key="p", explicit_hash_key=None,
-        data=other_services.kinesis_data_form()(b"one"),
-    )  # fmt: skip
-    assert read_back(kinesis) == [b"one"]
-
-
-def test_kinesis_put_records_takes_partition_keys_and_data_in_order(kinesis: Any) -> None:
+def test_kinesis_stream_put_record_takes_key_hash_key_and_data_by_position(kinesis: Any) -> None:
+    stream = kinesis_backend().describe_stream(stream_arn=STREAM_ARN, stream_name=None)
     given = other_services.kinesis_data_form()
-    kinesis_backend().put_records(
-        stream_arn=STREAM_ARN, stream_name=None,
-        records=[{"PartitionKey": "p", "Data": given(data)} for data in (b"one", b"two")],
-    )  # fmt: skip
+    for data in (b"one", b"two"):
+        stream.put_record("p", None, given(data))
     assert read_back(kinesis) == [b"one", b"two"]
+    # (the partition key reaches a consumer: tests/test_event_delivery.py reads it back)
 
 
-def test_kinesis_puts_to_a_missing_stream_raise_stream_not_found(kinesis: Any) -> None:
-    from moto.kinesis.exceptions import StreamNotFoundError
+def test_kinesis_records_put_through_the_adapter_write_no_cloudwatch_metrics(
+    kinesis: Any,
+) -> None:
+    # the choice docs/event-streams.md states: the records, not moto's per-call metrics
+    from moto.cloudwatch.models import cloudwatch_backends
 
-    data = other_services.kinesis_data_form()(b"x")
-    gone = STREAM_ARN + "-gone"
-    with pytest.raises(StreamNotFoundError):
-        kinesis_backend().put_record(stream_arn=gone, stream_name=None, partition_key="p",
-                                     explicit_hash_key=None, data=data)  # fmt: skip
-    with pytest.raises(StreamNotFoundError):
-        kinesis_backend().put_records(stream_arn=gone, stream_name=None,
-                                      records=[{"PartitionKey": "p", "Data": data}])  # fmt: skip
+    assert other_services.put_kinesis_records(ACCOUNT, REGION, STREAM_ARN, "p", ["a", "b"]) is None
+    assert read_back(kinesis) == [b"a", b"b"]
+    assert cloudwatch_backends[ACCOUNT][REGION].metric_data == []
 
 
 def test_kinesis_stream_shards_are_kept_by_shard_id(kinesis: Any) -> None:

@@ -31,6 +31,7 @@ from ..models.engines.search import (
     PHONE_NUMBER,
     STANDARD_SOURCE,
     Posting,
+    Source,
     standard_postings,
 )
 from ..models.objects.object_store import StoredObject
@@ -241,7 +242,7 @@ def dump_domain(domain: Domain, ctx: Context) -> dict[str, Any]:
     if domain.segments.stream is not None:
         out["SegmentStream"] = SEGMENT_STREAM.dump(domain.segments.stream, ctx)
     exact(domain.profiles, dict, "a dict of profiles")
-    held_by_objects: dict[str, set[Posting]] = {}
+    held_by_objects: dict[Source, set[Posting]] = {}
     profiles = [_dump_profile(domain, pid, held_by_objects, ctx) for pid in domain.profiles]
     if profiles:
         out["Profiles"] = profiles
@@ -282,7 +283,7 @@ def _postings(keys: Mapping[str, Iterable[str]]) -> set[Posting]:
 
 
 def _dump_profile(
-    domain: Domain, profile_id: str, held_by_objects: dict[str, set[Posting]], ctx: Context
+    domain: Domain, profile_id: str, held_by_objects: dict[Source, set[Posting]], ctx: Context
 ) -> dict[str, Any]:
     """A profile, and what it is searchable by beyond its fields and objects' keys."""
     profile = domain.profiles[profile_id]
@@ -290,18 +291,18 @@ def _dump_profile(
     added: set[Posting] = set()
     merged: defaultdict[str, set[Posting]] = defaultdict(set)
     own = {stored.index_source: stored for stored in domain.objects.of_profile(profile_id)}
-    for source in own:
-        held_by_objects[source] = set()
+    for object_key in own:
+        held_by_objects[object_key] = set()
     for posting, sources in domain.index.holdings(profile_id).items():
         for source in sources:
-            if source == STANDARD_SOURCE:
+            if source in own:  # (an object's: its key tuple)
+                held_by_objects[source].add(posting)
+            elif source == STANDARD_SOURCE:
                 standard.add(posting)
             elif source == ADDED_SOURCE:
                 added.add(posting)
-            elif source.startswith(MERGED_SOURCE):
+            elif isinstance(source, str) and source.startswith(MERGED_SOURCE):
                 merged[source[len(MERGED_SOURCE) :]].add(posting)
-            elif source in own:
-                held_by_objects[source].add(posting)
             else:
                 raise StateError(
                     f"cannot dump profile {profile_id} of domain {domain.name}: its key "
@@ -323,7 +324,7 @@ def _dump_profile(
 
 
 def _dump_objects(
-    domain: Domain, held_by_objects: dict[str, set[Posting]], ctx: Context
+    domain: Domain, held_by_objects: dict[Source, set[Posting]], ctx: Context
 ) -> list[dict[str, Any]]:
     groups = []
     for type_name, objects in domain.objects.by_type.items():
@@ -413,7 +414,7 @@ def load_domain(value: Any, path: str, ctx: Context) -> Domain:
     return domain
 
 
-def _hold(domain: Domain, profile_id: str, postings: set[Posting], source: str) -> None:
+def _hold(domain: Domain, profile_id: str, postings: set[Posting], source: Source) -> None:
     for key_name, value in postings:
         domain.index.hold(profile_id, key_name, value, source, None)
 

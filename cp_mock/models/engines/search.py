@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from itertools import chain
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 from ..core import journal
 
@@ -97,22 +97,27 @@ def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
     return postings
 
 
+# What holds a posting: "standard", "added", "merged:<profile id>", or an object, known by
+# its (type name, unique key) tuple, the one the object store keeps for it.
+Source = str | tuple[str, str]
+
 # A posting's profiles, and a holding's sources, are nearly always one: such a member is
-# kept as the string itself, a set only once there are more (a set costs ~200 bytes).
-Members = str | set[str]
+# kept as itself, a set only once there are more (a set costs ~200 bytes).
+Member = TypeVar("Member", bound=Hashable)
+Members: TypeAlias = Member | set[Member]
 
 
-def _with(members: Members | None, item: str) -> Members:
+def _with(members: Members[Member] | None, item: Member) -> Members[Member]:
     if members is None or members == item:
         return item
-    if isinstance(members, str):
-        return {members, item}
-    members.add(item)
-    return members
+    if isinstance(members, set):
+        members.add(item)
+        return members
+    return {members, item}
 
 
-def _without(members: Members, item: str) -> Members | None:
-    if isinstance(members, str):
+def _without(members: Members[Member], item: Member) -> Members[Member] | None:
+    if not isinstance(members, set):
         return None if members == item else members
     members.discard(item)
     if len(members) == 1:
@@ -120,12 +125,12 @@ def _without(members: Members, item: str) -> Members | None:
     return members or None
 
 
-def _holds(members: Members, item: str) -> bool:
-    return members == item if isinstance(members, str) else item in members
+def _holds(members: Members[Member], item: Member) -> bool:
+    return item in members if isinstance(members, set) else members == item
 
 
-def _each(members: Members) -> tuple[str, ...]:
-    return (members,) if isinstance(members, str) else tuple(members)
+def _each(members: Members[Member]) -> tuple[Member, ...]:
+    return tuple(members) if isinstance(members, set) else (members,)
 
 
 def _pairs(flat: tuple[str, ...]) -> set[Posting]:
@@ -139,12 +144,12 @@ class KeyIndex:
         # key name -> value -> profile id(s)
         # (defaultdicts: a write makes its inner dict only when missing; setdefault would
         # build a throwaway one on every call)
-        self._postings: defaultdict[str, dict[str, Members]] = defaultdict(dict)
+        self._postings: defaultdict[str, dict[str, Members[str]]] = defaultdict(dict)
         # profile id -> its standard keys, flat (key, value, key, value, ...): every profile
         # has them, and one tuple costs far less than a dict of pairs
         self._standard: dict[str, tuple[str, ...]] = {}
         # profile id -> (key name, value) -> the other source(s) holding that posting
-        self._held: defaultdict[str, dict[Posting, Members]] = defaultdict(dict)
+        self._held: defaultdict[str, dict[Posting, Members[Source]]] = defaultdict(dict)
         # key name -> the content types its values were indexed as (None: as given), for
         # the keys other than the standard ones that any value was indexed as a type for
         self._content_types: dict[str, set[str | None]] = {}
@@ -155,7 +160,7 @@ class KeyIndex:
         profile_id: str,
         key_name: str,
         values: Iterable[str],
-        source: str,
+        source: Source,
         content_type: str | None = None,
     ) -> None:
         """Index ``values`` under ``key_name`` for the profile, in their searchable form
@@ -169,7 +174,7 @@ class KeyIndex:
             self._hold(profile_id, posting, source)
 
     def hold(
-        self, profile_id: str, key_name: str, value: str, source: str, content_type: str | None
+        self, profile_id: str, key_name: str, value: str, source: Source, content_type: str | None
     ) -> None:
         """``add`` for one value already in its searchable form for ``content_type`` (as
         the mapping's key values are): ingestion's path, which puts many."""
@@ -183,30 +188,28 @@ class KeyIndex:
     def remove_source(
         self,
         profile_id: str,
-        source: str,
-        keys: Mapping[str, Iterable[str]],
+        source: Source,
+        postings: Iterable[Posting],
         keeping: Collection[Posting] = (),
     ) -> None:
         """Take away what a non-standard ``source`` (an object) contributes to the profile,
         but for the postings in ``keeping`` (those it is about to contribute again).
-        ``keys`` are all the postings the source can hold: only those are visited, not
+        ``postings`` are all those the source can hold: only those are visited, not
         every key of a profile that may hold thousands of objects."""
         held = self._held.get(profile_id, {})
-        for key_name, values in keys.items():
-            for value in values:
-                posting = (key_name, value)
-                sources = held.get(posting)
-                if sources is None or posting in keeping or not _holds(sources, source):
-                    continue
-                kept = set(sources) if type(sources) is set else sources
-                remaining = _without(sources, source)
-                unposted = False
-                if remaining is None:
-                    del held[posting]
-                    unposted = self._unpost_unless_held(profile_id, posting)
-                else:
-                    held[posting] = remaining
-                journal.undo_with(self._rehold, profile_id, posting, kept, unposted)
+        for posting in postings:
+            sources = held.get(posting)
+            if sources is None or posting in keeping or not _holds(sources, source):
+                continue
+            kept = set(sources) if type(sources) is set else sources
+            remaining = _without(sources, source)
+            unposted = False
+            if remaining is None:
+                del held[posting]
+                unposted = self._unpost_unless_held(profile_id, posting)
+            else:
+                held[posting] = remaining
+            journal.undo_with(self._rehold, profile_id, posting, kept, unposted)
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""
@@ -291,7 +294,7 @@ class KeyIndex:
             if any((key_name, form) in held for form in self.searched_forms(key_name, [value]))
         ]
 
-    def holdings(self, profile_id: str) -> dict[Posting, set[str]]:
+    def holdings(self, profile_id: str) -> dict[Posting, set[Source]]:
         """(key name, value) -> the sources holding it, for one profile."""
         holdings = {p: set(_each(s)) for p, s in self._held.get(profile_id, {}).items()}
         for posting in _pairs(self._standard.get(profile_id, ())):
@@ -344,7 +347,7 @@ class KeyIndex:
         noted.add(content_type)
         return content_type
 
-    def _hold(self, profile_id: str, posting: Posting, source: str) -> None:
+    def _hold(self, profile_id: str, posting: Posting, source: Source) -> None:
         held = self._held.get(profile_id)
         new_holder = held is None
         if held is None:
@@ -361,7 +364,7 @@ class KeyIndex:
             )
 
     def _unhold(
-        self, profile_id: str, posting: Posting, source: str, sources: Members | None,
+        self, profile_id: str, posting: Posting, source: Source, sources: Members[Source] | None,
         new_holder: bool, posted: bool,
     ) -> None:  # fmt: skip
         """Undo ``_hold``: ``sources`` are the posting's sources as they were."""
@@ -377,7 +380,9 @@ class KeyIndex:
         if new_holder:
             del self._held[profile_id]
 
-    def _rehold(self, profile_id: str, posting: Posting, sources: Members, unposted: bool) -> None:
+    def _rehold(
+        self, profile_id: str, posting: Posting, sources: Members[Source], unposted: bool
+    ) -> None:
         """Undo a source's removal from a posting: ``sources`` as they were."""
         held = self._held.setdefault(profile_id, {})
         current = held.get(posting)

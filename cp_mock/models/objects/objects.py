@@ -117,7 +117,7 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 def forget_object(domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()) -> None:
     """Drop the object and the keys it gave its profile (but for ``keeping``)."""
     domain.objects.remove(stored.type_name, stored.unique_key)
-    domain.index.remove_source(stored.profile_id, stored.index_source, stored.keys, keeping)
+    domain.index.remove_source(stored.profile_id, stored.index_source, stored.postings(), keeping)
 
 
 # -- ingestion: what every area that puts objects calls ----------------------------
@@ -348,7 +348,7 @@ class ObjectOperations(BackendState):
         if object_filter:
             wanted = domain.index.searched_forms(object_filter["KeyName"], object_filter["Values"])
             key_name = object_filter["KeyName"]
-            objects = [o for o in objects if not wanted.isdisjoint(o.keys.get(key_name, ()))]
+            objects = [o for o in objects if not wanted.isdisjoint(o.values_of(key_name))]
         return {
             "Items": [
                 {

@@ -268,7 +268,7 @@ def plan_writes(
         held = objects.of_profile(profile_id, type_name) if profile_id is not None else []
         previous = None
         for name, value in identity:
-            found = [stored for stored in held if value in stored.keys.get(name, ())]
+            found = [stored for stored in held if value in stored.values_of(name)]
             if len(found) > 1:
                 raise AmbiguousStandardObject(
                     f"key {name[len(IDENTITY_PREFIX) :]} value {value} matches {len(found)} "

@@ -93,10 +93,11 @@ def derived_state(backend: Any) -> dict[str, Any]:
 
 def identities_of_records(domain: Any) -> dict[tuple[str, str, str, str], list[str]]:
     """What the object store's index of standard records by identifying key value should
-    hold, computed from the records themselves (a scan)."""
+    hold, computed from the records themselves (a scan): the records of the types named
+    with a leading ``_``, as every standard object's is."""
     found: dict[tuple[str, str, str, str], set[str]] = {}
-    for by_key in domain.objects.by_type.values():
-        for stored in by_key.values():
+    for type_name, by_key in domain.objects.by_type.items():
+        for stored in by_key.values() if type_name.startswith("_") else ():
             for key_name, value in stored.postings():
                 if key_name.startswith(IDENTITY_PREFIX):
                     identity = (stored.profile_id, stored.type_name, key_name, value)

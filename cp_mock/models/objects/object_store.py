@@ -200,11 +200,19 @@ class ObjectStore:
 
     # -- standard records by their identifying key values ------------------------------
     @staticmethod
-    def _identities(stored: StoredObject) -> Iterator[Identity]:
-        flat = stored.flat_keys
-        for at in range(0, len(flat), 2):
-            if flat[at].startswith(IDENTITY_PREFIX):
-                yield stored.profile_id, stored.type_name, flat[at], flat[at + 1]
+    def _identities(stored: StoredObject) -> list[Identity]:
+        """Its identifying key values, when it is a standard record: only those are
+        looked up, and only their types' names begin with ``_`` (no key name an object
+        type declares holds the prefix's ``:``). Others are passed over at once, since
+        every object put comes this way."""
+        if stored.type_name[:1] != "_":
+            return []
+        flat, profile_id, type_name = stored.flat_keys, stored.profile_id, stored.type_name
+        return [
+            (profile_id, type_name, flat[at], flat[at + 1])
+            for at in range(0, len(flat), 2)
+            if flat[at].startswith(IDENTITY_PREFIX)
+        ]
 
     def _index_identities(self, stored: StoredObject) -> None:
         """(Undone by ``_unindex_identities``, which each undo step of ``add`` and

@@ -12,6 +12,7 @@ SCRIPTS = (
     "search_scale.py",
     "per_test.py",
     "bulk_load.py",
+    "standard_objects.py",
     "memory.py",
     "event_streams.py",
     "calculated_attributes.py",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cp_mock.models.engines.search import standard_postings
+from cp_mock.models.objects.object_store import IDENTITY_PREFIX
 
 
 def assert_consistent(backend: Any) -> None:
@@ -32,6 +33,9 @@ def assert_consistent(backend: Any) -> None:
             assert stored.profile_id in domain.profiles, f"{name}: object of a gone profile"
         assert domain.stats()["ObjectCount"] == len(objects)
         assert domain.objects.total_size == sum(o.size for o in objects)
+        indexed = {k: sorted(v) for k, v in domain.objects.by_identity.items()}
+        assert indexed == identities_of_records(domain), f"{name}: records by identity"
+        assert all(len(set(v)) == len(v) for v in domain.objects.by_identity.values())
         assert domain.stats()["ProfileCount"] == len(domain.profiles)
         assert set(domain.profile_expiry.expires) == set(domain.profiles), "expiry of profiles"
         assert set(domain.ingested) <= set(domain.profiles), "ingested fields of gone profiles"
@@ -77,6 +81,7 @@ def derived_state(backend: Any) -> dict[str, Any]:
             "objects by type": {t: list(o) for t, o in domain.objects.by_type.items() if o},
             "objects by profile": by_profile_and_type,
             "object sizes": (len(domain.objects), domain.objects.total_size),
+            "records by identity": {k: sorted(v) for k, v in domain.objects.by_identity.items()},
             "history": {pid: _history_numbers(chain) for pid, chain in domain.history.items()},
             "next history id": repr(domain.history_ids),
             "calculated": calculated,
@@ -84,6 +89,20 @@ def derived_state(backend: Any) -> dict[str, Any]:
             "upload jobs": {n: j.unique_field for n, j in domain.data_in.upload_jobs.items()},
         }
     return {"domains": domains, "tags": dict(backend.tags._tags)}
+
+
+def identities_of_records(domain: Any) -> dict[tuple[str, str, str, str], list[str]]:
+    """What the object store's index of standard records by identifying key value should
+    hold, computed from the records themselves (a scan): the records of the types named
+    with a leading ``_``, as every standard object's is."""
+    found: dict[tuple[str, str, str, str], set[str]] = {}
+    for type_name, by_key in domain.objects.by_type.items():
+        for stored in by_key.values() if type_name.startswith("_") else ():
+            for key_name, value in stored.postings():
+                if key_name.startswith(IDENTITY_PREFIX):
+                    identity = (stored.profile_id, stored.type_name, key_name, value)
+                    found.setdefault(identity, set()).add(stored.unique_key)
+    return {identity: sorted(keys) for identity, keys in found.items()}
 
 
 def _history_numbers(chain: tuple[Any, ...]) -> list[tuple[int, Any]]:

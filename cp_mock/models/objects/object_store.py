@@ -1,5 +1,7 @@
 """Where a domain keeps its profile objects, with the indexes the operations need:
-by type and unique key, by profile, and by expiry time (so expiring is not a scan)."""
+by type and unique key, by profile, by expiry time (so expiring is not a scan), and a
+standard record by each identifying key value it holds (so finding the record a put
+writes to is not a scan of the profile's records)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from ..core import journal
+
+# The key names under which a standard record keeps the identifying key values that found
+# or made it (``identity:<key name>``), apart from its standard index names.
+IDENTITY_PREFIX = "identity:"
+# (profile id, object type, ``identity:<key name>``, value): the records holding that value
+Identity = tuple[str, str, str, str]
 
 
 @dataclass(slots=True, init=False)
@@ -98,6 +106,11 @@ class ObjectStore:
     _expiry: list[tuple[datetime, int, tuple[str, str]]] = field(default_factory=list)
     _queued: dict[tuple[str, str], datetime] = field(default_factory=dict)
     _order: itertools.count[int] = field(default_factory=itertools.count)
+    # Each standard record's identifying key values -> the unique keys of the records of
+    # that profile and type holding it (a tuple: one record, rarely more, which makes the
+    # value ambiguous). Derived from the records' keys: every add and remove keeps it, so
+    # a load (which adds) rebuilds it and an undone call puts it back.
+    by_identity: dict[Identity, tuple[str, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return sum(len(objects) for objects in self.by_type.values())
@@ -114,6 +127,7 @@ class ObjectStore:
         # (its key tuple, shared by the profile's keys, the queue, its entry and the index)
         self.by_profile[stored.profile_id][key] = None
         self.total_size += stored.size
+        self._index_identities(stored)
         queued = self._queued.get(key)
         entry = None
         if queued is None or stored.expires_at < queued:
@@ -136,6 +150,7 @@ class ObjectStore:
             self._queued[key] = queued
         self._order = itertools.count(stored.sequence)
         self.total_size -= stored.size
+        self._unindex_identities(stored)
         del self.by_profile[stored.profile_id][key]
         if new_holder:
             del self.by_profile[stored.profile_id]
@@ -163,6 +178,7 @@ class ObjectStore:
         if not held:
             self.by_profile.pop(stored.profile_id, None)
         self.total_size -= stored.size
+        self._unindex_identities(stored)
         return stored
 
     def _put_back(self, stored: StoredObject, held: dict[tuple[str, str], None]) -> None:
@@ -180,6 +196,50 @@ class ObjectStore:
         held.clear()
         held.update(dict.fromkeys(keys))
         self.total_size += stored.size
+        self._index_identities(stored)
+
+    # -- standard records by their identifying key values ------------------------------
+    @staticmethod
+    def _identities(stored: StoredObject) -> list[Identity]:
+        """Its identifying key values, when it is a standard record: only those are
+        looked up, and only their types' names begin with ``_`` (no key name an object
+        type declares holds the prefix's ``:``). Others are passed over at once, since
+        every object put comes this way."""
+        if stored.type_name[:1] != "_":
+            return []
+        flat, profile_id, type_name = stored.flat_keys, stored.profile_id, stored.type_name
+        return [
+            (profile_id, type_name, flat[at], flat[at + 1])
+            for at in range(0, len(flat), 2)
+            if flat[at].startswith(IDENTITY_PREFIX)
+        ]
+
+    def _index_identities(self, stored: StoredObject) -> None:
+        """(Undone by ``_unindex_identities``, which each undo step of ``add`` and
+        ``remove`` calls: the record's keys and profile are as they were then.)"""
+        index, unique_key = self.by_identity, stored.unique_key
+        for identity in self._identities(stored):
+            holders = index.get(identity, ())
+            if unique_key not in holders:
+                index[identity] = (*holders, unique_key)
+
+    def _unindex_identities(self, stored: StoredObject) -> None:
+        index, unique_key = self.by_identity, stored.unique_key
+        for identity in self._identities(stored):
+            holders = tuple(k for k in index.get(identity, ()) if k != unique_key)
+            if holders:
+                index[identity] = holders
+            else:
+                index.pop(identity, None)
+
+    def holding(
+        self, profile_id: str, type_name: str, key_name: str, value: str
+    ) -> list[StoredObject]:
+        """The profile's records of ``type_name`` holding ``value`` of the identifying key
+        ``key_name`` (``identity:<name>``), without a scan of its records."""
+        of_type = self.by_type.get(type_name, {})
+        holders = self.by_identity.get((profile_id, type_name, key_name, value), ())
+        return [of_type[unique_key] for unique_key in holders]
 
     def reassign(self, stored: StoredObject, profile_id: str) -> None:
         self.remove(stored.type_name, stored.unique_key)

@@ -25,11 +25,9 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from ...exceptions import BadRequestException
-from .object_store import StoredObject
+from .object_store import IDENTITY_PREFIX, StoredObject
 
 PROFILE_TYPE = "_profile"
-# the identifying keys a standard object keeps, apart from its index names
-IDENTITY_PREFIX = "identity:"
 STRING, NUMBER, MAP, OPEN = "String", "Number", "Map", "Open"
 ANY_FIELD = "*"  # a schema whose member list the guide does not give in full
 
@@ -249,9 +247,10 @@ def plan_writes(
     new_id: Callable[[], str],
 ) -> list[StandardWrite]:
     """The standard objects the put writes. A record is looked for among the profile's
-    records of that object, by each key carrying its identifier in turn: the first key
-    that finds any decides; several found raise AmbiguousStandardObject. A record with no
-    identifier (the communication record) is the put object's own."""
+    records of that object, by each key carrying its identifier in turn (through the
+    store's index of identifying key values, not a scan): the first key that finds any
+    decides; several found raise AmbiguousStandardObject. A record with no identifier
+    (the communication record) is the put object's own."""
     writes = []
     for type_name, contribution in _contributions(mapping.targets, values).items():
         schema = schemas()[type_name]
@@ -265,10 +264,11 @@ def plan_writes(
             ]
         if not identity:
             continue  # no key value says which record: nothing is written to one
-        held = objects.of_profile(profile_id, type_name) if profile_id is not None else []
         previous = None
         for name, value in identity:
-            found = [stored for stored in held if value in stored.values_of(name)]
+            if profile_id is None:
+                break  # a new profile holds no records
+            found = objects.holding(profile_id, type_name, name, value)
             if len(found) > 1:
                 raise AmbiguousStandardObject(
                     f"key {name[len(IDENTITY_PREFIX) :]} value {value} matches {len(found)} "

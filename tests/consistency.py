@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cp_mock.models.engines.search import standard_postings
+from cp_mock.models.profiles.history import newest_first
 
 
 def assert_consistent(backend: Any) -> None:
@@ -87,8 +88,4 @@ def derived_state(backend: Any) -> dict[str, Any]:
 
 
 def _history_numbers(chain: tuple[Any, ...]) -> list[tuple[int, Any]]:
-    numbers = []
-    while chain:
-        record, chain = chain
-        numbers.append((record.number, record.content))
-    return numbers
+    return [(record.number, record.content) for record in newest_first(chain)]

@@ -6,6 +6,7 @@ from typing import Any
 
 from cp_mock.models.engines.search import standard_postings
 from cp_mock.models.objects.object_store import IDENTITY_PREFIX
+from cp_mock.models.profiles.history import newest_first
 
 
 def assert_consistent(backend: Any) -> None:
@@ -106,8 +107,4 @@ def identities_of_records(domain: Any) -> dict[tuple[str, str, str, str], list[s
 
 
 def _history_numbers(chain: tuple[Any, ...]) -> list[tuple[int, Any]]:
-    numbers = []
-    while chain:
-        record, chain = chain
-        numbers.append((record.number, record.content))
-    return numbers
+    return [(record.number, record.content) for record in newest_first(chain)]

@@ -23,7 +23,7 @@ from .admin.layouts import LayoutOperations
 from .core import journal
 from .core.backend_lock import BackendLock
 from .core.changes import Subscriber
-from .core.clock import now
+from .core.clock import now, timestamp
 from .core.seeding import Seeding
 from .core.tags import TagOperations, TagStore
 from .data_in.integration_sources import IntegrationSourceOperations
@@ -184,9 +184,13 @@ class CustomerProfilesBackend(
         domain = self.domains.get(domain_name)
         if domain is None:
             return
-        moment = now()
-        self._expire_objects(domain, moment)
-        self._expire_profiles(domain, moment)
+        if domain.objects.by_type:  # objects may be due: they are judged by a datetime
+            moment = now()
+            self._expire_objects(domain, moment)
+            at = moment.timestamp()
+        else:  # (a domain of profiles alone: the same reading, as a float, at a tenth)
+            at = timestamp()
+        self._expire_profiles(domain, at)
         sources = domain.data_in.integration_sources
         if sources:  # most domains have none: one test
             # (where the sources have read to is kept whole: the call may yet fail)

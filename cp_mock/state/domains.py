@@ -36,7 +36,15 @@ from ..models.engines.search import (
 )
 from ..models.objects.object_store import StoredObject
 from ..models.objects.standard_objects import is_standard
-from ..models.profiles.history import PROFILE_RECORD_TYPE, HistoryRecord, Snapshot, snapshot, thaw
+from ..models.profiles.history import (
+    PROFILE_RECORD_TYPE,
+    HistoryRecord,
+    Snapshot,
+    chained,
+    newest_first,
+    snapshot,
+    thaw,
+)
 from .codecs import (
     JSON_TEXT,
     MOMENT,
@@ -350,10 +358,7 @@ def _dump_history(domain: Domain, ctx: Context) -> list[dict[str, Any]]:
     for profile_id, chain in domain.history.items():
         profile = domain.profiles.get(profile_id)
         now = None if profile is None else snapshot(profile)
-        records = []
-        while chain:
-            record, chain = chain
-            records.append(_history_record(domain, record, now, ctx))
+        records = [_history_record(domain, record, now, ctx) for record in newest_first(chain)]
         histories.append(HISTORY.dump({"ProfileId": profile_id, "Records": records}, ctx))
     return histories
 
@@ -508,7 +513,7 @@ def _load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
                 content = stored.body
             number = _history_number(record["Id"], member_path(at_record, "Id"))
             numbers.append(number)
-            chain = (
+            chain = chained(
                 HistoryRecord(
                     number=number, profile_id=profile_id, action_type=record["ActionType"],
                     object_type_name=record["ObjectTypeName"], created_at=record["CreatedAt"],

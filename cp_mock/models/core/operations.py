@@ -135,7 +135,8 @@ def holding_the_lock(method: Callable[..., Any], copies: bool) -> Callable[..., 
             opened = current.journal = new_journal(self)
             try:
                 domain_name = domain_of(args, kwargs)
-                begin_call(self, domain_name)
+                if domain_name is not None:  # ``begin_call``, written out
+                    self.tick_clock(domain_name)
                 if copies:
                     self._keep_configuration(opened, domain_name)
                 result = method(self, *args, **kwargs)

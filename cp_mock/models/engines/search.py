@@ -91,9 +91,11 @@ def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
         email = get(email_field)
         if email:
             postings.add(("_email", searchable(email, EMAIL_ADDRESS)))
-    name = full_name(profile)
-    if name:
-        postings.add(("_fullName", name))
+    # (``full_name``, written out)
+    first, middle, last = get("FirstName"), get("MiddleName"), get("LastName")
+    if first or middle or last:
+        parts = [str(part) for part in (first, middle, last) if part]
+        postings.add(("_fullName", " ".join(parts)))
     return postings
 
 

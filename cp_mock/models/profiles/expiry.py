@@ -20,7 +20,6 @@ profiles/expiry_queue.py).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..core.base import BackendState
@@ -40,28 +39,28 @@ API_CHANGES = frozenset(
 class ExpiryOperations(BackendState):
     """Renews profiles on every change and removes the expired ones."""
 
-    def _expire_profiles(self, domain: Domain, moment: datetime) -> None:
-        """Remove the profiles that have expired by ``moment``, each as a change."""
+    def _expire_profiles(self, domain: Domain, moment: float) -> None:
+        """Remove the profiles that have expired by ``moment`` (POSIX seconds), each as a
+        change."""
         if domain.profile_expiry.expires:
-            for profile_id in domain.profile_expiry.due(moment.timestamp()):
+            for profile_id in domain.profile_expiry.due(moment):
                 if profile_id in domain.profiles:
                     self._publish(Change(EXPIRED, domain, profile_id))
 
     @hears(*PROFILE_ACTIONS)
     def track_expiry(self, change: Change) -> None:
         """Subscriber: a change renews the profile's expiry; a removal forgets it."""
-        domain, profile_id = change.domain, change.profile_id
-        if change.removes_profile:
-            domain.profile_expiry.forget(profile_id)
-            return
-        if change.action == INGESTED:
+        domain, profile_id, action = change.domain, change.profile_id, change.action
+        if action in API_CHANGES:  # (first: nearly every change is one, or INGESTED)
+            days = domain.settings["DefaultExpirationDays"]
+        elif action == INGESTED:
             object_type = domain.object_types.get(change.object_type_name or "")
             if object_type is None:
                 return
             days = object_type.expiration_days(domain)
-        elif change.action in API_CHANGES:
-            days = domain.settings["DefaultExpirationDays"]
         else:
+            if change.removes_profile:  # (no removal is an API change or INGESTED)
+                domain.profile_expiry.forget(profile_id)
             return
         if profile_id in domain.profiles:
             domain.profile_expiry.renew(profile_id, timestamp() + int(days) * DAY_SECONDS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -59,8 +60,9 @@ def thaw(frozen: Snapshot) -> dict[str, Any]:
 
 
 class HistoryRecord(NamedTuple):
-    """Plain values in a tuple: once the garbage collector has seen it holds nothing it
-    needs to follow, it stops visiting it, so history does not slow every collection."""
+    """A history record, as read. It is kept as a plain tuple of these values (see
+    ``Link``), not as this class: the garbage collector stops visiting a plain tuple once
+    it has seen it holds nothing it needs to follow, never a tuple of a class of its own."""
 
     number: int  # the record's Id is this, as 32 hex digits
     profile_id: str
@@ -97,6 +99,27 @@ class HistoryRecord(NamedTuple):
         return described
 
 
+# A profile's records are a chain, newest first, each link a plain tuple: a record's
+# values (``HistoryRecord``'s, in its order), then the link of the record before it, ``()``
+# after the oldest. Recording adds one tuple however long the history is (a profile with
+# thousands of objects ingested stays cheap to write), and a plain tuple of plain values is
+# left alone by the garbage collector once it has seen it: a profile's history does not
+# make every later collection longer (nor, by its count, bring on full ones).
+Link = tuple[Any, ...]
+
+
+def newest_first(chain: Link | None) -> Iterator[HistoryRecord]:
+    """The records of a profile's chain (``Domain.history``), newest first."""
+    while chain:
+        yield HistoryRecord._make(chain[:-1])
+        chain = chain[-1]
+
+
+def chained(record: HistoryRecord, older: Link | None) -> Link:
+    """``record`` as the newest link of a chain, before ``older``."""
+    return (*record, older or ())
+
+
 @functools.lru_cache(maxsize=64)
 def performed_by(partition: str, account_id: str) -> str:
     """Who a record says made the change: the account's root. One string for every record
@@ -128,7 +151,11 @@ class HistoryOperations(BackendState):
             stored.body if stored is not None else snapshot(domain.profiles.get(profile_id, {}))
         )
         number = next(domain.history_ids)
-        record = HistoryRecord(  # (positional: a namedtuple made by keywords costs twice)
+        previous = domain.history.get(profile_id)
+        opened = journal.current.journal  # (noted in place: every write comes this way)
+        if opened is not None:
+            opened.steps.append((_unrecord, domain, profile_id, number, previous))
+        domain.history[profile_id] = (  # a ``Link``: HistoryRecord's values, then the older
             number,
             profile_id,
             change.action,
@@ -137,16 +164,8 @@ class HistoryOperations(BackendState):
             content,
             performed_by(self.partition, self.account_id),
             change.unique_key,
+            previous or (),
         )
-        # A profile's records are a chain, newest first: (record, (older, (..., ()))).
-        # Recording adds one link however long the history is (a profile with thousands of
-        # objects ingested stays cheap to write), and tuples of plain values are left alone
-        # by the garbage collector once it has seen them (a list never is).
-        previous = domain.history.get(profile_id)
-        opened = journal.current.journal  # (noted in place: every write comes this way)
-        if opened is not None:
-            opened.steps.append((_unrecord, domain, profile_id, number, previous))
-        domain.history[profile_id] = (record, previous or ())
 
     def _records(self, domain: Domain, profile_id: str) -> list[HistoryRecord]:
         """The profile's records, newest first."""
@@ -155,11 +174,7 @@ class HistoryOperations(BackendState):
             if profile_id not in domain.profiles:
                 raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
             return []
-        records = []
-        while chain:
-            record, chain = chain
-            records.append(record)
-        return records
+        return list(newest_first(chain))
 
     @operation("ListProfileHistoryRecords")
     def list_profile_history_records(

@@ -116,7 +116,7 @@ def store_new_profile(domain: Domain, fields: dict[str, Any]) -> dict[str, Any]:
         opened.steps.append((_unstore, domain, profile_id, rank))
     domain.profiles[profile_id] = profile
     domain.profile_rank[profile_id] = rank
-    reindex_profile(domain, profile)
+    domain.index.set_standard(profile_id, standard_postings(profile))  # (reindex_profile)
     return profile
 
 

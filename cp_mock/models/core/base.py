@@ -96,11 +96,7 @@ class BackendState:
         return domain
 
     def publish(self, change: Change) -> None:
-        """Tell every subscriber, in the backend's order, what ``change`` did."""
-        self._publish(change)
-
-    def _publish(self, change: Change) -> None:
-        """``publish``, without taking the lock again: for the hot paths (ingestion,
-        expiry), which hold it already."""
+        """Tell every subscriber, in the backend's order, what ``change`` did (inside the
+        operation's call, which holds the lock)."""
         for subscriber in hearing(self.CHANGE_SUBSCRIBERS, change.action):
             subscriber(self, change)

@@ -232,7 +232,7 @@ def ingest(
         apply_update(profile, changes)
         reindex_profile(domain, profile)
     if created:
-        backend._publish(Change(CREATED, domain, profile_id))
+        backend.publish(Change(CREATED, domain, profile_id))
     stored = StoredObject(
         type_name=object_type.name,
         unique_key=unique_key,
@@ -252,7 +252,7 @@ def ingest(
     limit = object_type.settings.get("MaxProfileObjectCount")
     if limit:
         _evict_over_limit(backend, domain, object_type, profile_id, int(limit))
-    backend._publish(
+    backend.publish(
         Change(
             INGESTED, domain, profile_id, object_type.name, unique_key,
             object_is_new=previous is None, profile_changed=bool(changes) and not created,
@@ -260,7 +260,7 @@ def ingest(
         )
     )  # fmt: skip
     for write in standard_writes:  # each standard object the put wrote, as a change
-        backend._publish(
+        backend.publish(
             Change(INGESTED, domain, profile_id, write.type_name, write.unique_key,
                    object_is_new=write.previous is None, document=write.document)
         )  # fmt: skip
@@ -295,7 +295,7 @@ def _evict_over_limit(
     held = domain.objects.of_profile(profile_id, object_type.name)
     for stored in held[: max(0, len(held) - limit)]:
         forget_object(domain, stored)
-        backend._publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
+        backend.publish(Change(OBJECT_DELETED, domain, profile_id, stored.type_name,
                                 stored.unique_key))  # fmt: skip
 
 
@@ -305,7 +305,7 @@ class ObjectOperations(BackendState):
         """Remove the objects that have expired by ``moment``, each as a change."""
         for stored in domain.objects.due(moment):
             forget_object(domain, stored)
-            self._publish(
+            self.publish(
                 Change(EXPIRED, domain, stored.profile_id, stored.type_name, stored.unique_key)
             )
 
@@ -375,7 +375,7 @@ class ObjectOperations(BackendState):
                 f"Profile {profile_id} has no {object_type_name} object {profile_object_unique_key}"
             )
         forget_object(domain, stored)
-        self._publish(Change(OBJECT_DELETED, domain, profile_id, object_type_name,
+        self.publish(Change(OBJECT_DELETED, domain, profile_id, object_type_name,
                             profile_object_unique_key))  # fmt: skip
         return {"Message": f"Object {profile_object_unique_key} deleted"}
 
@@ -388,7 +388,7 @@ class ObjectOperations(BackendState):
         for stored in domain.objects.of_type(object_type_name):
             forget_object(domain, stored)
         self._scrub_fields(domain, object_type_name)
-        self._publish(Change(OBJECT_TYPE_DELETED, domain, object_type_name=object_type_name))
+        self.publish(Change(OBJECT_TYPE_DELETED, domain, object_type_name=object_type_name))
         self.tags.forget(object_type.arn)
         del domain.object_types[object_type_name]
         return {"Message": f"Object type {object_type_name} deleted"}

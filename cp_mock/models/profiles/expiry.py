@@ -45,7 +45,7 @@ class ExpiryOperations(BackendState):
         if domain.profile_expiry.expires:
             for profile_id in domain.profile_expiry.due(moment):
                 if profile_id in domain.profiles:
-                    self._publish(Change(EXPIRED, domain, profile_id))
+                    self.publish(Change(EXPIRED, domain, profile_id))
 
     @hears(*PROFILE_ACTIONS)
     def track_expiry(self, change: Change) -> None:

@@ -153,7 +153,7 @@ class ProfileOperations(BackendState):
     def create_profile(self, domain_name: str, **fields: Any) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile = store_new_profile(domain, _profile_fields(fields))
-        self._publish(Change(CREATED, domain, profile["ProfileId"]))
+        self.publish(Change(CREATED, domain, profile["ProfileId"]))
         return {"ProfileId": profile["ProfileId"]}
 
     @operation("UpdateProfile")
@@ -166,14 +166,14 @@ class ProfileOperations(BackendState):
         if profile_id in domain.ingested:
             release(domain.ingested[profile_id], changes)  # set through the API: manual now
         reindex_profile(domain, profile)
-        self._publish(Change(UPDATED, domain, profile_id))
+        self.publish(Change(UPDATED, domain, profile_id))
         return {"ProfileId": profile_id}
 
     @operation("DeleteProfile")
     def delete_profile(self, domain_name: str, profile_id: str) -> dict[str, Any]:
         domain = self.get_domain_state(domain_name)
         profile_state(domain, profile_id)
-        self._publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
+        self.publish(Change(DELETED_BY_CUSTOMER, domain, profile_id))
         return {"Message": f"Profile {profile_id} deleted"}
 
     @operation("BatchGetProfile")
@@ -202,7 +202,7 @@ class ProfileOperations(BackendState):
         profile_state(domain, profile_id)
         content_type = declared_content_type(key_name, domain.object_types.values())
         domain.index.add(profile_id, key_name, values, ADDED_SOURCE, content_type)
-        self._publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
+        self.publish(Change(ADDED_PROFILE_KEY, domain, profile_id))
         return {"KeyName": key_name, "Values": values}
 
     @operation("DeleteProfileKey")
@@ -212,7 +212,7 @@ class ProfileOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         profile_state(domain, profile_id)
         domain.index.discard(profile_id, key_name, values)
-        self._publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
+        self.publish(Change(DELETED_PROFILE_KEY, domain, profile_id))
         return {"Message": f"Key {key_name} removed from profile {profile_id}"}
 
     @operation("SearchProfiles")

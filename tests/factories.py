@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+# a field that gives the profile its email address, and the key that finds the profile by it
+EMAIL_FIELD: dict[str, Any] = {"Source": "_source.email", "Target": "_profile.EmailAddress"}
+PROFILE_BY_EMAIL: dict[str, Any] = {
+    "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]
+}
+
 # the "Order" object type most tests put orders of: an order's id, amount and customer
 ORDER_FIELDS: dict[str, Any] = {
     "id": {"Source": "_source.id"},
-    "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+    "email": EMAIL_FIELD,
     "amount": {"Source": "_source.amount"},
 }
 ORDER_KEYS: dict[str, Any] = {
@@ -39,3 +45,18 @@ def put_order_type(
 def create_profile(client: Any, domain: str, **fields: Any) -> str:
     """A profile made by CreateProfile with ``fields``; its id."""
     return str(client.create_profile(DomainName=domain, **fields)["ProfileId"])
+
+
+def put_seat_price_type(client: Any, domain: str) -> str:
+    """A "FlightSegment" type filling the standard air segment's seat price, keyed by its
+    segment reference (AIR_SEGMENT), its customer found by email; its name."""
+    client.put_profile_object_type(
+        DomainName=domain, ObjectTypeName="FlightSegment", Description="air segments",
+        AllowProfileCreation=True,
+        Fields={"ref": {"Source": "_source.ref"},
+                "price": {"Source": "_source.price", "Target": "_airSegment.Seat.Price"},
+                "email": EMAIL_FIELD},
+        Keys={"ref": [{"StandardIdentifiers": ["UNIQUE", "AIR_SEGMENT"], "FieldNames": ["ref"]}],
+              **PROFILE_BY_EMAIL},
+    )  # fmt: skip
+    return "FlightSegment"

@@ -13,11 +13,9 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 import cp_mock
+from tests.factories import EMAIL_FIELD, PROFILE_BY_EMAIL
 
 from .consistency import assert_consistent
-
-EMAIL = {"Source": "_source.email", "Target": "_profile.EmailAddress"}
-PROFILE_KEY = {"_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]}
 
 
 def flight_type(client: Any, domain: str) -> None:
@@ -32,9 +30,9 @@ def flight_type(client: Any, domain: str) -> None:
                 "seat": {"Source": "_source.seat", "Target": "_airSegment.Seat.SeatNumber"},
                 "price": {"Source": "_source.price", "Target": "_airSegment.Seat.Price"},
                 "booking": {"Source": "_source.pnr", "Target": "_airSegment.BookingRef"},
-                "email": EMAIL},
+                "email": EMAIL_FIELD},
         Keys={"segmentRef": [{"StandardIdentifiers": ["UNIQUE", "AIR_SEGMENT"],
-                              "FieldNames": ["ref"]}], **PROFILE_KEY},
+                              "FieldNames": ["ref"]}], **PROFILE_BY_EMAIL},
     )  # fmt: skip
 
 
@@ -111,8 +109,8 @@ def test_a_re_ingested_record_adds_its_fields_and_keeps_the_others(
             DomainName=domain, ObjectTypeName=type_name, Description=type_name,
             AllowProfileCreation=True,
             Fields={"serial": {"Source": "_source.serial", "Target": "_asset.SerialNumber"},
-                    "email": EMAIL, **extra},
-            Keys={"serial": key, **PROFILE_KEY},
+                    "email": EMAIL_FIELD, **extra},
+            Keys={"serial": key, **PROFILE_BY_EMAIL},
         )  # fmt: skip
     put(client, domain, "Registration", serial="SN-1", model="Kettle", email="bo@example.com")
     put(client, domain, "Warranty", serial="SN-1", status="ACTIVE", tier="gold",
@@ -153,9 +151,9 @@ def test_a_target_outside_the_schema_is_refused(
     with pytest.raises(ClientError) as raised:
         client.put_profile_object_type(
             DomainName=domain, ObjectTypeName="Thing", Description="things",
-            Fields={"x": {"Source": "_source.x", "Target": target}, "email": EMAIL},
+            Fields={"x": {"Source": "_source.x", "Target": target}, "email": EMAIL_FIELD},
             Keys={"x": [{"StandardIdentifiers": ["UNIQUE", "ASSET", "ORDER", "AIR_SEGMENT"],
-                         "FieldNames": ["x"]}], **PROFILE_KEY},
+                         "FieldNames": ["x"]}], **PROFILE_BY_EMAIL},
         )  # fmt: skip
     error = raised.value.response["Error"]
     assert error["Code"] == "BadRequestException"
@@ -169,9 +167,9 @@ def test_a_target_needs_a_key_carrying_the_objects_identifier(client: Any, domai
     with pytest.raises(ClientError, match="must carry its standard identifier CASE"):
         client.put_profile_object_type(
             DomainName=domain, ObjectTypeName="Ticket", Description="tickets",
-            Fields={"id": {"Source": "_source.id", "Target": "_case.Title"}, "email": EMAIL},
+            Fields={"id": {"Source": "_source.id", "Target": "_case.Title"}, "email": EMAIL_FIELD},
             Keys={"id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
-                  **PROFILE_KEY},
+                  **PROFILE_BY_EMAIL},
         )  # fmt: skip
 
 
@@ -179,8 +177,9 @@ def test_a_target_of_no_standard_object_is_kept_and_fills_nothing(client: Any, d
     """The guide is silent on a prefix it does not document (docs/standard-objects.md)."""
     client.put_profile_object_type(
         DomainName=domain, ObjectTypeName="Note", Description="notes", AllowProfileCreation=True,
-        Fields={"id": {"Source": "_source.id", "Target": "_custom.id"}, "email": EMAIL},
-        Keys={"id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}], **PROFILE_KEY},
+        Fields={"id": {"Source": "_source.id", "Target": "_custom.id"}, "email": EMAIL_FIELD},
+        Keys={"id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+              **PROFILE_BY_EMAIL},
     )  # fmt: skip
     put(client, domain, "Note", id="n1", email="cy@example.com")
     cy = profile_of(client, domain, "cy@example.com")
@@ -205,10 +204,11 @@ def test_a_key_finding_two_records_rejects_the_ingestion(
         DomainName=domain, ObjectTypeName="Visit", Description="case visits",
         AllowProfileCreation=True,
         Fields={"id": {"Source": "_source.id"}, "ticket": {"Source": "_source.ticket"},
-                "title": {"Source": "_source.title", "Target": "_case.Title"}, "email": EMAIL},
+                "title": {"Source": "_source.title", "Target": "_case.Title"},
+                "email": EMAIL_FIELD},
         Keys={"id": [{"StandardIdentifiers": ["UNIQUE", "CASE"], "FieldNames": ["id"]}],
               "ticket": [{"StandardIdentifiers": ["CASE", "LOOKUP_ONLY"],
-                          "FieldNames": ["ticket"]}], **PROFILE_KEY},
+                          "FieldNames": ["ticket"]}], **PROFILE_BY_EMAIL},
     )  # fmt: skip
     put(client, domain, "Visit", id="v1", ticket="T1", title="Broken", email="di@example.com")
     put(client, domain, "Visit", id="v2", ticket="T1", title="Still", email="di@example.com")

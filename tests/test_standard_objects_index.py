@@ -17,11 +17,11 @@ from freezegun import freeze_time
 
 import cp_mock
 from cp_mock import responses
+from tests.factories import EMAIL_FIELD
 
 from .consistency import assert_consistent, identities_of_records
 
 DATA = Path(__file__).resolve().parent / "data"
-EMAIL = {"Source": "_source.email", "Target": "_profile.EmailAddress"}
 
 
 def purchase_type(client: Any, domain: str) -> None:
@@ -33,7 +33,7 @@ def purchase_type(client: Any, domain: str) -> None:
         Fields={"id": {"Source": "_source.id", "Target": "_order.Name"},
                 "invoice": {"Source": "_source.invoice"},
                 "status": {"Source": "_source.status", "Target": "_order.Status"},
-                "email": EMAIL},
+                "email": EMAIL_FIELD},
         Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE", "ORDER"], "FieldNames": ["id"]}],
               "invoice": [{"StandardIdentifiers": ["ORDER", "LOOKUP_ONLY"],
                            "FieldNames": ["invoice"]}],

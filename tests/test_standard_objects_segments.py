@@ -19,11 +19,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 import cp_mock
+from tests.factories import EMAIL_FIELD, PROFILE_BY_EMAIL, put_seat_price_type
 
 from .consistency import assert_consistent
-
-EMAIL = {"Source": "_source.email", "Target": "_profile.EmailAddress"}
-PROFILE_KEY = {"_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]}
 
 
 def flights_and_orders(client: Any, domain: str) -> dict[str, str]:
@@ -33,23 +31,15 @@ def flights_and_orders(client: Any, domain: str) -> dict[str, str]:
     seat spend (SUM of _airSegment.Seat.Price): ann 49.5 + 120 = 169.5, bob 80, cy none,
     di 300 (a segment re-put: 20 first, then 300, so 300 counts, not 320);
     order total (MAX of _order.TotalPrice): ann 10, bob 500, cy 75, di none."""
-    client.put_profile_object_type(
-        DomainName=domain, ObjectTypeName="FlightSegment", Description="air segments",
-        AllowProfileCreation=True,
-        Fields={"ref": {"Source": "_source.ref"},
-                "price": {"Source": "_source.price", "Target": "_airSegment.Seat.Price"},
-                "email": EMAIL},
-        Keys={"ref": [{"StandardIdentifiers": ["UNIQUE", "AIR_SEGMENT"], "FieldNames": ["ref"]}],
-              **PROFILE_KEY},
-    )  # fmt: skip
+    put_seat_price_type(client, domain)
     client.put_profile_object_type(
         DomainName=domain, ObjectTypeName="ShopOrder", Description="orders",
         AllowProfileCreation=True,
         Fields={"number": {"Source": "_source.number"},
                 "total": {"Source": "_source.total", "Target": "_order.TotalPrice"},
-                "email": EMAIL},
+                "email": EMAIL_FIELD},
         Keys={"number": [{"StandardIdentifiers": ["UNIQUE", "ORDER"], "FieldNames": ["number"]}],
-              **PROFILE_KEY},
+              **PROFILE_BY_EMAIL},
     )  # fmt: skip
     client.create_calculated_attribute_definition(
         DomainName=domain, CalculatedAttributeName="seatSpend", Statistic="SUM",

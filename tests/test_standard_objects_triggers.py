@@ -18,9 +18,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import cp_mock
-
-EMAIL = {"Source": "_source.email", "Target": "_profile.EmailAddress"}
-PROFILE_KEY = {"_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]}
+from tests.factories import EMAIL_FIELD, PROFILE_BY_EMAIL, put_seat_price_type
 
 
 def when(*attributes: dict[str, Any]) -> list[dict[str, Any]]:
@@ -29,23 +27,15 @@ def when(*attributes: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def define_types(client: Any, domain: str) -> None:
-    client.put_profile_object_type(
-        DomainName=domain, ObjectTypeName="FlightSegment", Description="air segments",
-        AllowProfileCreation=True,
-        Fields={"ref": {"Source": "_source.ref"},
-                "price": {"Source": "_source.price", "Target": "_airSegment.Seat.Price"},
-                "email": EMAIL},
-        Keys={"ref": [{"StandardIdentifiers": ["UNIQUE", "AIR_SEGMENT"], "FieldNames": ["ref"]}],
-              **PROFILE_KEY},
-    )  # fmt: skip
+    put_seat_price_type(client, domain)
     client.put_profile_object_type(
         DomainName=domain, ObjectTypeName="Warranty", Description="warranties",
         AllowProfileCreation=True,
         Fields={"serial": {"Source": "_source.serial", "Target": "_asset.SerialNumber"},
                 "status": {"Source": "_source.status", "Target": "_asset.Status"},
-                "email": EMAIL},
+                "email": EMAIL_FIELD},
         Keys={"serial": [{"StandardIdentifiers": ["UNIQUE", "ASSET"], "FieldNames": ["serial"]}],
-              **PROFILE_KEY},
+              **PROFILE_BY_EMAIL},
     )  # fmt: skip
 
 

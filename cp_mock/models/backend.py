@@ -26,8 +26,9 @@ from .core.changes import Subscriber
 from .core.clock import now, timestamp
 from .core.seeding import Seeding
 from .core.tags import TagOperations, TagStore
+from .data_in.data_in_state import Integration
 from .data_in.integration_sources import IntegrationSourceOperations
-from .data_in.integrations import Integration, IntegrationOperations
+from .data_in.integrations import IntegrationOperations
 from .data_in.upload_jobs import UploadJobOperations
 from .events.event_streams import EventStreamOperations
 from .events.event_triggers import EventTriggerOperations

@@ -5,12 +5,45 @@ written to its dead-letter queue. Plain data; the behaviour lives in those famil
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 from ..core import journal
+from ..core.clock import now
+from ..core.tags import tags_member
 
-if TYPE_CHECKING:
-    from .layouts import DomainLayout
+
+@dataclass
+class DomainLayout:
+    name: str
+    arn: str
+    settings: dict[str, Any]  # Description, DisplayName, IsDefault, LayoutType, Layout
+    version: int = 1
+    created_at: datetime = field(default_factory=now)
+    last_updated_at: datetime = field(default_factory=now)
+
+    @property
+    def is_default(self) -> bool:
+        return bool(self.settings.get("IsDefault"))
+
+    def summary(self, tags: dict[str, str]) -> dict[str, Any]:
+        return {
+            "LayoutDefinitionName": self.name,
+            "Description": self.settings["Description"],
+            "DisplayName": self.settings["DisplayName"],
+            "IsDefault": self.is_default,
+            "LayoutType": self.settings["LayoutType"],
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.last_updated_at,
+            **tags_member("Tags", tags),
+        }
+
+    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
+        return {
+            **self.summary(tags),
+            "Layout": self.settings["Layout"],
+            "Version": str(self.version),
+        }
 
 
 @dataclass

@@ -22,8 +22,8 @@ from ..engines.recommendations import (
     ordered,
     raw_scores,
 )
+from .recommender_state import Recommender
 from .recommenders import (
-    Recommender,
     diversity_target,
     find_recommender,
     find_recommender_filter,

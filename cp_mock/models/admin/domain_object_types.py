@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
+from ..backend_state import BackendState
 from ..core.arguments import by_member, takes_members
-from ..core.base import BackendState
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member

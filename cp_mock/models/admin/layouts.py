@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...exceptions import BadRequestException
+from ..backend_state import BackendState
 from ..core.arguments import by_member, takes_members
-from ..core.base import BackendState, named
+from ..core.base import named
 from ..core.clock import now
 from ..core.operations import operation
 from .admin_state import DomainLayout

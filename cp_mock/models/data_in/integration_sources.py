@@ -49,7 +49,7 @@ from ...protocol import service_model
 from ...validation import Check, checker
 from ..admin.dead_letters import INVALID_OBJECT, dead_letter
 from ..admin.domains import Domain
-from ..core.base import BackendState
+from ..backend_state import BackendState
 from ..objects.object_types import ObjectType, object_type_for_put
 from ..objects.objects import ingest, parse_object
 from .csv_records import csv_records

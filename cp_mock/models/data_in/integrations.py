@@ -26,8 +26,8 @@ from typing import Any
 from ...compat.moto import mock_random
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import BackendState
-from ..core.changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change, hears
+from ..backend_state import BackendState, Change
+from ..core.changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, hears
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member

@@ -24,8 +24,9 @@ from ...compat.moto import mock_random
 from ...compat.other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
 from ...exceptions import BadRequestException
 from ..admin.domains import Domain
-from ..core.base import BackendState, copy_plain, named
-from ..core.changes import CREATED, UPDATED, Change
+from ..backend_state import BackendState, Change
+from ..core.base import copy_plain, named
+from ..core.changes import CREATED, UPDATED
 from ..core.clock import now, timestamp
 from ..core.operations import operation
 from ..engines.search import ADDED_SOURCE, EMAIL_ADDRESS, PHONE_NUMBER

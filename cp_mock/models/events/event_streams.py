@@ -25,7 +25,8 @@ from typing import Any
 from ...compat.moto import mock_random
 from ...compat.other_services import kinesis_stream_problem
 from ...exceptions import BadRequestException
-from ..core.base import BackendState, named
+from ..backend_state import BackendState, Change
+from ..core.base import named
 from ..core.changes import (
     ADDED_PROFILE_KEY,
     CREATED,
@@ -33,7 +34,6 @@ from ..core.changes import (
     INGESTED,
     MERGED,
     UPDATED,
-    Change,
 )
 from ..core.clock import event_time, now
 from ..core.operations import operation

@@ -20,10 +20,11 @@ from typing import Any
 
 from ...exceptions import BadRequestException
 from ..admin.domains import Domain
+from ..backend_state import BackendState, Change
 from ..core import journal
 from ..core.arguments import by_member, takes_members
-from ..core.base import BackendState, check_unused, copy_plain, named
-from ..core.changes import INGESTED, Change, hears
+from ..core.base import check_unused, copy_plain, named
+from ..core.changes import INGESTED, hears
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member

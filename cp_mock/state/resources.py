@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models.admin.admin_state import DomainLayout
-from ..models.admin.domain_object_types import DomainObjectType
+from ..models.admin.admin_state import DomainLayout, DomainObjectType
 from ..models.data_in.data_in_state import Integration, IntegrationSource, UploadJob, Workflow
 from ..models.data_in.upload_jobs import unique_field_of
 from ..models.engines.calculated_values import compile_expression

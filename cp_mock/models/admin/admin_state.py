@@ -47,10 +47,19 @@ class DomainLayout:
 
 
 @dataclass
+class DomainObjectType:
+    name: str
+    arn: str
+    settings: dict[str, Any]
+    created_at: datetime = field(default_factory=now)
+    last_updated_at: datetime = field(default_factory=now)
+
+
+@dataclass
 class AdminState:
     # layout name -> its layout
     layouts: dict[str, DomainLayout] = field(default_factory=dict)
     # domain object type name -> its definition
-    domain_object_types: dict[str, Any] = field(default_factory=dict)
+    domain_object_types: dict[str, DomainObjectType] = field(default_factory=dict)
     # objects written to the dead-letter queue, oldest first (each noted in the journal)
     dead_letters: list[dict[str, Any]] = field(default_factory=list, metadata=journal.JOURNALED)

@@ -97,7 +97,7 @@ class UploadJob:
 @dataclass
 class DataInState:
     # workflow id -> integration workflow
-    workflows: dict[str, Any] = field(default_factory=dict)
+    workflows: dict[str, Workflow] = field(default_factory=dict)
     # integration Uri -> where it reads and how far, for those that move data
     integration_sources: dict[str, IntegrationSource] = field(default_factory=dict)
     # job id -> its upload job

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cp_mock.models.core.changes import CREATED, INGESTED, REMOVALS, Change, hearing, hears
+from cp_mock.models.backend_state import Change
+from cp_mock.models.core.changes import CREATED, INGESTED, REMOVALS, hearing, hears
 
 
 def test_a_subscriber_hears_only_the_actions_it_declares_and_order_is_kept() -> None:

@@ -14,7 +14,7 @@ from moto.core.base_backend import BaseBackend
 
 import cp_mock
 from cp_mock.models.backend import CustomerProfilesBackend
-from cp_mock.models.core.base import BackendState
+from cp_mock.models.backend_state import BackendState
 from tests.test_integration_ingestion import BUCKET, REGION, s3_flow
 
 MODELS = pathlib.Path(cp_mock.__file__).parent / "models"
@@ -193,14 +193,41 @@ def test_no_models_modules_import_each_other_in_a_circle_when_run() -> None:
     assert cycles(import_graph(type_only_too=False)) == []
 
 
-def test_a_domain_is_made_of_plain_data_not_of_the_families() -> None:
+def test_no_models_modules_import_each_other_in_a_circle_for_the_type_checker() -> None:
+    # (imports under ``if TYPE_CHECKING:`` counted): mypy, and a reader, can take the
+    # modules in an order, each after what it imports
+    assert cycles(import_graph(type_only_too=True)) == []
+
+
+@pytest.mark.parametrize("type_only_too", [False, True], ids=["when run", "for the type checker"])
+def test_a_domain_is_made_of_plain_data_not_of_the_families(type_only_too: bool) -> None:
     # What domains.py imports to build a Domain holds data only; the families import it.
-    graph = import_graph(type_only_too=False)
-    imported = graph["cp_mock.models.admin.domains"]
-    families = sorted(
-        m for m in imported if not m.startswith("cp_mock.models.core.") and _defines_a_family(m)
-    )
-    assert families == []
+    imported = import_graph(type_only_too)["cp_mock.models.admin.domains"]
+    assert sorted(m for m in imported if _defines_a_family(m)) == []
+
+
+def test_an_areas_state_imports_no_operations() -> None:
+    # An area's part of a domain, and the records it holds, live in its *_state module;
+    # the families that operate on them import it, never the reverse.
+    graph = import_graph(type_only_too=True)
+    states = sorted(m for m in graph if m.endswith("_state") and m.count(".") == 3)
+    assert len(states) >= 7
+    importing = {state: sorted(filter(_defines_a_family, graph[state])) for state in states}
+    assert importing == {state: [] for state in states}
+
+
+def test_the_core_modules_import_no_area() -> None:
+    # core/ is what every area builds on: it names no area's types, not even for the type
+    # checker (the seeding helpers, which wrap the areas' own, excepted).
+    graph = import_graph(type_only_too=True)
+    core = sorted(m for m in graph if m.startswith("cp_mock.models.core"))
+    outside = {
+        module: sorted(m for m in graph[module] if not m.startswith("cp_mock.models.core"))
+        for module in core
+        if module != "cp_mock.models.core.seeding"
+    }
+    assert outside == {module: [] for module in outside}
+    assert "cp_mock.models.backend" not in graph["cp_mock.models.core.seeding"]
 
 
 if __name__ == "__main__":  # python -m tests.test_layout: what still imports in a circle

@@ -18,16 +18,19 @@ from moto.core.base_backend import BackendDict, BaseBackend
 
 from .admin.dead_letters import DeadLetterOperations
 from .admin.domain_object_types import DomainObjectTypeOperations
-from .admin.domains import Domain, DomainOperations
+from .admin.domain_operations import DomainOperations
+from .admin.domains import Domain
 from .admin.layouts import LayoutOperations
+from .admin.tagging import TagOperations
+from .backend_state import Subscriber
 from .core import journal
 from .core.backend_lock import BackendLock
-from .core.changes import Subscriber
 from .core.clock import now, timestamp
 from .core.seeding import Seeding
-from .core.tags import TagOperations, TagStore
+from .core.tags import TagStore
+from .data_in.data_in_state import Integration
 from .data_in.integration_sources import IntegrationSourceOperations
-from .data_in.integrations import Integration, IntegrationOperations
+from .data_in.integrations import IntegrationOperations
 from .data_in.upload_jobs import UploadJobOperations
 from .events.event_streams import EventStreamOperations
 from .events.event_triggers import EventTriggerOperations

@@ -13,20 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models.admin.domain_object_types import DomainObjectType
-from ..models.admin.layouts import DomainLayout
-from ..models.data_in.integration_sources import IntegrationSource
-from ..models.data_in.integrations import Integration, Workflow
-from ..models.data_in.upload_jobs import UploadJob, unique_field_of
+from ..models.admin.admin_state import DomainLayout, DomainObjectType
+from ..models.data_in.data_in_state import Integration, IntegrationSource, UploadJob, Workflow
+from ..models.data_in.upload_jobs import unique_field_of
 from ..models.engines.calculated_values import compile_expression
 from ..models.engines.filter_expressions import parse_filter_expression
 from ..models.engines.segment_rules import check_segment_groups
-from ..models.events.event_streams import EventStream
-from ..models.events.event_triggers import EventTrigger
+from ..models.events.event_state import EventStream, EventTrigger
 from ..models.identity.matching import IdentityResolutionJob
 from ..models.insights.calculated_attribute_state import CalculatedAttribute, check_conditions
 from ..models.insights.intent_state import IntentDefinition
-from ..models.insights.recommenders import Recommender, RecommenderFilter, RecommenderSchema
+from ..models.insights.recommender_state import Recommender, RecommenderFilter, RecommenderSchema
 from ..models.insights.segment_state import (
     SegmentDefinition,
     SegmentSnapshot,

@@ -1,2 +1,2 @@
-"""Domains and their administration: domain settings, domain object types, layouts, the
-dead-letter queue."""
+"""Domains and their administration: the domain record and its settings, domain object
+types, layouts, the dead-letter queue, tagging."""

@@ -26,8 +26,9 @@ import json
 from typing import Any
 
 from ...compat.other_services import send_sqs_message
+from ..backend_state import BackendState
 from ..core import journal
-from ..core.base import BackendState, copy_plain
+from ..core.base import copy_plain
 from ..core.clock import now
 from .domains import Domain
 

@@ -7,27 +7,17 @@ can still be changed, and read or deleted, after the data store is turned off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
+from ..backend_state import BackendState
 from ..core.arguments import by_member, takes_members
-from ..core.base import BackendState
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
+from .admin_state import DomainObjectType
 
 TYPE_SETTINGS = ("Description", "EncryptionKey", "Fields")
-
-
-@dataclass
-class DomainObjectType:
-    name: str
-    arn: str
-    settings: dict[str, Any]
-    created_at: datetime = field(default_factory=now)
-    last_updated_at: datetime = field(default_factory=now)
 
 
 class DomainObjectTypeOperations(BackendState):

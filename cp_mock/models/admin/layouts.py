@@ -14,53 +14,19 @@ The model's constraints are checked by the shared validation; what the mock adds
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ...exceptions import BadRequestException
+from ..backend_state import BackendState
 from ..core.arguments import by_member, takes_members
-from ..core.base import BackendState, named
+from ..core.base import named
 from ..core.clock import now
 from ..core.operations import operation
-from ..core.tags import tags_member
+from .admin_state import DomainLayout
 from .domains import Domain
 
 # What UpdateDomainLayout may change, as the request names it.
 UPDATABLE = ("Description", "DisplayName", "IsDefault", "LayoutType", "Layout")
-
-
-@dataclass
-class DomainLayout:
-    name: str
-    arn: str
-    settings: dict[str, Any]  # Description, DisplayName, IsDefault, LayoutType, Layout
-    version: int = 1
-    created_at: datetime = field(default_factory=now)
-    last_updated_at: datetime = field(default_factory=now)
-
-    @property
-    def is_default(self) -> bool:
-        return bool(self.settings.get("IsDefault"))
-
-    def summary(self, tags: dict[str, str]) -> dict[str, Any]:
-        return {
-            "LayoutDefinitionName": self.name,
-            "Description": self.settings["Description"],
-            "DisplayName": self.settings["DisplayName"],
-            "IsDefault": self.is_default,
-            "LayoutType": self.settings["LayoutType"],
-            "CreatedAt": self.created_at,
-            "LastUpdatedAt": self.last_updated_at,
-            **tags_member("Tags", tags),
-        }
-
-    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
-        return {
-            **self.summary(tags),
-            "Layout": self.settings["Layout"],
-            "Version": str(self.version),
-        }
 
 
 class LayoutOperations(BackendState):

@@ -1,19 +1,14 @@
-"""What every resource family shares: the backend's state as the families see it."""
+"""Helpers every resource family shares. The backend's state as the families see it is
+``BackendState`` (models/backend_state.py): it names the areas' ``Domain``, which core/
+does not know."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
-from .changes import Change, Subscriber, hearing
-
-if TYPE_CHECKING:
-    from ..admin.domains import Domain
-    from .backend_lock import BackendLock
-    from .tags import TagStore
-
 
 # Dataclass field metadata for a cache a family rebuilds from its other fields (compiled
 # readers, say): ``field(default=None, metadata=DERIVED)``. cp_mock.dump_state leaves such
@@ -40,7 +35,21 @@ def check_unused(resources: Mapping[str, Any], kind: str, name: str) -> None:
         raise BadRequestException(f"{kind} with name {name} already exists")
 
 
-def the_one_profile(domain: Domain, key_name: str, key_values: list[str]) -> str:
+class _KeyLookup(Protocol):
+    def find(self, key_name: str, values: Iterable[str]) -> Collection[str]: ...
+
+
+class KeyedProfiles(Protocol):
+    """What ``the_one_profile`` reads of a domain (models/admin/domains.py's ``Domain``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def index(self) -> _KeyLookup: ...
+
+
+def the_one_profile(domain: KeyedProfiles, key_name: str, key_values: list[str]) -> str:
     """The id of the one profile the search key finds. Operations that take a key for one
     profile (BatchGetIntentForProfile, SearchRecommendations) say: "The search key must
     match exactly one profile": none is a ResourceNotFoundException, several a
@@ -68,35 +77,3 @@ def copy_plain(value: Any) -> Any:
     if isinstance(value, list):
         return [copy_plain(item) for item in value]
     return value
-
-
-class BackendState:
-    """Attributes the family mixins read and write; ``CustomerProfilesBackend`` sets them.
-
-    Families tell each other what happened to a profile through the change feed
-    (models/core/changes.py): ``publish`` hands a change to every subscriber the backend lists,
-    in its order.
-    """
-
-    account_id: str
-    region_name: str
-    partition: str
-    domains: dict[str, Domain]
-    tags: TagStore
-    lock: BackendLock
-    CHANGE_SUBSCRIBERS: ClassVar[tuple[Subscriber, ...]] = ()
-
-    def arn(self, resource: str) -> str:
-        return f"arn:{self.partition}:profile:{self.region_name}:{self.account_id}:{resource}"
-
-    def get_domain_state(self, domain_name: str) -> Domain:
-        domain = self.domains.get(domain_name)
-        if domain is None:
-            raise ResourceNotFoundException(f"Domain {domain_name} does not exist")
-        return domain
-
-    def publish(self, change: Change) -> None:
-        """Tell every subscriber, in the backend's order, what ``change`` did (inside the
-        operation's call, which holds the lock)."""
-        for subscriber in hearing(self.CHANGE_SUBSCRIBERS, change.action):
-            subscriber(self, change)

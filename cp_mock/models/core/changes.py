@@ -1,5 +1,6 @@
-"""The change feed: every write to a domain's profiles publishes one ``Change``, and the
-families that react to it subscribe.
+"""The change feed: every write to a domain's profiles publishes one ``Change``
+(models/backend_state.py, beside the ``Domain`` it names), and the families that react
+to it subscribe.
 
 A family that changes a profile says what happened (``BackendState.publish``); it does not
 know who listens. The subscribers are listed, in the order they hear each change, in one
@@ -16,12 +17,9 @@ of ListProfileHistoryRecords), plus two for the containers profiles live in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
-
-if TYPE_CHECKING:
-    from ..admin.domains import Domain
+from typing import Any, TypeVar
 
 # The model's ActionType: what can happen to a profile.
 CREATED = "CREATED"  # CreateProfile, or ingestion that made the profile
@@ -44,51 +42,21 @@ OBJECT_DELETED = "OBJECT_DELETED"
 OBJECT_TYPE_DELETED = "OBJECT_TYPE_DELETED"  # object_type_name is gone from the domain
 DOMAIN_DELETED = "DOMAIN_DELETED"  # the domain is gone, with everything it held
 
-
-class Change(NamedTuple):
-    """Immutable, as a frozen dataclass would be, at a third of its cost to make: one is
-    made for every write."""
-
-    action: str
-    domain: Domain
-    profile_id: str = ""
-    object_type_name: str | None = None
-    unique_key: str | None = None
-    # DELETED_BY_MERGE: the profile that takes this one's keys and objects
-    merged_into: str | None = None
-    # MERGED: the profiles merged into this one, as they were before the merge
-    merged_profiles: tuple[dict[str, Any], ...] = ()
-    # INGESTED: the object's unique key was new (not a new version of a stored object)
-    object_is_new: bool = False
-    # INGESTED: the put changed the profile's fields (it did not create the profile)
-    profile_changed: bool = False
-    # INGESTED (always given): the object as parsed, for subscribers to read instead of
-    # parsing it again (read only, never changed)
-    document: Mapping[str, Any] | None = None
-
-    @property
-    def removes_profile(self) -> bool:
-        """The profile is gone once the subscribers have heard this change."""
-        if self.action == EXPIRED:
-            return self.object_type_name is None
-        return self.action in (DELETED_BY_CUSTOMER, DELETED_BY_MERGE)
-
-
 # The actions of the changes that may remove a profile (``Change.removes_profile``)
 REMOVALS = frozenset((EXPIRED, DELETED_BY_CUSTOMER, DELETED_BY_MERGE))
 
-# A subscriber: a family's method, called with the backend and the change.
-Subscriber = Callable[[Any, Change], None]
-Declared = TypeVar("Declared", bound=Subscriber)
+# A subscriber: a family's method, called with the backend and the change
+# (``Subscriber`` in models/backend_state.py, which knows the change's type).
+Listener = TypeVar("Listener", bound=Callable[[Any, Any], None])
 
 
-def hears(*actions: str) -> Callable[[Declared], Declared]:
+def hears(*actions: str) -> Callable[[Listener], Listener]:
     """Declare the only actions a subscriber reacts to: the feed then does not call it for
     changes of other actions (every write publishes one, so the calls add up). A subscriber
     that declares nothing hears every change."""
     heard = frozenset(actions)
 
-    def declare(subscriber: Declared) -> Declared:
+    def declare(subscriber: Listener) -> Listener:
         subscriber.hears = heard  # type: ignore[attr-defined]
         return subscriber
 
@@ -96,6 +64,6 @@ def hears(*actions: str) -> Callable[[Declared], Declared]:
 
 
 @cache
-def hearing(subscribers: tuple[Subscriber, ...], action: str) -> tuple[Subscriber, ...]:
+def hearing(subscribers: tuple[Listener, ...], action: str) -> tuple[Listener, ...]:
     """The ``subscribers`` that hear a change of ``action``, in their order."""
     return tuple(s for s in subscribers if action in getattr(s, "hears", (action,)))

@@ -9,9 +9,10 @@ the call's journal and ticks the clock for its domain, as an operation does.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..admin.dead_letters import DeadLetterOperations
+from ..backend_state import BackendState
 from ..data_in.upload_jobs import UploadJobOperations
 from ..events.event_streams import EventStreamOperations
 from ..events.event_triggers import EventTriggerOperations
@@ -19,9 +20,6 @@ from ..identity.matching import MatchingOperations
 from ..insights.intents import IntentOperations
 from ..insights.segment_subscriptions import SegmentSubscriptionOperations
 from .operations import seeding_helper
-
-if TYPE_CHECKING:
-    from ..backend import CustomerProfilesBackend
 
 _set_profile_intents = seeding_helper(IntentOperations.set_profile_intents)
 _run_identity_resolution = seeding_helper(MatchingOperations.run_identity_resolution)
@@ -37,8 +35,10 @@ class Seeding:
 
     __slots__ = ("_backend",)
 
-    def __init__(self, backend: CustomerProfilesBackend) -> None:
-        self._backend = backend
+    def __init__(self, backend: BackendState) -> None:
+        # The backend composes every family whose helper is called with it; no one type
+        # but its own (models/backend.py, which imports this module) says so.
+        self._backend: Any = backend
 
     def set_profile_intents(
         self, domain_name: str, profile_id: str, intents: Mapping[str, str]

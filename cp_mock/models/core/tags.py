@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
-from .base import BackendState
-from .operations import operation
 
 MAX_TAGS = 50  # API_TagResource: "You can associate as many as 50 tags with a resource."
 
@@ -54,19 +52,3 @@ class TagStore:
         for key in keys:
             current.pop(key, None)
         self._tags[arn] = current
-
-
-class TagOperations(BackendState):
-    @operation("TagResource")
-    def tag_resource(self, resource_arn: str, tags: dict[str, str]) -> dict[str, object]:
-        self.tags.tag(resource_arn, tags)
-        return {}
-
-    @operation("UntagResource")
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, object]:
-        self.tags.untag(resource_arn, tag_keys)
-        return {}
-
-    @operation("ListTagsForResource")
-    def list_tags_for_resource(self, resource_arn: str) -> dict[str, dict[str, str]]:
-        return tags_member("tags", self.tags.get(resource_arn))

@@ -39,8 +39,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from moto.core.exceptions import ServiceException
 
@@ -50,13 +49,11 @@ from ...protocol import service_model
 from ...validation import Check, checker
 from ..admin.dead_letters import INVALID_OBJECT, dead_letter
 from ..admin.domains import Domain
-from ..core.base import BackendState
+from ..backend_state import BackendState
 from ..objects.object_types import ObjectType, object_type_for_put
 from ..objects.objects import ingest, parse_object
 from .csv_records import csv_records
-
-if TYPE_CHECKING:
-    from .integrations import Integration
+from .data_in_state import Integration, IntegrationSource
 
 S3 = "S3"
 KINESIS = "KINESIS"
@@ -65,24 +62,6 @@ KINESIS = "KINESIS"
 DOTTED_HEADER = (
     "Customer Profiles does not support ingesting data from CSV headers that contain dot notation"  # noqa: E501
 )
-
-
-@dataclass
-class IntegrationSource:
-    """Where an integration reads, and how far it has read: plain data, so it survives
-    cp_mock.dump_state and load_state."""
-
-    kind: str  # S3 or KINESIS
-    bucket: str = ""
-    prefix: str = ""
-    tasks: list[dict[str, Any]] = field(default_factory=list)  # the FlowDefinition's
-    stream_arn: str = ""
-    etags: dict[str, str] = field(default_factory=dict)  # S3 key -> the ETag read
-    sequence_numbers: dict[str, int] = field(default_factory=dict)  # shard -> last read
-
-    def same_place(self, other: IntegrationSource) -> bool:
-        where = ("kind", "bucket", "prefix", "tasks", "stream_arn")
-        return all(getattr(self, name) == getattr(other, name) for name in where)
 
 
 class Record(NamedTuple):

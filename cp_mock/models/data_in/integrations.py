@@ -20,44 +20,20 @@ Segment and Shopify events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from ...compat.moto import mock_random
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import BackendState
-from ..core.changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, Change, hears
+from ..backend_state import BackendState, Change
+from ..core.changes import DOMAIN_DELETED, OBJECT_TYPE_DELETED, hears
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
 from ..objects.templates import find_template
+from .data_in_state import Integration, Workflow
 from .integration_sources import source_of
-
-
-@dataclass
-class Integration:
-    domain_name: str
-    uri: str
-    arn: str
-    settings: dict[str, Any]
-    hidden: bool = False
-    created_at: datetime = field(default_factory=now)
-    last_updated_at: datetime = field(default_factory=now)
-
-
-@dataclass
-class Workflow:
-    workflow_id: str
-    uri: str
-    settings: dict[str, Any]
-    created_at: datetime = field(default_factory=now)
-
-    @property
-    def flow_definition(self) -> dict[str, Any]:
-        config = self.settings["IntegrationConfig"].get("AppflowIntegration") or {}
-        return dict(config.get("FlowDefinition") or {})
 
 
 class IntegrationOperations(BackendState):

@@ -17,16 +17,16 @@ docs/upload-jobs.md.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from ...compat.moto import mock_random
 from ...compat.other_services import presigned_s3_put_url, read_s3_object, s3_bucket_for_uploads
 from ...exceptions import BadRequestException
 from ..admin.domains import Domain
-from ..core.base import BackendState, copy_plain, named
-from ..core.changes import CREATED, UPDATED, Change
+from ..backend_state import BackendState, Change
+from ..core.base import copy_plain, named
+from ..core.changes import CREATED, UPDATED
 from ..core.clock import now, timestamp
 from ..core.operations import operation
 from ..engines.search import ADDED_SOURCE, EMAIL_ADDRESS, PHONE_NUMBER
@@ -41,6 +41,7 @@ from ..objects.mapping import (
 from ..profiles.expiry import DAY_SECONDS
 from ..profiles.profiles import apply_update, reindex_profile, store_new_profile
 from .csv_records import csv_records
+from .data_in_state import UploadJob
 
 DEFAULT_DATA_EXPIRY_DAYS = 14  # CreateUploadJob, DataExpiry: "the system default of 2 weeks"
 URL_VALID_SECONDS = 3600  # the pre-signed URL's lifetime (AWS does not document its own)
@@ -50,45 +51,6 @@ SUMMARY_MEMBERS = ("JobId", "DisplayName", "Status", "StatusReason", "CreatedAt"
 
 class RowFailed(Exception):
     """This row cannot be ingested; the others go on."""
-
-
-@dataclass
-class UploadJob:
-    job_id: str
-    display_name: str
-    fields: dict[str, Any]
-    unique_key: str
-    unique_field: str  # the name in ``fields`` that UniqueKey names
-    data_expiry: int
-    status: str = "CREATED"
-    status_reason: str | None = None
-    created_at: datetime = field(default_factory=now)
-    completed_at: datetime | None = None
-    results: dict[str, int] | None = None
-    client_token: str | None = None  # the SSE-C key, made when the path is first asked for
-    failures: list[str] = field(default_factory=list)  # why each failed row failed
-
-    @property
-    def object_key(self) -> str:
-        return f"upload-jobs/{self.job_id}/data.csv"
-
-    def describe(self) -> dict[str, Any]:
-        described = {
-            "JobId": self.job_id,
-            "DisplayName": self.display_name,
-            "Status": self.status,
-            "StatusReason": self.status_reason,
-            "CreatedAt": self.created_at,
-            "CompletedAt": self.completed_at,
-            "Fields": copy_plain(self.fields),
-            "UniqueKey": self.unique_key,
-            "ResultsSummary": dict(self.results) if self.results is not None else None,
-            "DataExpiry": self.data_expiry,
-        }
-        return {k: v for k, v in described.items() if v is not None}
-
-    def finish(self, status: str, reason: str | None = None) -> None:
-        self.status, self.status_reason, self.completed_at = status, reason, now()
 
 
 def unique_field_of(fields: dict[str, Any], unique_key: str) -> str:

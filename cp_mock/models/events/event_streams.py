@@ -20,15 +20,13 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ...compat.moto import mock_random
-from ...compat.other_services import kinesis_stream_problem, put_kinesis_records
+from ...compat.other_services import kinesis_stream_problem
 from ...exceptions import BadRequestException
-from ..core import journal
-from ..core.base import BackendState, named
+from ..backend_state import BackendState, Change
+from ..core.base import named
 from ..core.changes import (
     ADDED_PROFILE_KEY,
     CREATED,
@@ -36,57 +34,14 @@ from ..core.changes import (
     INGESTED,
     MERGED,
     UPDATED,
-    Change,
 )
 from ..core.clock import event_time, now
 from ..core.operations import operation
 from ..core.tags import tags_member
+from .event_state import EventStream
 
 PROFILE_OBJECT_TYPE = "_profile"
 _KINESIS_STREAM_ARN = re.compile(r"arn:[a-z0-9-]+:kinesis:([a-z0-9-]+):(\d{12}):stream/(.+)")
-
-
-@dataclass
-class EventStream:
-    name: str
-    arn: str
-    uri: str
-    created_at: datetime = field(default_factory=now)
-    # every record sent, oldest first, as the JSON put on Kinesis: written once, and a
-    # string holds nothing the profile's later changes could reach
-    records: list[str] = field(default_factory=list, metadata=journal.JOURNALED)
-    unhealthy_since: datetime | None = None
-    message: str | None = None
-
-    def destination(self, summary: bool) -> dict[str, Any]:
-        healthy = self.unhealthy_since is None
-        details: dict[str, Any] = {
-            "Uri": self.uri,
-            "Status": "HEALTHY" if healthy else "UNHEALTHY",
-        }
-        if not healthy:
-            details["UnhealthySince"] = self.unhealthy_since
-            if not summary:
-                details["Message"] = self.message
-        return details
-
-    def deliver(self, account_id: str, region: str, profile_id: str, records: list[str]) -> None:
-        """Keep ``records`` and put them on the Kinesis stream, partitioned by profile: one
-        change's records in one request, once the call has succeeded (a record on another
-        service is not undone)."""
-        journal.keep_length(self.records)
-        self.records.extend(records)
-        journal.when_done(self._put, account_id, region, profile_id, records)
-
-    def _put(self, account_id: str, region: str, profile_id: str, records: list[str]) -> None:
-        self.note_health(put_kinesis_records(account_id, region, self.uri, profile_id, records))
-
-    def note_health(self, problem: str | None) -> None:
-        journal.keep_attributes(self, "unhealthy_since", "message")
-        if problem is None:
-            self.unhealthy_since, self.message = None, None
-        elif self.unhealthy_since is None or self.message != problem:
-            self.unhealthy_since, self.message = now(), problem
 
 
 def event_record(

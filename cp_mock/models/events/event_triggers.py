@@ -15,25 +15,26 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ...exceptions import BadRequestException
 from ..admin.domains import Domain
+from ..backend_state import BackendState, Change
 from ..core import journal
 from ..core.arguments import by_member, takes_members
-from ..core.base import BackendState, check_unused, copy_plain, named
-from ..core.changes import INGESTED, Change, hears
+from ..core.base import check_unused, copy_plain, named
+from ..core.changes import INGESTED, hears
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
-from ..data_in.integrations import Integration
+from ..data_in.data_in_state import Integration
 from ..engines.comparisons import operator_holds
 from ..insights.intents import check_intent_filter, intent_filter_holds
 from ..insights.segment_evaluation import in_segment
 from ..objects.mapping import read_path, read_source
 from ..objects.standard_objects import is_standard
+from .event_state import EventTrigger
 
 TRIGGER_SETTINGS = (
     "ObjectTypeName", "Description", "EventTriggerConditions", "SegmentFilter",
@@ -45,26 +46,6 @@ _ONE_VALUE = ("GREATER_THAN", "LESS_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN_O
 _TWO_VALUES = ("BETWEEN", "NOT_BETWEEN")
 _PERIOD = {"MINUTES": timedelta(minutes=1), "HOURS": timedelta(hours=1),
            "DAYS": timedelta(days=1), "WEEKS": timedelta(weeks=1)}  # fmt: skip
-
-
-@dataclass
-class EventTrigger:
-    name: str
-    arn: str
-    settings: dict[str, Any]
-    created_at: datetime = field(default_factory=now)
-    last_updated_at: datetime = field(default_factory=now)
-    # profile id -> when the trigger fired for it, oldest first (for the limits' periods)
-    fired: dict[str, list[datetime]] = field(default_factory=dict, metadata=journal.JOURNALED)
-
-    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
-        return {
-            "EventTriggerName": self.name,
-            **self.settings,
-            "CreatedAt": self.created_at,
-            "LastUpdatedAt": self.last_updated_at,
-            **tags_member("Tags", tags),
-        }
 
 
 # -- conditions ------------------------------------------------------------------------

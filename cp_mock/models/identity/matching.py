@@ -19,7 +19,7 @@ from typing import Any
 from ...compat.moto import mock_random
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import BackendState
+from ..backend_state import BackendState
 from ..core.clock import now
 from ..core.operations import operation
 from ..engines.matcher import find_matches, rule_groups, rule_values

@@ -18,9 +18,10 @@ from typing import Any
 
 from ...exceptions import BadRequestException
 from ..admin.domains import Domain
+from ..backend_state import BackendState, Change
 from ..core import journal
-from ..core.base import BackendState, copy_plain
-from ..core.changes import DELETED_BY_MERGE, MERGED, Change
+from ..core.base import copy_plain
+from ..core.changes import DELETED_BY_MERGE, MERGED
 from ..core.operations import operation
 from ..profiles.profiles import PROFILE_FIELDS, profile_state, reindex_profile
 from ..profiles.provenance import merged_record

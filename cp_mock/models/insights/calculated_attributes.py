@@ -20,9 +20,10 @@ from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
+from ..backend_state import BackendState, Change
 from ..core.arguments import by_member, takes_members
-from ..core.base import BackendState, check_unused, copy_plain, named
-from ..core.changes import EXPIRED, INGESTED, OBJECT_DELETED, OBJECT_TYPE_DELETED, Change
+from ..core.base import check_unused, copy_plain, named
+from ..core.changes import EXPIRED, INGESTED, OBJECT_DELETED, OBJECT_TYPE_DELETED
 from ..core.clock import now
 from ..core.operations import operation
 from ..engines.calculated_values import compile_expression

@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
-from ..core.base import BackendState, copy_plain, the_one_profile
-from ..core.changes import REMOVALS, Change, hears
+from ..backend_state import BackendState, Change
+from ..core.base import copy_plain, the_one_profile
+from ..core.changes import REMOVALS, hears
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member

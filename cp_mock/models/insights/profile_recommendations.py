@@ -10,7 +10,8 @@ from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import BackendState, the_one_profile
+from ..backend_state import BackendState
+from ..core.base import the_one_profile
 from ..core.clock import now
 from ..core.operations import operation
 from ..engines.filter_expressions import FilterExpression, bind, expression_selects
@@ -22,8 +23,8 @@ from ..engines.recommendations import (
     ordered,
     raw_scores,
 )
+from .recommender_state import Recommender
 from .recommenders import (
-    Recommender,
     diversity_target,
     find_recommender,
     find_recommender_filter,

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import BackendState, check_unused, copy_plain, named
+from ..backend_state import BackendState
+from ..core.base import check_unused, copy_plain, named
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member
-from ..engines.filter_expressions import FilterExpression, parse_filter_expression
+from ..engines.filter_expressions import parse_filter_expression
 from ..engines.recommendations import (
     CATALOG_ITEM,
     DATASETS,
@@ -34,6 +34,7 @@ from ..engines.recommendations import (
     column_key,
     read_datasets,
 )
+from .recommender_state import Recommender, RecommenderFilter, RecommenderSchema
 
 # ListRecommenderRecipes: the six recipes the model's RecommenderRecipeName allows, with
 # what each does here (docs/recommenders.md).
@@ -65,88 +66,6 @@ def diversity_target(target: Any, where: str) -> int | str:
         )
     count = read.group("count")
     return int(count) if count is not None else read.group("placeholder")
-
-
-@dataclass
-class RecommenderSchema:
-    name: str
-    arn: str
-    fields: dict[str, Any]
-    created_at: datetime = field(default_factory=now)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "RecommenderSchemaName": self.name,
-            "Fields": copy_plain(self.fields),
-            "CreatedAt": self.created_at,
-            "Status": "ACTIVE",
-        }
-
-    def columns(self, dataset: str) -> set[str]:
-        named = {f["TargetFieldName"] for f in self.fields.get(dataset, [])}
-        return {column_key(c) for c in (*named, *MANDATORY_COLUMNS[dataset])}
-
-
-@dataclass
-class RecommenderFilter:
-    name: str
-    arn: str
-    expression_text: str
-    expression: FilterExpression
-    schema_name: str | None
-    description: str | None
-    created_at: datetime = field(default_factory=now)
-
-    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
-        described = {
-            "RecommenderFilterName": self.name,
-            "RecommenderFilterExpression": self.expression_text,
-            "RecommenderSchemaName": self.schema_name,
-            "CreatedAt": self.created_at,
-            "Status": "ACTIVE",
-            "Description": self.description,
-            **tags_member("Tags", tags),
-        }
-        return {k: v for k, v in described.items() if v is not None}
-
-
-@dataclass
-class Recommender:
-    name: str
-    arn: str
-    recipe: str
-    schema_name: str | None
-    config: dict[str, Any] | None
-    description: str | None
-    status: str = "ACTIVE"
-    created_at: datetime = field(default_factory=now)
-    last_updated_at: datetime = field(default_factory=now)
-    # version name -> (trained at, metrics), oldest first
-    versions: dict[str, tuple[datetime, dict[str, float]]] = field(default_factory=dict)
-    active_version: str | None = None
-    latest_update: dict[str, Any] | None = None
-
-    def describe(self, tags: dict[str, str]) -> dict[str, Any]:
-        described = {
-            "RecommenderName": self.name,
-            "RecommenderRecipeName": self.recipe,
-            "RecommenderSchemaName": self.schema_name,
-            "RecommenderConfig": copy_plain(self.config),
-            "Description": self.description,
-            "Status": self.status,
-            "LastUpdatedAt": self.last_updated_at,
-            "CreatedAt": self.created_at,
-            "LatestRecommenderUpdate": copy_plain(self.latest_update),
-            "ActiveRecommenderVersionName": self.active_version,
-            **tags_member("Tags", tags),
-        }
-        return {k: v for k, v in described.items() if v is not None}
-
-    def summary(self, tags: dict[str, str]) -> dict[str, Any]:
-        described = self.describe(tags)
-        described["RecipeName"] = described.pop("RecommenderRecipeName")
-        described.pop("ActiveRecommenderVersionName", None)
-        return described
 
 
 def _version_name(name: str, moment: datetime) -> str:

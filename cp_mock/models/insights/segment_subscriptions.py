@@ -31,9 +31,10 @@ from ...compat.moto import mock_random
 from ...compat.other_services import kinesis_stream_problem, put_kinesis_record
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
+from ..backend_state import BackendState, Change
 from ..core import journal
-from ..core.base import BackendState, named
-from ..core.changes import PROFILE_ACTIONS, Change, hears
+from ..core.base import named
+from ..core.changes import PROFILE_ACTIONS, hears
 from ..core.clock import event_time, now
 from ..core.operations import operation
 from .segment_evaluation import members_of, segment_test

@@ -23,7 +23,8 @@ from ...compat.moto import mock_random
 from ...compat.other_services import put_s3_object
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import BackendState, check_unused, copy_plain, named
+from ..backend_state import BackendState
+from ..core.base import check_unused, copy_plain, named
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member

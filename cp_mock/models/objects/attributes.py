@@ -15,7 +15,7 @@ from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
-from ..core.base import BackendState
+from ..backend_state import BackendState
 from ..core.clock import now
 from ..core.operations import operation
 from .mapping import ADDRESS_FIELDS, read_source

@@ -28,8 +28,8 @@ from ...exceptions import (
     ResourceNotFoundException,
     ThrottlingException,
 )
+from ..backend_state import BackendState
 from ..core import journal
-from ..core.base import BackendState
 from ..core.operations import operation
 from .object_types import object_type_for_put
 from .objects import ingest

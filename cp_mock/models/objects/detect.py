@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.base import BackendState
+from ..backend_state import BackendState
 from ..core.operations import operation
 from .objects import parse_object
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
+from ..backend_state import BackendState
 from ..core.arguments import by_member, takes_members
-from ..core.base import DERIVED, BackendState, named
+from ..core.base import DERIVED, named
 from ..core.clock import now
 from ..core.operations import operation
 from ..core.tags import tags_member

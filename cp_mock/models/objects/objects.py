@@ -26,8 +26,8 @@ from typing import Any
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.dead_letters import dead_letter
 from ..admin.domains import Domain
+from ..backend_state import BackendState, Change
 from ..core import journal
-from ..core.base import BackendState
 from ..core.changes import (
     CREATED,
     EXPIRED,
@@ -35,7 +35,6 @@ from ..core.changes import (
     OBJECT_DELETED,
     OBJECT_TYPE_DELETED,
     REMOVALS,
-    Change,
     hears,
 )
 from ..core.clock import now

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..core.base import BackendState
-from ..core.changes import EXPIRED, INGESTED, PROFILE_ACTIONS, Change, hears
+from ..backend_state import BackendState, Change
+from ..core.changes import EXPIRED, INGESTED, PROFILE_ACTIONS, hears
 from ..core.clock import timestamp
 
 if TYPE_CHECKING:

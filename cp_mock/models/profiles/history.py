@@ -17,9 +17,9 @@ from typing import Any, NamedTuple
 
 from ...exceptions import ResourceNotFoundException
 from ..admin.domains import Domain
+from ..backend_state import BackendState, Change
 from ..core import journal
-from ..core.base import BackendState
-from ..core.changes import PROFILE_ACTIONS, Change, hears
+from ..core.changes import PROFILE_ACTIONS, hears
 from ..core.clock import now
 from ..core.operations import operation
 

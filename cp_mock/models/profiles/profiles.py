@@ -15,9 +15,10 @@ from botocore import xform_name
 from ...compat.moto import mock_random
 from ...exceptions import ResourceNotFoundException
 from ..admin.domains import Domain
+from ..backend_state import BackendState, Change
 from ..core import journal
 from ..core.arguments import by_member, takes_members
-from ..core.base import BackendState, copy_plain
+from ..core.base import copy_plain
 from ..core.changes import (
     ADDED_PROFILE_KEY,
     CREATED,
@@ -25,7 +26,6 @@ from ..core.changes import (
     DELETED_PROFILE_KEY,
     REMOVALS,
     UPDATED,
-    Change,
     hears,
 )
 from ..core.operations import operation

@@ -3,10 +3,10 @@
 CreateProfile and PutProfileObject on a domain whose event stream puts every change on a
 Kinesis stream in moto's Kinesis, against the same calls on a domain with no stream,
 interleaved in this process (target: <= 1.3x). Each round starts from an empty Kinesis
-stream, as each test does (moto's state is reset between tests): moto's PutRecord looks up
-the shard's last sequence number by listing all its records, so its cost grows with the
-stream. A second row per operation keeps the stream growing across rounds, to show that
-growth. The second table is the change feed's own
+stream, as each test does (moto's state is reset between tests). A second row per operation
+keeps the stream growing across rounds: moto's own PutRecord finds a shard's last sequence
+number by listing all its records, so its cost grows with the stream, and this row shows
+that the records cp_mock puts do not pay for that growth. The second table is the change feed's own
 cost with no stream and no trigger: each call against the floor of any mock (a
 ``before-send`` handler answering with a canned body, as in benchmark 1), to compare with
 benchmark 1's ratios from before the feed existed.

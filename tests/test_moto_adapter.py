@@ -117,6 +117,54 @@ def test_kinesis_shard_records_are_kept_by_sequence_number_in_order(kinesis: Any
         b"one", b"two", b"three"]  # fmt: skip
 
 
+def test_kinesis_record_takes_key_data_sequence_number_and_hash_key_by_position() -> None:
+    from moto.kinesis.models import Record
+
+    given = other_services.kinesis_data_form()
+    record = Record("p", given(b"x"), 7, None)  # type: ignore[arg-type]
+    assert (record.partition_key, record.sequence_number) == ("p", 7)
+    assert other_services.kinesis_record_data(record) == b"x"
+
+
+def test_kinesis_stream_keeps_its_lambda_event_source_mappings_by_arn(kinesis: Any) -> None:
+    stream = kinesis_backend().describe_stream(stream_arn=STREAM_ARN, stream_name=None)
+    assert stream.lambda_event_source_mappings == {}
+
+
+def test_kinesis_records_put_through_the_adapter_continue_the_shards_numbers(
+    kinesis: Any,
+) -> None:
+    # moto's PutRecord, then the adapter, then moto's again: one sequence, in order
+    kinesis.put_record(StreamName=STREAM, PartitionKey="p", Data=b"first")
+    assert other_services.put_kinesis_records(ACCOUNT, REGION, STREAM_ARN, "p", ["a", "b"]) is None
+    last = kinesis.put_record(StreamName=STREAM, PartitionKey="p", Data=b"last")
+    assert read_back(kinesis) == [b"first", b"a", b"b", b"last"]
+    assert list(only_shard().records) == [1, 2, 3, 4] and last["SequenceNumber"] == "4"
+
+
+def test_kinesis_records_for_a_stream_with_a_lambda_mapping_go_through_moto_to_it(
+    kinesis: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.awslambda.models import LambdaBackend
+
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    awslambda = boto3.client("lambda", region_name=REGION)
+    function = awslambda.create_function(
+        FunctionName="reader", Runtime="python3.11", Role=role, Handler="index.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+    )["FunctionArn"]  # fmt: skip
+    awslambda.create_event_source_mapping(
+        EventSourceArn=STREAM_ARN, FunctionName=function, StartingPosition="TRIM_HORIZON"
+    )
+    sent: list[Any] = []
+    monkeypatch.setattr(LambdaBackend, "send_kinesis_message",
+                        lambda self, **message: sent.append(message))  # fmt: skip
+    assert other_services.put_kinesis_records(ACCOUNT, REGION, STREAM_ARN, "p", ["a"]) is None
+    assert read_back(kinesis) == [b"a"]
+    assert [m["kinesis_partition_key"] for m in sent] == ["p"]
+
+
 def test_kinesis_record_data_is_kept_in_a_form_the_adapter_knows() -> None:
     # The probe: moto up to 5.2.5 keeps base64 text, 5.2.6 the bytes. Anything else raises
     # UnsupportedMoto, here first.

@@ -358,7 +358,10 @@ def _dump_history(domain: Domain, ctx: Context) -> list[dict[str, Any]]:
     for profile_id, chain in domain.history.items():
         profile = domain.profiles.get(profile_id)
         now = None if profile is None else snapshot(profile)
-        records = [_history_record(domain, record, now, ctx) for record in newest_first(chain)]
+        records = [
+            _history_record(domain, record, now, ctx)
+            for record in newest_first(chain, profile_id, ctx.performed_by)
+        ]
         histories.append(HISTORY.dump({"ProfileId": profile_id, "Records": records}, ctx))
     return histories
 
@@ -521,6 +524,7 @@ def _load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
                     profile_object_unique_key=record.get("ProfileObjectUniqueKey"),
                 ),
                 chain,
+                ctx.performed_by,
             )  # fmt: skip
         domain.history[profile_id] = chain
     # Records are numbered by one counter per domain and never dropped: the next is one more.

@@ -441,10 +441,10 @@ def _load_profiles(domain: Domain, value: Any, path: str, ctx: Context) -> None:
             domain.profiles[profile_id] = profile
             domain.profile_rank[profile_id] = domain.next_rank()
             standard = entry.get("standard")
-            domain.index.set_standard(
-                profile_id,
-                standard_postings(profile) if standard is None else _postings(standard),
-            )
+            if standard is None:
+                domain.index.index_new_profile(profile_id)
+            else:
+                domain.index.set_standard(profile_id, _postings(standard), new=True)
             _hold(domain, profile_id, _postings(entry.get("added", {})), ADDED_SOURCE)
             for merged_id, keys in entry.get("merged", {}).items():
                 _hold(domain, profile_id, _postings(keys), MERGED_SOURCE + merged_id)

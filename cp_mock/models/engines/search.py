@@ -142,13 +142,17 @@ def _pairs(flat: tuple[str, ...]) -> set[Posting]:
 
 
 class KeyIndex:
-    def __init__(self) -> None:
+    def __init__(self, profiles: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         # key name -> value -> profile id(s)
         # (defaultdicts: a write makes its inner dict only when missing; setdefault would
         # build a throwaway one on every call)
         self._postings: defaultdict[str, dict[str, Members[str]]] = defaultdict(dict)
-        # profile id -> its standard keys, flat (key, value, key, value, ...): every profile
-        # has them, and one tuple costs far less than a dict of pairs
+        # The profiles, by id (the domain's): a profile's standard keys are those its fields
+        # give (``standard_postings``), derived when needed rather than kept for each
+        self._profiles: Mapping[str, Mapping[str, Any]] = {} if profiles is None else profiles
+        # profile id -> its standard keys, where they are not what its fields give (after
+        # DeleteProfileKey took one away, or as a state file gives them), flat (key, value,
+        # key, value, ...)
         self._standard: dict[str, tuple[str, ...]] = {}
         # profile id -> (key name, value) -> the other source(s) holding that posting
         self._held: defaultdict[str, dict[Posting, Members[Source]]] = defaultdict(dict)
@@ -170,7 +174,7 @@ class KeyIndex:
         content_type = self._note_content_type(key_name, content_type)
         postings = [(key_name, searchable(value, content_type)) for value in values]
         if source == STANDARD_SOURCE:
-            self.set_standard(profile_id, _pairs(self._standard.get(profile_id, ())) | {*postings})
+            self.set_standard(profile_id, self.standard(profile_id) | {*postings})
             return
         for posting in postings:
             self._hold(profile_id, posting, source)
@@ -220,8 +224,8 @@ class KeyIndex:
         for posting in gone & set(held):
             journal.keep_item(held, posting)
             del held[posting]
-        standard = _pairs(self._standard.get(profile_id, ()))
-        if standard & gone:
+        standard = self.standard(profile_id)
+        if standard & gone:  # (kept, even empty: its fields would give them back)
             journal.keep_item(self._standard, profile_id)
             self._standard[profile_id] = _flat(standard - gone)
         for posting in gone:
@@ -245,7 +249,7 @@ class KeyIndex:
         for posting, sources in list(self._held.get(from_id, {}).items()):
             for source in _each(sources):
                 self._hold(to_id, posting, source)
-        for posting in _pairs(self._standard.get(from_id, ())):
+        for posting in self.standard(from_id):
             self._hold(to_id, posting, f"merged:{from_id}")
         self.remove_profile(from_id)
 
@@ -299,12 +303,24 @@ class KeyIndex:
     def holdings(self, profile_id: str) -> dict[Posting, set[Source]]:
         """(key name, value) -> the sources holding it, for one profile."""
         holdings = {p: set(_each(s)) for p, s in self._held.get(profile_id, {}).items()}
-        for posting in _pairs(self._standard.get(profile_id, ())):
+        for posting in self.standard(profile_id):
             holdings.setdefault(posting, set()).add(STANDARD_SOURCE)
         return holdings
 
     def profile_ids(self) -> list[str]:
-        return list(set(self._held) | set(self._standard))
+        """The profiles the index holds any key for."""
+        kept = self._standard
+        ids = set(self._held) | {p for p, flat in kept.items() if flat}
+        ids.update(p for p in self._profiles if p not in kept)  # (every profile has its id)
+        return list(ids)
+
+    def standard(self, profile_id: str) -> set[Posting]:
+        """The profile's standard keys, as postings (none for a profile not indexed)."""
+        flat = self._standard.get(profile_id)
+        if flat is not None:
+            return _pairs(flat)
+        profile = self._profiles.get(profile_id)
+        return set() if profile is None else standard_postings(profile)
 
     def postings(self) -> dict[str, dict[str, set[str]]]:
         """A copy of the whole index, for consistency checks."""
@@ -401,24 +417,58 @@ class KeyIndex:
         own = (PROFILE_ID_KEY, profile_id)
         if own in self._held.get(profile_id, ()):
             return True
-        flat = self._standard.get(profile_id, ())
+        flat = self._standard.get(profile_id)
+        if flat is None:  # its standard keys are its fields': the first is its id
+            return profile_id in self._profiles
         return any(flat[i] == PROFILE_ID_KEY and flat[i + 1] == profile_id
                    for i in range(0, len(flat), 2))  # fmt: skip
 
     def _all(self, profile_id: str) -> set[Posting]:
-        return set(self._held.get(profile_id, {})) | _pairs(self._standard.get(profile_id, ()))
+        return set(self._held.get(profile_id, {})) | self.standard(profile_id)
 
-    def set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
-        """Make ``pairs`` the postings the profile's standard fields give it."""
-        before = self._standard.get(profile_id)
+    def index_new_profile(self, profile_id: str) -> None:
+        """Post a profile just stored under the standard keys its fields give."""
+        profile = self._profiles[profile_id]
+        self._replace_standard(profile_id, None, standard_postings(profile), kept=None)
+
+    def rederive_standard(self, profile_id: str, given_before: set[Posting] | None) -> None:
+        """Make the standard keys of a stored profile, whose fields may have changed, those
+        its fields now give. ``given_before``: those its fields gave before they changed
+        (None: they gave what they give now, its standard keys' fields unchanged)."""
+        pairs = standard_postings(self._profiles[profile_id])
+        flat = self._standard.get(profile_id)
+        if flat is not None:
+            before = _pairs(flat)
+        else:
+            before = pairs if given_before is None else given_before
+        if flat is None and before == pairs:
+            return  # (nothing moves, nothing to note)
+        self._replace_standard(profile_id, before, pairs, kept=None)
+
+    def set_standard(self, profile_id: str, pairs: set[Posting], new: bool = False) -> None:
+        """Make ``pairs`` the profile's standard keys, whatever its fields give (``new``:
+        a profile not yet indexed)."""
+        before = None if new else self.standard(profile_id)
+        profile = self._profiles.get(profile_id)
+        derived = profile is not None and pairs == standard_postings(profile)
+        self._replace_standard(profile_id, before, pairs, kept=None if derived else _flat(pairs))
+
+    def _replace_standard(
+        self, profile_id: str, before: set[Posting] | None, pairs: set[Posting],
+        kept: tuple[str, ...] | None,
+    ) -> None:  # fmt: skip
+        """Post the profile under ``pairs`` in place of ``before`` (None: a new profile,
+        nothing to take off); ``kept`` the entry in ``_standard`` that says them (None:
+        its fields do)."""
+        old_entry = self._standard.get(profile_id)
         posted: list[Posting] = []
         unposted: list[Posting] = []
         opened = journal.current.journal  # (noted in place, once: every profile written)
         if opened is not None:
-            opened.steps.append((self._unset_standard, profile_id, before, posted, unposted))
-        if pairs:
-            self._standard[profile_id] = _flat(pairs)
-        elif before is not None:
+            opened.steps.append((self._unset_standard, profile_id, old_entry, posted, unposted))
+        if kept is not None:
+            self._standard[profile_id] = kept
+        elif old_entry is not None:
             del self._standard[profile_id]
         if before is None:  # a new profile (every one made comes this way): nothing to take off
             by_key = self._postings
@@ -438,12 +488,11 @@ class KeyIndex:
                     postings[value] = _with(members, profile_id)
                 posted.append(posting)
             return
-        old = _pairs(before)
         held = self._held.get(profile_id, {})
-        for posting in old - pairs:
+        for posting in before - pairs:
             if posting not in held and self._unpost(profile_id, posting):
                 unposted.append(posting)
-        for posting in pairs - old:
+        for posting in pairs - before:
             if self._post(profile_id, posting):
                 posted.append(posting)
 
@@ -461,7 +510,7 @@ class KeyIndex:
             self._standard[profile_id] = before
 
     def _unpost_unless_held(self, profile_id: str, posting: Posting) -> bool:
-        if posting not in _pairs(self._standard.get(profile_id, ())):
+        if posting not in self.standard(profile_id):
             return self._unpost(profile_id, posting)
         return False
 

@@ -22,7 +22,12 @@ from ..core import journal
 from ..core.base import BackendState, copy_plain
 from ..core.changes import DELETED_BY_MERGE, MERGED, Change
 from ..core.operations import operation
-from ..profiles.profiles import PROFILE_FIELDS, profile_state, reindex_profile
+from ..profiles.profiles import (
+    PROFILE_FIELDS,
+    note_standard_keys,
+    profile_state,
+    reindex_profile,
+)
 from ..profiles.provenance import merged_record
 
 _MISSING = object()
@@ -72,6 +77,7 @@ def merge(
         fields, [(p, domain.ingested.get(p["ProfileId"], {})) for p in [main, *others]]
     )
     merged_away = tuple(copy_plain(other) for other in others)
+    note_standard_keys(main)
     journal.keep_whole(main)
     main.clear()
     main.update(fields)

@@ -100,7 +100,9 @@ class HistoryRecord(NamedTuple):
 
 
 # A profile's records are a chain, newest first, each link a plain tuple: the record's
-# number, action type, moment and content, then its object type name, unique key and
+# number, action type, moment and content (a snapshot's values written out in the link,
+# not a tuple of their own: its tuple of keys, then its values; an object's body as
+# it is), then its object type name, unique key and
 # who performed it, less those at the end that are as most records have them (a record
 # about the profile itself, by the account's root: most records end after the content),
 # then the link of the record before it, ``()`` after the oldest. The profile's id is the
@@ -122,7 +124,12 @@ def newest_first(
     """The records of a profile's chain (``Domain.history``), newest first; ``profile_id``
     and ``performed_by`` (who performed the records that do not say) are the chain's."""
     while chain:
-        number, action, moment, content, *rest = chain
+        number, action, moment, content = chain[:4]
+        if _is_shape(content):  # a snapshot, written out: its keys, then its values
+            end = 4 + len(content)
+            content, rest = chain[3:end], list(chain[end:])
+        else:
+            rest = list(chain[4:])
         chain = rest.pop()
         if type(moment) is float:
             moment = datetime.fromtimestamp(moment, _UTC)
@@ -132,6 +139,12 @@ def newest_first(
             number, profile_id, action, object_type_name, moment, content,
             performer or performed_by, unique_key,
         )  # fmt: skip
+
+
+def _is_shape(content: Any) -> bool:
+    """Whether a link's content is a snapshot's tuple of keys (its values follow), not an
+    object's body or a snapshot kept whole."""
+    return type(content) is tuple and (not content or type(content[0]) is str)
 
 
 # A link's last values, when left out (``None``: the chain's ``performed_by``)
@@ -145,9 +158,10 @@ def chained(record: HistoryRecord, older: Link | None, performed_by: str) -> Lin
     trailing = [record.object_type_name, record.profile_object_unique_key, performer]
     while trailing and trailing[-1] == _TRAILING[len(trailing) - 1]:
         trailing.pop()
+    content = record.content
+    held = content if type(content) is tuple else (content,)  # (a snapshot, written out)
     return (
-        record.number, record.action_type, record.created_at, record.content, *trailing,
-        older or (),
+        record.number, record.action_type, record.created_at, *held, *trailing, older or (),
     )  # fmt: skip
 
 
@@ -192,7 +206,7 @@ class HistoryOperations(BackendState):
             link = (number, change.action, stored.put_at, content, object_type_name,
                     unique_key, previous or ())  # fmt: skip
         elif object_type_name is None and unique_key is None:  # (nearly every record)
-            link = (number, change.action, timestamp(), content, previous or ())
+            link = (number, change.action, timestamp(), *content, previous or ())
         else:
             record = HistoryRecord(
                 number, profile_id, change.action, object_type_name or PROFILE_RECORD_TYPE,

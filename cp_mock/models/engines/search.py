@@ -75,28 +75,46 @@ def full_name(profile: Mapping[str, Any]) -> str:
 Posting = tuple[str, str]  # (key name, value)
 
 
+# The key each field that gives a standard key gives (the names give one between them)
+_STANDARD_KEY_OF: dict[str, str] = {
+    "AccountNumber": "_account",
+    **dict.fromkeys(PHONE_FIELDS, "_phone"),
+    **dict.fromkeys(EMAIL_FIELDS, "_email"),
+    **dict.fromkeys(NAME_FIELDS, "_fullName"),
+}
+
+
 def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
     """The standard search keys of a profile (API_SearchProfiles, KeyName), as postings."""
-    # (loops written out, without generators: every profile written comes this way)
-    postings = {(PROFILE_ID_KEY, profile["ProfileId"])}
-    get = profile.get
-    account = get("AccountNumber")
-    if account:
-        postings.add(("_account", account))
-    for phone_field in PHONE_FIELDS:
-        phone = get(phone_field)
-        if phone:
-            postings.add(("_phone", searchable(phone, PHONE_NUMBER)))
-    for email_field in EMAIL_FIELDS:
-        email = get(email_field)
-        if email:
-            postings.add(("_email", searchable(email, EMAIL_ADDRESS)))
-    # (``full_name``, written out)
-    first, middle, last = get("FirstName"), get("MiddleName"), get("LastName")
-    if first or middle or last:
-        parts = [str(part) for part in (first, middle, last) if part]
-        postings.add(("_fullName", " ".join(parts)))
-    return postings
+    return set(standard_pairs(profile))
+
+
+def standard_pairs(profile: Mapping[str, Any]) -> list[Posting]:
+    """``standard_postings``, as a list (a value two fields give is in it twice)."""
+    # (the profile's fields are visited, not every field that may give a key, and loops
+    # are written out: every profile written comes this way)
+    pairs = [(PROFILE_ID_KEY, profile["ProfileId"])]
+    named = False
+    key_of = _STANDARD_KEY_OF.get
+    for field, value in profile.items():
+        key_name = key_of(field)
+        if key_name is None or not value:
+            continue
+        if key_name == "_phone":
+            pairs.append((key_name, searchable(value, PHONE_NUMBER)))
+        elif key_name == "_email":
+            pairs.append((key_name, searchable(value, EMAIL_ADDRESS)))
+        elif key_name == "_account":
+            pairs.append((key_name, value))
+        else:
+            named = True
+    if named:  # (``full_name``, written out)
+        get = profile.get
+        parts = [
+            str(part) for part in (get("FirstName"), get("MiddleName"), get("LastName")) if part
+        ]
+        pairs.append(("_fullName", " ".join(parts)))
+    return pairs
 
 
 # What holds a posting: "standard", "added", "merged:<profile id>", or an object, known by
@@ -429,7 +447,7 @@ class KeyIndex:
     def index_new_profile(self, profile_id: str) -> None:
         """Post a profile just stored under the standard keys its fields give."""
         profile = self._profiles[profile_id]
-        self._replace_standard(profile_id, None, standard_postings(profile), kept=None)
+        self._replace_standard(profile_id, None, standard_pairs(profile), kept=None)
 
     def rederive_standard(self, profile_id: str, given_before: set[Posting] | None) -> None:
         """Make the standard keys of a stored profile, whose fields may have changed, those
@@ -454,12 +472,12 @@ class KeyIndex:
         self._replace_standard(profile_id, before, pairs, kept=None if derived else _flat(pairs))
 
     def _replace_standard(
-        self, profile_id: str, before: set[Posting] | None, pairs: set[Posting],
+        self, profile_id: str, before: set[Posting] | None, pairs: Collection[Posting],
         kept: tuple[str, ...] | None,
     ) -> None:  # fmt: skip
         """Post the profile under ``pairs`` in place of ``before`` (None: a new profile,
-        nothing to take off); ``kept`` the entry in ``_standard`` that says them (None:
-        its fields do)."""
+        nothing to take off, and ``pairs`` may name a posting twice); ``kept`` the entry
+        in ``_standard`` that says them (None: its fields do)."""
         old_entry = self._standard.get(profile_id)
         posted: list[Posting] = []
         unposted: list[Posting] = []
@@ -489,10 +507,11 @@ class KeyIndex:
                 posted.append(posting)
             return
         held = self._held.get(profile_id, {})
-        for posting in before - pairs:
+        after = pairs if isinstance(pairs, set) else set(pairs)
+        for posting in before - after:
             if posting not in held and self._unpost(profile_id, posting):
                 unposted.append(posting)
-        for posting in pairs - before:
+        for posting in after - before:
             if self._post(profile_id, posting):
                 posted.append(posting)
 

@@ -271,3 +271,22 @@ def test_a_failed_call_that_expired_profiles_puts_them_back_in_their_turn(
         clock.tick(timedelta(hours=1))
         assert alive(client, short_lived, ann, bo) == []
     assert_consistent(customerprofiles_backend)
+
+
+def test_profiles_due_at_the_same_moment_expire_in_the_order_of_their_ids(
+    client: Any, short_lived: str
+) -> None:
+    with freeze_time(START) as clock:
+        made = [
+            client.create_profile(DomainName=short_lived, FirstName=f"P{n}")["ProfileId"]
+            for n in range(6)
+        ]
+        clock.tick(4 * DAY)
+        assert profile_count(client, short_lived) == 0
+        expired = {
+            client.list_profile_history_records(
+                DomainName=short_lived, ProfileId=profile_id, ActionType="EXPIRED"
+            )["ProfileHistoryRecords"][0]["Id"]: profile_id
+            for profile_id in made
+        }
+        assert [expired[record_id] for record_id in sorted(expired)] == sorted(made)

@@ -84,8 +84,9 @@ def note_standard_keys(profile: dict[str, Any]) -> None:
     if key in _standard_before:
         return  # (changed twice before it was reindexed: what is posted is the first)
     _standard_before[key] = (profile, standard_postings(profile))
-    journal.undo_with(_standard_before.pop, key, None)
-    journal.when_done(_standard_before.pop, key, None)
+    if journal.current.journal is not None:  # (outside a call: until reindex_profile)
+        journal.undo_with(_standard_before.pop, key, None)
+        journal.when_done(_standard_before.pop, key, None)
 
 
 def apply_update(profile: dict[str, Any], changes: dict[str, Any], noted: bool = True) -> None:

@@ -358,10 +358,8 @@ def _dump_history(domain: Domain, ctx: Context) -> list[dict[str, Any]]:
     for profile_id, chain in domain.history.items():
         profile = domain.profiles.get(profile_id)
         now = None if profile is None else snapshot(profile)
-        records = [
-            _history_record(domain, record, now, ctx)
-            for record in newest_first(chain, profile_id, ctx.performed_by)
-        ]
+        chain_records = newest_first(chain, profile_id, ctx.performed_by)
+        records = [_history_record(domain, record, now, ctx) for record in chain_records]
         histories.append(HISTORY.dump({"ProfileId": profile_id, "Records": records}, ctx))
     return histories
 

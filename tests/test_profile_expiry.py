@@ -13,8 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
+import cp_mock
+from cp_mock import responses
 from tests.consistency import assert_consistent
 
 START = datetime(2030, 1, 1, 12, 0, 0)
@@ -160,3 +163,130 @@ def test_deleting_a_profile_stops_its_clock(
         ]
         assert actions == ["DELETED_BY_CUSTOMER", "CREATED"]  # not expired as well
     assert_consistent(customerprofiles_backend)
+
+
+def alive(client: Any, domain: str, *profile_ids: str) -> list[str]:
+    """Which of ``profile_ids`` the domain still holds (one call: one tick)."""
+    batch = client.batch_get_profile(DomainName=domain, ProfileIds=list(profile_ids))
+    held = {p["ProfileId"] for p in batch["Profiles"]}
+    return [p for p in profile_ids if p in held]
+
+
+def test_profiles_expire_by_their_own_time_whatever_order_it_was_set_in(
+    client: Any, short_lived: str, customerprofiles_backend: Any
+) -> None:
+    # A profile written later may expire sooner (its object type's days), and a clock
+    # moved back sets an expiry before those already set: each still expires on time.
+    with freeze_time(START + 10 * DAY) as clock:
+        dee = client.create_profile(DomainName=short_lived, FirstName="Dee")["ProfileId"]
+        clock.move_to(START)  # back: the expiries set from now are before Dee's
+        ann = client.create_profile(DomainName=short_lived, FirstName="Ann")["ProfileId"]
+        clock.tick(timedelta(hours=1))
+        put(client, short_lived, "Visit", {"id": "v-1", "email": "bo@example.com"})
+        [bo] = found(client, short_lived, "_email", "bo@example.com")  # one day: sooner
+        clock.tick(timedelta(hours=1))
+        cy = client.create_profile(DomainName=short_lived, FirstName="Cy")["ProfileId"]
+        everyone = (ann, bo, cy, dee)
+        clock.move_to(START + DAY + timedelta(hours=1) - SECOND)
+        assert alive(client, short_lived, *everyone) == list(everyone)
+        clock.tick(2 * SECOND)
+        assert alive(client, short_lived, *everyone) == [ann, cy, dee]
+        clock.move_to(START + 3 * DAY + SECOND)
+        assert alive(client, short_lived, *everyone) == [cy, dee]
+        clock.move_to(START + 3 * DAY + timedelta(hours=2) + SECOND)
+        assert alive(client, short_lived, *everyone) == [dee]
+        clock.move_to(START + 13 * DAY + SECOND)
+        assert alive(client, short_lived, *everyone) == []
+    assert_consistent(customerprofiles_backend)
+
+
+def test_profiles_expiring_at_one_tick_are_recorded_soonest_first(
+    client: Any, short_lived: str
+) -> None:
+    with freeze_time(START) as clock:
+        ann = client.create_profile(DomainName=short_lived, FirstName="Ann")["ProfileId"]
+        clock.tick(timedelta(hours=1))
+        put(client, short_lived, "Visit", {"id": "v-1", "email": "bo@example.com"})
+        [bo] = found(client, short_lived, "_email", "bo@example.com")
+        clock.tick(4 * DAY)
+        assert profile_count(client, short_lived) == 0
+
+        def expired_id(profile_id: str) -> str:
+            records = client.list_profile_history_records(
+                DomainName=short_lived, ProfileId=profile_id, ActionType="EXPIRED"
+            )["ProfileHistoryRecords"]
+            return str(records[0]["Id"])
+
+        assert expired_id(bo) < expired_id(ann)  # Bo's expiry, a day, came first
+
+
+def unwritable(operation: Any, result: Any) -> Any:
+    raise RuntimeError("the answer cannot be written")
+
+
+@pytest.mark.parametrize("call", ["update", "delete"])
+def test_a_failed_call_leaves_each_profiles_expiry_as_it_was(
+    client: Any, short_lived: str, call: str, customerprofiles_backend: Any
+) -> None:
+    # The call renews (or forgets) Ann's expiry and then fails: undone, Ann expires when
+    # she would have, with Bo, set after her, and Cy, set after the call.
+    with freeze_time(START) as clock:
+        ann = client.create_profile(DomainName=short_lived, FirstName="Ann")["ProfileId"]
+        bo = client.create_profile(DomainName=short_lived, FirstName="Bo")["ProfileId"]
+        clock.tick(DAY)
+        before = cp_mock.dump_state()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(responses, "render_result", unwritable)
+            with pytest.raises(ClientError):
+                if call == "update":
+                    client.update_profile(DomainName=short_lived, ProfileId=ann, LastName="Lee")
+                else:
+                    client.delete_profile(DomainName=short_lived, ProfileId=ann)
+        assert cp_mock.dump_state() == before
+        cy = client.create_profile(DomainName=short_lived, FirstName="Cy")["ProfileId"]
+        clock.tick(2 * DAY - SECOND)
+        assert alive(client, short_lived, ann, bo, cy) == [ann, bo, cy]
+        clock.tick(2 * SECOND)
+        assert alive(client, short_lived, ann, bo, cy) == [cy]
+        clock.tick(DAY)
+        assert alive(client, short_lived, ann, bo, cy) == []
+    assert_consistent(customerprofiles_backend)
+
+
+def test_a_failed_call_that_expired_profiles_puts_them_back_in_their_turn(
+    client: Any, short_lived: str, customerprofiles_backend: Any
+) -> None:
+    with freeze_time(START) as clock:
+        ann = client.create_profile(DomainName=short_lived, FirstName="Ann")["ProfileId"]
+        clock.tick(timedelta(hours=1))
+        bo = client.create_profile(DomainName=short_lived, FirstName="Bo")["ProfileId"]
+        clock.tick(3 * DAY - timedelta(minutes=30))  # Ann is due, Bo not yet
+        before = cp_mock.dump_state()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(responses, "render_result", unwritable)
+            with pytest.raises(ClientError):
+                client.get_domain(DomainName=short_lived)
+        assert cp_mock.dump_state() == before
+        assert alive(client, short_lived, ann, bo) == [bo]
+        clock.tick(timedelta(hours=1))
+        assert alive(client, short_lived, ann, bo) == []
+    assert_consistent(customerprofiles_backend)
+
+
+def test_profiles_due_at_the_same_moment_expire_in_the_order_of_their_ids(
+    client: Any, short_lived: str
+) -> None:
+    with freeze_time(START) as clock:
+        made = [
+            client.create_profile(DomainName=short_lived, FirstName=f"P{n}")["ProfileId"]
+            for n in range(6)
+        ]
+        clock.tick(4 * DAY)
+        assert profile_count(client, short_lived) == 0
+        expired = {
+            client.list_profile_history_records(
+                DomainName=short_lived, ProfileId=profile_id, ActionType="EXPIRED"
+            )["ProfileHistoryRecords"][0]["Id"]: profile_id
+            for profile_id in made
+        }
+        assert [expired[record_id] for record_id in sorted(expired)] == sorted(made)

@@ -358,7 +358,8 @@ def _dump_history(domain: Domain, ctx: Context) -> list[dict[str, Any]]:
     for profile_id, chain in domain.history.items():
         profile = domain.profiles.get(profile_id)
         now = None if profile is None else snapshot(profile)
-        records = [_history_record(domain, record, now, ctx) for record in newest_first(chain)]
+        chain_records = newest_first(chain, profile_id, ctx.performed_by)
+        records = [_history_record(domain, record, now, ctx) for record in chain_records]
         histories.append(HISTORY.dump({"ProfileId": profile_id, "Records": records}, ctx))
     return histories
 
@@ -438,10 +439,10 @@ def _load_profiles(domain: Domain, value: Any, path: str, ctx: Context) -> None:
             domain.profiles[profile_id] = profile
             domain.profile_rank[profile_id] = domain.next_rank()
             standard = entry.get("standard")
-            domain.index.set_standard(
-                profile_id,
-                standard_postings(profile) if standard is None else _postings(standard),
-            )
+            if standard is None:
+                domain.index.index_new_profile(profile_id)
+            else:
+                domain.index.set_standard(profile_id, _postings(standard), new=True)
             _hold(domain, profile_id, _postings(entry.get("added", {})), ADDED_SOURCE)
             for merged_id, keys in entry.get("merged", {}).items():
                 _hold(domain, profile_id, _postings(keys), MERGED_SOURCE + merged_id)
@@ -521,6 +522,7 @@ def _load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
                     profile_object_unique_key=record.get("ProfileObjectUniqueKey"),
                 ),
                 chain,
+                ctx.performed_by,
             )  # fmt: skip
         domain.history[profile_id] = chain
     # Records are numbered by one counter per domain and never dropped: the next is one more.

@@ -34,7 +34,7 @@ class Domain:
     created_at: datetime = field(default_factory=now)
     last_updated_at: datetime = field(default_factory=now)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
-    index: KeyIndex = field(default_factory=KeyIndex)
+    index: KeyIndex = field(init=False)
     # creation order of profiles, so search results come back in a stable order
     profile_rank: dict[str, int] = field(default_factory=dict)
     _ranks: itertools.count[int] = field(default_factory=itertools.count)
@@ -66,6 +66,9 @@ class Domain:
     data_in: DataInState = field(default_factory=DataInState)
     # intent definitions and what profiles' activity shows (models/insights/intents.py)
     intents: IntentState = field(default_factory=IntentState)
+
+    def __post_init__(self) -> None:
+        self.index = KeyIndex(self.profiles)  # (it derives standard keys from the fields)
 
     def next_rank(self) -> int:
         return next(self._ranks)

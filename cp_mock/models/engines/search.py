@@ -75,28 +75,46 @@ def full_name(profile: Mapping[str, Any]) -> str:
 Posting = tuple[str, str]  # (key name, value)
 
 
+# The key each field that gives a standard key gives (the names give one between them)
+_STANDARD_KEY_OF: dict[str, str] = {
+    "AccountNumber": "_account",
+    **dict.fromkeys(PHONE_FIELDS, "_phone"),
+    **dict.fromkeys(EMAIL_FIELDS, "_email"),
+    **dict.fromkeys(NAME_FIELDS, "_fullName"),
+}
+
+
 def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:
     """The standard search keys of a profile (API_SearchProfiles, KeyName), as postings."""
-    # (loops written out, without generators: every profile written comes this way)
-    postings = {(PROFILE_ID_KEY, profile["ProfileId"])}
-    get = profile.get
-    account = get("AccountNumber")
-    if account:
-        postings.add(("_account", account))
-    for phone_field in PHONE_FIELDS:
-        phone = get(phone_field)
-        if phone:
-            postings.add(("_phone", searchable(phone, PHONE_NUMBER)))
-    for email_field in EMAIL_FIELDS:
-        email = get(email_field)
-        if email:
-            postings.add(("_email", searchable(email, EMAIL_ADDRESS)))
-    # (``full_name``, written out)
-    first, middle, last = get("FirstName"), get("MiddleName"), get("LastName")
-    if first or middle or last:
-        parts = [str(part) for part in (first, middle, last) if part]
-        postings.add(("_fullName", " ".join(parts)))
-    return postings
+    return set(standard_pairs(profile))
+
+
+def standard_pairs(profile: Mapping[str, Any]) -> list[Posting]:
+    """``standard_postings``, as a list (a value two fields give is in it twice)."""
+    # (the profile's fields are visited, not every field that may give a key, and loops
+    # are written out: every profile written comes this way)
+    pairs = [(PROFILE_ID_KEY, profile["ProfileId"])]
+    named = False
+    key_of = _STANDARD_KEY_OF.get
+    for field, value in profile.items():
+        key_name = key_of(field)
+        if key_name is None or not value:
+            continue
+        if key_name == "_phone":
+            pairs.append((key_name, searchable(value, PHONE_NUMBER)))
+        elif key_name == "_email":
+            pairs.append((key_name, searchable(value, EMAIL_ADDRESS)))
+        elif key_name == "_account":
+            pairs.append((key_name, value))
+        else:
+            named = True
+    if named:  # (``full_name``, written out)
+        get = profile.get
+        parts = [
+            str(part) for part in (get("FirstName"), get("MiddleName"), get("LastName")) if part
+        ]
+        pairs.append(("_fullName", " ".join(parts)))
+    return pairs
 
 
 # What holds a posting: "standard", "added", "merged:<profile id>", or an object, known by
@@ -142,13 +160,17 @@ def _pairs(flat: tuple[str, ...]) -> set[Posting]:
 
 
 class KeyIndex:
-    def __init__(self) -> None:
+    def __init__(self, profiles: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         # key name -> value -> profile id(s)
         # (defaultdicts: a write makes its inner dict only when missing; setdefault would
         # build a throwaway one on every call)
         self._postings: defaultdict[str, dict[str, Members[str]]] = defaultdict(dict)
-        # profile id -> its standard keys, flat (key, value, key, value, ...): every profile
-        # has them, and one tuple costs far less than a dict of pairs
+        # The profiles, by id (the domain's): a profile's standard keys are those its fields
+        # give (``standard_postings``), derived when needed rather than kept for each
+        self._profiles: Mapping[str, Mapping[str, Any]] = {} if profiles is None else profiles
+        # profile id -> its standard keys, where they are not what its fields give (after
+        # DeleteProfileKey took one away, or as a state file gives them), flat (key, value,
+        # key, value, ...)
         self._standard: dict[str, tuple[str, ...]] = {}
         # profile id -> (key name, value) -> the other source(s) holding that posting
         self._held: defaultdict[str, dict[Posting, Members[Source]]] = defaultdict(dict)
@@ -170,7 +192,7 @@ class KeyIndex:
         content_type = self._note_content_type(key_name, content_type)
         postings = [(key_name, searchable(value, content_type)) for value in values]
         if source == STANDARD_SOURCE:
-            self.set_standard(profile_id, _pairs(self._standard.get(profile_id, ())) | {*postings})
+            self.set_standard(profile_id, self.standard(profile_id) | {*postings})
             return
         for posting in postings:
             self._hold(profile_id, posting, source)
@@ -220,8 +242,8 @@ class KeyIndex:
         for posting in gone & set(held):
             journal.keep_item(held, posting)
             del held[posting]
-        standard = _pairs(self._standard.get(profile_id, ()))
-        if standard & gone:
+        standard = self.standard(profile_id)
+        if standard & gone:  # (kept, even empty: its fields would give them back)
             journal.keep_item(self._standard, profile_id)
             self._standard[profile_id] = _flat(standard - gone)
         for posting in gone:
@@ -245,7 +267,7 @@ class KeyIndex:
         for posting, sources in list(self._held.get(from_id, {}).items()):
             for source in _each(sources):
                 self._hold(to_id, posting, source)
-        for posting in _pairs(self._standard.get(from_id, ())):
+        for posting in self.standard(from_id):
             self._hold(to_id, posting, f"merged:{from_id}")
         self.remove_profile(from_id)
 
@@ -299,12 +321,24 @@ class KeyIndex:
     def holdings(self, profile_id: str) -> dict[Posting, set[Source]]:
         """(key name, value) -> the sources holding it, for one profile."""
         holdings = {p: set(_each(s)) for p, s in self._held.get(profile_id, {}).items()}
-        for posting in _pairs(self._standard.get(profile_id, ())):
+        for posting in self.standard(profile_id):
             holdings.setdefault(posting, set()).add(STANDARD_SOURCE)
         return holdings
 
     def profile_ids(self) -> list[str]:
-        return list(set(self._held) | set(self._standard))
+        """The profiles the index holds any key for."""
+        kept = self._standard
+        ids = set(self._held) | {p for p, flat in kept.items() if flat}
+        ids.update(p for p in self._profiles if p not in kept)  # (every profile has its id)
+        return list(ids)
+
+    def standard(self, profile_id: str) -> set[Posting]:
+        """The profile's standard keys, as postings (none for a profile not indexed)."""
+        flat = self._standard.get(profile_id)
+        if flat is not None:
+            return _pairs(flat)
+        profile = self._profiles.get(profile_id)
+        return set() if profile is None else standard_postings(profile)
 
     def postings(self) -> dict[str, dict[str, set[str]]]:
         """A copy of the whole index, for consistency checks."""
@@ -401,24 +435,58 @@ class KeyIndex:
         own = (PROFILE_ID_KEY, profile_id)
         if own in self._held.get(profile_id, ()):
             return True
-        flat = self._standard.get(profile_id, ())
+        flat = self._standard.get(profile_id)
+        if flat is None:  # its standard keys are its fields': the first is its id
+            return profile_id in self._profiles
         return any(flat[i] == PROFILE_ID_KEY and flat[i + 1] == profile_id
                    for i in range(0, len(flat), 2))  # fmt: skip
 
     def _all(self, profile_id: str) -> set[Posting]:
-        return set(self._held.get(profile_id, {})) | _pairs(self._standard.get(profile_id, ()))
+        return set(self._held.get(profile_id, {})) | self.standard(profile_id)
 
-    def set_standard(self, profile_id: str, pairs: set[Posting]) -> None:
-        """Make ``pairs`` the postings the profile's standard fields give it."""
-        before = self._standard.get(profile_id)
+    def index_new_profile(self, profile_id: str) -> None:
+        """Post a profile just stored under the standard keys its fields give."""
+        profile = self._profiles[profile_id]
+        self._replace_standard(profile_id, None, standard_pairs(profile), kept=None)
+
+    def rederive_standard(self, profile_id: str, given_before: set[Posting] | None) -> None:
+        """Make the standard keys of a stored profile, whose fields may have changed, those
+        its fields now give. ``given_before``: those its fields gave before they changed
+        (None: they gave what they give now, its standard keys' fields unchanged)."""
+        pairs = standard_postings(self._profiles[profile_id])
+        flat = self._standard.get(profile_id)
+        if flat is not None:
+            before = _pairs(flat)
+        else:
+            before = pairs if given_before is None else given_before
+        if flat is None and before == pairs:
+            return  # (nothing moves, nothing to note)
+        self._replace_standard(profile_id, before, pairs, kept=None)
+
+    def set_standard(self, profile_id: str, pairs: set[Posting], new: bool = False) -> None:
+        """Make ``pairs`` the profile's standard keys, whatever its fields give (``new``:
+        a profile not yet indexed)."""
+        before = None if new else self.standard(profile_id)
+        profile = self._profiles.get(profile_id)
+        derived = profile is not None and pairs == standard_postings(profile)
+        self._replace_standard(profile_id, before, pairs, kept=None if derived else _flat(pairs))
+
+    def _replace_standard(
+        self, profile_id: str, before: set[Posting] | None, pairs: Collection[Posting],
+        kept: tuple[str, ...] | None,
+    ) -> None:  # fmt: skip
+        """Post the profile under ``pairs`` in place of ``before`` (None: a new profile,
+        nothing to take off, and ``pairs`` may name a posting twice); ``kept`` the entry
+        in ``_standard`` that says them (None: its fields do)."""
+        old_entry = self._standard.get(profile_id)
         posted: list[Posting] = []
         unposted: list[Posting] = []
         opened = journal.current.journal  # (noted in place, once: every profile written)
         if opened is not None:
-            opened.steps.append((self._unset_standard, profile_id, before, posted, unposted))
-        if pairs:
-            self._standard[profile_id] = _flat(pairs)
-        elif before is not None:
+            opened.steps.append((self._unset_standard, profile_id, old_entry, posted, unposted))
+        if kept is not None:
+            self._standard[profile_id] = kept
+        elif old_entry is not None:
             del self._standard[profile_id]
         if before is None:  # a new profile (every one made comes this way): nothing to take off
             by_key = self._postings
@@ -438,12 +506,12 @@ class KeyIndex:
                     postings[value] = _with(members, profile_id)
                 posted.append(posting)
             return
-        old = _pairs(before)
         held = self._held.get(profile_id, {})
-        for posting in old - pairs:
+        after = pairs if isinstance(pairs, set) else set(pairs)
+        for posting in before - after:
             if posting not in held and self._unpost(profile_id, posting):
                 unposted.append(posting)
-        for posting in pairs - old:
+        for posting in after - before:
             if self._post(profile_id, posting):
                 posted.append(posting)
 
@@ -461,7 +529,7 @@ class KeyIndex:
             self._standard[profile_id] = before
 
     def _unpost_unless_held(self, profile_id: str, posting: Posting) -> bool:
-        if posting not in _pairs(self._standard.get(profile_id, ())):
+        if posting not in self.standard(profile_id):
             return self._unpost(profile_id, posting)
         return False
 

@@ -23,7 +23,12 @@ from ..core import journal
 from ..core.base import copy_plain
 from ..core.changes import DELETED_BY_MERGE, MERGED
 from ..core.operations import operation
-from ..profiles.profiles import PROFILE_FIELDS, profile_state, reindex_profile
+from ..profiles.profiles import (
+    PROFILE_FIELDS,
+    note_standard_keys,
+    profile_state,
+    reindex_profile,
+)
 from ..profiles.provenance import merged_record
 
 _MISSING = object()
@@ -73,6 +78,7 @@ def merge(
         fields, [(p, domain.ingested.get(p["ProfileId"], {})) for p in [main, *others]]
     )
     merged_away = tuple(copy_plain(other) for other in others)
+    note_standard_keys(main)
     journal.keep_whole(main)
     main.clear()
     main.update(fields)

@@ -14,8 +14,10 @@ where the clock is renewed.
 Expiry is judged by the mock's clock whenever the domain is next used, as object expiry is:
 an expired profile is recorded (ActionType EXPIRED) and then removed like a deleted one, so
 search, keys, objects, matches and GetDomain's Stats forget it. Nothing is scanned: each
-domain keeps a heap ordered by expiry time, renewed lazily (see ``ExpiryQueue``, in
-profiles/expiry_queue.py).
+domain keeps its profiles' expiries as a queue in the order they were set, which is the
+order they fall due but for the few set out of order, which a heap finds (see
+``ExpiryQueue``, in profiles/expiry_queue.py). Profiles due at one moment expire soonest
+first, those due at the same time in the order of their ids.
 """
 
 from __future__ import annotations

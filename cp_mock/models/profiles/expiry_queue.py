@@ -4,63 +4,107 @@ noted in the call's journal."""
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..core import journal
 
 
 @dataclass
 class ExpiryQueue:
-    """Profile id -> when it expires (a POSIX timestamp: a float is half a datetime's
-    size, and every profile has one), and a heap that finds the due ones without a scan.
+    """Id -> when it expires (a POSIX timestamp: a float is half a datetime's size, and
+    every profile has one), kept so that the due ones are found without a scan.
 
-    The heap holds, for every profile, an entry no later than its expiry; an entry popped
-    before the profile's (since renewed) expiry is pushed again at that time. So renewing
-    a profile to a later time (the usual case: every write) pushes nothing, and the heap
-    stays about one entry per profile however often profiles change.
+    Writes come in time order and every profile of a domain gets the same number of days,
+    so an expiry is nearly always no earlier than every one set before it: ``expires`` is
+    then a queue already, in the order of its insertion (a renewal takes the id out and
+    puts it back at the end). Those entries, *in order*, are kept sorted by that alone and
+    cost nothing more. An expiry earlier than one set before (another number of days, a
+    clock moved back, a state file read in its own order) is *out of order*: it is
+    also pushed on a heap, the fallback that finds it. Every in-order entry after an
+    out-of-order one expires no sooner than it, so reading ``expires`` from the front up
+    to the first entry not yet due finds every due in-order entry, and the heap the rest.
     """
 
     expires: dict[str, float] = field(default_factory=dict)
+    # out-of-order entries (some since renewed or gone: they are checked when popped)
     _heap: list[tuple[float, str]] = field(default_factory=list)
+    # the latest expiry set in order: an expiry before it is out of order
+    _latest: float = -math.inf
+    # no in-order entry expires before this (the front's expiry when last looked at): a
+    # moment before it has nothing to read from the front
+    _soonest: float = math.inf
 
-    def renew(self, profile_id: str, expires_at: float) -> None:
-        current = self.expires.get(profile_id)
-        self.expires[profile_id] = expires_at
-        entry = None
-        if current is None or expires_at < current:
-            entry = (expires_at, profile_id)
-            heapq.heappush(self._heap, entry)
+    def renew(self, key: str, expires_at: float) -> None:
+        before = self.expires.pop(key, None)
+        state = (self._latest, self._soonest)
+        entry = self._place(key, expires_at)
         opened = journal.current.journal  # (noted in place: every write comes this way)
         if opened is not None:
-            opened.steps.append((self._unrenew, profile_id, current, entry))
+            opened.steps.append((self._unrenew, key, before, state, entry))
 
-    def _unrenew(self, profile_id: str, before: float | None, entry: Any) -> None:
+    def _place(self, key: str, expires_at: float) -> tuple[float, str] | None:
+        """Put ``key`` at the end of the queue; the heap entry made if it is out of order."""
+        self.expires[key] = expires_at
+        if expires_at >= self._latest:
+            self._latest = expires_at
+            if expires_at < self._soonest:
+                self._soonest = expires_at
+            return None
+        entry = (expires_at, key)
+        heapq.heappush(self._heap, entry)
+        return entry
+
+    def _unrenew(
+        self,
+        key: str,
+        before: float | None,
+        state: tuple[float, float],
+        entry: tuple[float, str] | None,
+    ) -> None:
+        del self.expires[key]
         if entry is not None:
             journal.unpush(self._heap, entry)
-        if before is None:
-            self.expires.pop(profile_id, None)
-        else:
-            self.expires[profile_id] = before
+        self._latest, self._soonest = state
+        if before is not None:  # (back at the end, not where it was: out of order, then)
+            self._place(key, before)
 
-    def forget(self, profile_id: str) -> None:
-        journal.keep_item(self.expires, profile_id)
-        self.expires.pop(profile_id, None)
+    def forget(self, key: str) -> None:
+        expires_at = self.expires.pop(key, None)
+        if expires_at is not None:
+            journal.undo_with(self._place, key, expires_at)
 
     def due(self, moment: float) -> list[str]:
-        """The profiles whose expiry is at or before ``moment``, soonest first."""
-        heap, expired = self._heap, []
-        if heap and heap[0][0] <= moment:
-            journal.keep_heap(heap)
-        while heap and heap[0][0] <= moment:
-            _, profile_id = heapq.heappop(heap)
-            expires_at = self.expires.get(profile_id)
-            if expires_at is None:
-                continue  # deleted, or already expired through another entry
-            if expires_at <= moment:
-                journal.keep_item(self.expires, profile_id)
-                del self.expires[profile_id]
-                expired.append(profile_id)
-            else:
-                heapq.heappush(heap, (expires_at, profile_id))
-        return expired
+        """The ids whose expiry is at or before ``moment``, soonest first (ties by id)."""
+        heap = self._heap
+        from_heap = bool(heap) and heap[0][0] <= moment
+        if moment < self._soonest and not from_heap:
+            return []  # (nearly every call: one comparison)
+        expires = self.expires
+        found: list[tuple[float, str]] = []
+        soonest = math.inf
+        for key, expires_at in expires.items():  # in order from the front
+            if expires_at > moment:
+                soonest = expires_at
+                break
+            found.append((expires_at, key))
+        kept = None
+        if from_heap:
+            kept, in_front = list(heap), {key for _, key in found}
+            while heap and heap[0][0] <= moment:
+                expires_at, key = heapq.heappop(heap)
+                if expires.get(key) == expires_at and key not in in_front:
+                    found.append((expires_at, key))
+        found.sort()
+        for expires_at, key in found:
+            del expires[key]
+            journal.undo_with(self._place, key, expires_at)
+        if kept is not None:  # (put back before the entries: putting one back may push)
+            journal.undo_with(_refill_heap, heap, kept)
+        journal.undo_with(setattr, self, "_soonest", self._soonest)
+        self._soonest = soonest
+        return [key for _, key in found]
+
+
+def _refill_heap(heap: list[tuple[float, str]], contents: list[tuple[float, str]]) -> None:
+    heap[:] = contents

@@ -12,7 +12,7 @@ import functools
 import itertools
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from ...exceptions import ResourceNotFoundException
@@ -20,7 +20,7 @@ from ..admin.domains import Domain
 from ..backend_state import BackendState, Change
 from ..core import journal
 from ..core.changes import PROFILE_ACTIONS, hears
-from ..core.clock import now
+from ..core.clock import now, timestamp
 from ..core.operations import operation
 
 PROFILE_RECORD_TYPE = "_profile"  # ObjectTypeName of records about the profile itself
@@ -99,25 +99,70 @@ class HistoryRecord(NamedTuple):
         return described
 
 
-# A profile's records are a chain, newest first, each link a plain tuple: a record's
-# values (``HistoryRecord``'s, in its order), then the link of the record before it, ``()``
-# after the oldest. Recording adds one tuple however long the history is (a profile with
-# thousands of objects ingested stays cheap to write), and a plain tuple of plain values is
-# left alone by the garbage collector once it has seen it: a profile's history does not
-# make every later collection longer (nor, by its count, bring on full ones).
+# A profile's records are a chain, newest first, each link a plain tuple: the record's
+# number, action type, moment and content (a snapshot's values written out in the link,
+# not a tuple of their own: its tuple of keys, then its values; an object's body as
+# it is), then its object type name, unique key and
+# who performed it, less those at the end that are as most records have them (a record
+# about the profile itself, by the account's root: most records end after the content),
+# then the link of the record before it, ``()`` after the oldest. The profile's id is the
+# chain's, not each link's. The moment of a record made by a call about the profile is
+# POSIX seconds (a float is half a datetime); an object's record shares the object's
+# datetime; a record read from a state file keeps the datetime it was given.
+# Recording adds one tuple however long the history is (a profile with thousands of
+# objects ingested stays cheap to write), and a plain tuple of plain values is left alone
+# by the garbage collector once it has seen it: a profile's history does not make every
+# later collection longer (nor, by its count, bring on full ones).
 Link = tuple[Any, ...]
 
+_UTC = timezone.utc
 
-def newest_first(chain: Link | None) -> Iterator[HistoryRecord]:
-    """The records of a profile's chain (``Domain.history``), newest first."""
+
+def newest_first(
+    chain: Link | None, profile_id: str = "", performed_by: str = ""
+) -> Iterator[HistoryRecord]:
+    """The records of a profile's chain (``Domain.history``), newest first; ``profile_id``
+    and ``performed_by`` (who performed the records that do not say) are the chain's."""
     while chain:
-        yield HistoryRecord._make(chain[:-1])
-        chain = chain[-1]
+        number, action, moment, content = chain[:4]
+        if _is_shape(content):  # a snapshot, written out: its keys, then its values
+            end = 4 + len(content)
+            content, rest = chain[3:end], list(chain[end:])
+        else:
+            rest = list(chain[4:])
+        chain = rest.pop()
+        if type(moment) is float:
+            moment = datetime.fromtimestamp(moment, _UTC)
+        rest.extend(_TRAILING[len(rest) :])
+        object_type_name, unique_key, performer = rest
+        yield HistoryRecord(
+            number, profile_id, action, object_type_name, moment, content,
+            performer or performed_by, unique_key,
+        )  # fmt: skip
 
 
-def chained(record: HistoryRecord, older: Link | None) -> Link:
-    """``record`` as the newest link of a chain, before ``older``."""
-    return (*record, older or ())
+def _is_shape(content: Any) -> bool:
+    """Whether a link's content is a snapshot's tuple of keys (its values follow), not an
+    object's body or a snapshot kept whole."""
+    return type(content) is tuple and (not content or type(content[0]) is str)
+
+
+# A link's last values, when left out (``None``: the chain's ``performed_by``)
+_TRAILING: tuple[str | None, ...] = (PROFILE_RECORD_TYPE, None, None)
+
+
+def chained(record: HistoryRecord, older: Link | None, performed_by: str) -> Link:
+    """``record`` as the newest link of a chain, before ``older`` (``performed_by``: the
+    chain's, which the link then leaves out)."""
+    performer = None if record.performed_by == performed_by else record.performed_by
+    trailing = [record.object_type_name, record.profile_object_unique_key, performer]
+    while trailing and trailing[-1] == _TRAILING[len(trailing) - 1]:
+        trailing.pop()
+    content = record.content
+    held = content if type(content) is tuple else (content,)  # (a snapshot, written out)
+    return (
+        record.number, record.action_type, record.created_at, *held, *trailing, older or (),
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=64)
@@ -155,17 +200,20 @@ class HistoryOperations(BackendState):
         opened = journal.current.journal  # (noted in place: every write comes this way)
         if opened is not None:
             opened.steps.append((_unrecord, domain, profile_id, number, previous))
-        domain.history[profile_id] = (  # a ``Link``: HistoryRecord's values, then the older
-            number,
-            profile_id,
-            change.action,
-            change.object_type_name or PROFILE_RECORD_TYPE,
-            now() if stored is None else stored.put_at,  # (one moment an object: shared)
-            content,
-            performed_by(self.partition, self.account_id),
-            change.unique_key,
-            previous or (),
-        )
+        object_type_name, unique_key = change.object_type_name, change.unique_key
+        link: Link
+        if stored is not None:  # (an object's record: the object's moment, shared)
+            link = (number, change.action, stored.put_at, content, object_type_name,
+                    unique_key, previous or ())  # fmt: skip
+        elif object_type_name is None and unique_key is None:  # (nearly every record)
+            link = (number, change.action, timestamp(), *content, previous or ())
+        else:
+            record = HistoryRecord(
+                number, profile_id, change.action, object_type_name or PROFILE_RECORD_TYPE,
+                now(), content, "", unique_key,
+            )  # fmt: skip
+            link = chained(record, previous, "")
+        domain.history[profile_id] = link
 
     def _records(self, domain: Domain, profile_id: str) -> list[HistoryRecord]:
         """The profile's records, newest first."""
@@ -174,7 +222,7 @@ class HistoryOperations(BackendState):
             if profile_id not in domain.profiles:
                 raise ResourceNotFoundException(f"Profile {profile_id} does not exist")
             return []
-        return list(newest_first(chain))
+        return list(newest_first(chain, profile_id, performed_by(self.partition, self.account_id)))
 
     @operation("ListProfileHistoryRecords")
     def list_profile_history_records(

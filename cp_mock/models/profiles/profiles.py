@@ -29,7 +29,14 @@ from ..core.changes import (
     hears,
 )
 from ..core.operations import operation
-from ..engines.search import ADDED_SOURCE, standard_postings
+from ..engines.search import (
+    ADDED_SOURCE,
+    EMAIL_FIELDS,
+    NAME_FIELDS,
+    PHONE_FIELDS,
+    Posting,
+    standard_postings,
+)
 from ..objects.mapping import declared_content_type
 from .provenance import release
 
@@ -61,11 +68,35 @@ def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v not in ("", None, {}, [])}
 
 
+# The fields a profile's standard keys are made of (``standard_postings``)
+STANDARD_KEY_FIELDS = frozenset(("AccountNumber", *PHONE_FIELDS, *EMAIL_FIELDS, *NAME_FIELDS))
+
+# id(profile) -> (the profile, the standard keys its fields gave before they began to
+# change in place), for ``reindex_profile``, which takes them; emptied when the call ends.
+_standard_before: dict[int, tuple[dict[str, Any], set[Posting]]] = {}
+
+
+def note_standard_keys(profile: dict[str, Any]) -> None:
+    """Before a stored profile's fields change in place: the standard keys they give now,
+    which the index takes off when ``reindex_profile`` posts those of the fields changed
+    (the index keeps no copy of a profile's standard keys: it derives them from its fields)."""
+    key = id(profile)
+    if key in _standard_before:
+        return  # (changed twice before it was reindexed: what is posted is the first)
+    _standard_before[key] = (profile, standard_postings(profile))
+    if journal.current.journal is not None:  # (outside a call: until reindex_profile)
+        journal.undo_with(_standard_before.pop, key, None)
+        journal.when_done(_standard_before.pop, key, None)
+
+
 def apply_update(profile: dict[str, Any], changes: dict[str, Any], noted: bool = True) -> None:
     """Apply UpdateProfile's rules for ``changes`` to ``profile`` in place (``noted``: in
-    the call's journal; a profile not yet stored needs no note)."""
+    the call's journal, and of a stored profile, to be reindexed; a profile not yet stored
+    needs no note)."""
     if noted:
         journal.keep_whole(profile)  # (its nested fields are replaced, never changed)
+        if not STANDARD_KEY_FIELDS.isdisjoint(changes):
+            note_standard_keys(profile)
     for field, value in changes.items():
         if field in ADDRESS_FIELDS or field == "Attributes":
             merged = _drop_empty({**profile.get(field, {}), **value})
@@ -116,12 +147,14 @@ def store_new_profile(domain: Domain, fields: dict[str, Any]) -> dict[str, Any]:
         opened.steps.append((_unstore, domain, profile_id, rank))
     domain.profiles[profile_id] = profile
     domain.profile_rank[profile_id] = rank
-    domain.index.set_standard(profile_id, standard_postings(profile))  # (reindex_profile)
+    domain.index.index_new_profile(profile_id)
     return profile
 
 
 def reindex_profile(domain: Domain, profile: dict[str, Any]) -> None:
-    domain.index.set_standard(profile["ProfileId"], standard_postings(profile))
+    """After a stored profile's fields changed: its standard keys follow them."""
+    noted = _standard_before.pop(id(profile), None)
+    domain.index.rederive_standard(profile["ProfileId"], None if noted is None else noted[1])
 
 
 def new_profile_id() -> str:

@@ -39,7 +39,7 @@ from ..objects.mapping import (
     read_fields,
 )
 from ..profiles.expiry import DAY_SECONDS
-from ..profiles.profiles import apply_update, reindex_profile, store_new_profile
+from ..profiles.profiles import store_new_profile, update_stored_profile
 from .csv_records import csv_records
 from .data_in_state import UploadJob
 
@@ -263,8 +263,7 @@ class UploadJobOperations(BackendState):
         else:
             [profile_id] = found
             profile = domain.profiles[profile_id]
-            apply_update(profile, changes)
-            reindex_profile(domain, profile)
+            update_stored_profile(domain, profile, changes)
         domain.index.add(profile_id, job.unique_key, [unique_value], ADDED_SOURCE, content_type)
         self.publish(Change(CREATED if created else UPDATED, domain, profile_id))
         # DataExpiry: "The expiry duration for the profiles ingested with the job" (after the

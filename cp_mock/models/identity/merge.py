@@ -23,9 +23,9 @@ from ..core import journal
 from ..core.base import copy_plain
 from ..core.changes import DELETED_BY_MERGE, MERGED
 from ..core.operations import operation
+from ..engines.search import standard_postings
 from ..profiles.profiles import (
     PROFILE_FIELDS,
-    note_standard_keys,
     profile_state,
     reindex_profile,
 )
@@ -78,7 +78,7 @@ def merge(
         fields, [(p, domain.ingested.get(p["ProfileId"], {})) for p in [main, *others]]
     )
     merged_away = tuple(copy_plain(other) for other in others)
-    note_standard_keys(main)
+    given_before = standard_postings(main)  # (the index derives them from the fields)
     journal.keep_whole(main)
     main.clear()
     main.update(fields)
@@ -91,7 +91,7 @@ def merge(
         domain.ingested[main["ProfileId"]] = record
     else:
         domain.ingested.pop(main["ProfileId"], None)
-    reindex_profile(domain, main)
+    reindex_profile(domain, main, given_before)
     backend.publish(Change(MERGED, domain, main["ProfileId"], merged_profiles=merged_away))
 
 

@@ -41,11 +41,10 @@ from ..core.clock import now
 from ..core.operations import operation
 from ..engines.search import Posting
 from ..profiles.profiles import (
-    apply_update,
     new_profile_id,
     profile_state,
-    reindex_profile,
     store_new_profile,
+    update_stored_profile,
 )
 from ..profiles.provenance import differing, not_manual, note_ingested
 from .mapping import KeyValue, changes_for, inferred_fields, key_values, read_fields
@@ -228,8 +227,7 @@ def ingest(
             journal.keep_new(domain.ingested, profile_id)
             record = domain.ingested[profile_id] = {}
         note_ingested(record, object_type.name, changes)
-        apply_update(profile, changes)
-        reindex_profile(domain, profile)
+        update_stored_profile(domain, profile, changes)
     if created:
         backend.publish(Change(CREATED, domain, profile_id))
     stored = StoredObject(
@@ -408,5 +406,4 @@ class ObjectOperations(BackendState):
                 elif not member and current == value:
                     scrubbed[field] = ""
             if profile is not None and scrubbed:
-                apply_update(profile, scrubbed)
-                reindex_profile(domain, profile)
+                update_stored_profile(domain, profile, scrubbed)

@@ -71,32 +71,13 @@ def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
 # The fields a profile's standard keys are made of (``standard_postings``)
 STANDARD_KEY_FIELDS = frozenset(("AccountNumber", *PHONE_FIELDS, *EMAIL_FIELDS, *NAME_FIELDS))
 
-# id(profile) -> (the profile, the standard keys its fields gave before they began to
-# change in place), for ``reindex_profile``, which takes them; emptied when the call ends.
-_standard_before: dict[int, tuple[dict[str, Any], set[Posting]]] = {}
-
-
-def note_standard_keys(profile: dict[str, Any]) -> None:
-    """Before a stored profile's fields change in place: the standard keys they give now,
-    which the index takes off when ``reindex_profile`` posts those of the fields changed
-    (the index keeps no copy of a profile's standard keys: it derives them from its fields)."""
-    key = id(profile)
-    if key in _standard_before:
-        return  # (changed twice before it was reindexed: what is posted is the first)
-    _standard_before[key] = (profile, standard_postings(profile))
-    if journal.current.journal is not None:  # (outside a call: until reindex_profile)
-        journal.undo_with(_standard_before.pop, key, None)
-        journal.when_done(_standard_before.pop, key, None)
-
 
 def apply_update(profile: dict[str, Any], changes: dict[str, Any], noted: bool = True) -> None:
     """Apply UpdateProfile's rules for ``changes`` to ``profile`` in place (``noted``: in
-    the call's journal, and of a stored profile, to be reindexed; a profile not yet stored
-    needs no note)."""
+    the call's journal; a profile not yet stored needs no note). A stored profile's
+    standard keys must then follow its fields: ``update_stored_profile`` does both."""
     if noted:
         journal.keep_whole(profile)  # (its nested fields are replaced, never changed)
-        if not STANDARD_KEY_FIELDS.isdisjoint(changes):
-            note_standard_keys(profile)
     for field, value in changes.items():
         if field in ADDRESS_FIELDS or field == "Attributes":
             merged = _drop_empty({**profile.get(field, {}), **value})
@@ -108,6 +89,16 @@ def apply_update(profile: dict[str, Any], changes: dict[str, Any], noted: bool =
             profile.pop(field, None)
         else:
             profile[field] = value
+
+
+def update_stored_profile(domain: Domain, profile: dict[str, Any], changes: dict[str, Any]) -> None:
+    """``apply_update`` on a stored profile, and its standard keys follow its fields (the
+    index keeps no copy of them: it is told those the fields gave before they changed)."""
+    given_before = None
+    if not STANDARD_KEY_FIELDS.isdisjoint(changes):
+        given_before = standard_postings(profile)
+    apply_update(profile, changes)
+    reindex_profile(domain, profile, given_before)
 
 
 def _unstore(domain: Domain, profile_id: str, rank: int) -> None:
@@ -151,10 +142,13 @@ def store_new_profile(domain: Domain, fields: dict[str, Any]) -> dict[str, Any]:
     return profile
 
 
-def reindex_profile(domain: Domain, profile: dict[str, Any]) -> None:
-    """After a stored profile's fields changed: its standard keys follow them."""
-    noted = _standard_before.pop(id(profile), None)
-    domain.index.rederive_standard(profile["ProfileId"], None if noted is None else noted[1])
+def reindex_profile(
+    domain: Domain, profile: dict[str, Any], given_before: set[Posting] | None = None
+) -> None:
+    """After a stored profile's fields changed in place: its standard keys follow them.
+    ``given_before``: those its fields gave before the change (None: the fields that give
+    standard keys did not change)."""
+    domain.index.rederive_standard(profile["ProfileId"], given_before)
 
 
 def new_profile_id() -> str:
@@ -195,10 +189,9 @@ class ProfileOperations(BackendState):
         domain = self.get_domain_state(domain_name)
         profile = profile_state(domain, profile_id)
         changes = _profile_fields(fields)
-        apply_update(profile, changes)
+        update_stored_profile(domain, profile, changes)
         if profile_id in domain.ingested:
             release(domain.ingested[profile_id], changes)  # set through the API: manual now
-        reindex_profile(domain, profile)
         self.publish(Change(UPDATED, domain, profile_id))
         return {"ProfileId": profile_id}
 

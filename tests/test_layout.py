@@ -189,6 +189,18 @@ def _defines_a_family(module: str) -> bool:
     )
 
 
+MOST_LINES = 600  # a module a reader can hold in mind; past it, it is two
+
+
+def test_no_module_of_the_package_is_over_600_lines() -> None:
+    sizes = {
+        str(path.relative_to(PACKAGE)): len(path.read_text().splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert len(sizes) > 50  # (the package was found)
+    assert {name: lines for name, lines in sizes.items() if lines > MOST_LINES} == {}
+
+
 def test_no_models_modules_import_each_other_in_a_circle_when_run() -> None:
     assert cycles(import_graph(type_only_too=False)) == []
 

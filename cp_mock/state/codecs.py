@@ -17,13 +17,15 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..models.core.tags import TagStore
     from .shapes import Api
 
 
@@ -464,3 +466,25 @@ class Named(Codec):
                 raise StateError(f"names {key!r} again", f"{path}[{index}]")
             found[key] = item
         return found
+
+
+@dataclass
+class Context:
+    """What a part being written or read belongs to: its backend's tag store, and who the
+    history records of its changes say made them (the account's root, unless a record
+    says otherwise)."""
+
+    tags: TagStore
+    performed_by: str
+
+
+@contextmanager
+def at(path: str) -> Iterator[None]:
+    """Whatever goes wrong while ``path`` is rebuilt is a StateError naming it."""
+    try:
+        yield
+    except StateError:
+        raise
+    except Exception as error:  # noqa: BLE001 - RecursionError, OverflowError...: never escape
+        reason = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        raise StateError(f"cannot be loaded: {reason}", path) from None

@@ -14,17 +14,12 @@ each profile expires.
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..models.admin.domains import Domain
 from ..models.backend import CustomerProfilesBackend
-from ..models.core.tags import TagStore
 from ..models.engines.search import (
     ADDED_SOURCE,
     EMAIL_ADDRESS,
@@ -36,15 +31,6 @@ from ..models.engines.search import (
 )
 from ..models.objects.object_store import StoredObject
 from ..models.objects.standard_objects import is_standard
-from ..models.profiles.history import (
-    PROFILE_RECORD_TYPE,
-    HistoryRecord,
-    Snapshot,
-    chained,
-    newest_first,
-    snapshot,
-    thaw,
-)
 from .codecs import (
     JSON_TEXT,
     MOMENT,
@@ -52,6 +38,7 @@ from .codecs import (
     STRINGS,
     TEXT,
     Codec,
+    Context,
     ListOf,
     MapOf,
     Member,
@@ -59,12 +46,14 @@ from .codecs import (
     Record,
     Row,
     StateError,
+    at,
     exact,
     expect,
     member_path,
     optional,
     parse_json_object,
 )
+from .history import dump_history, load_history
 from .resources import (
     CALCULATED_ATTRIBUTES,
     DEAD_LETTER,
@@ -94,28 +83,6 @@ from .resources import (
 from .shapes import Api
 
 MERGED_SOURCE = "merged:"  # the index's source of a merged-away profile's standard keys
-
-
-@dataclass
-class Context:
-    """What a part being written or read belongs to: its backend's tag store, and who the
-    history records of its changes say made them (the account's root, unless a record
-    says otherwise)."""
-
-    tags: TagStore
-    performed_by: str
-
-
-@contextmanager
-def at(path: str) -> Iterator[None]:
-    """Whatever goes wrong while ``path`` is rebuilt is a StateError naming it."""
-    try:
-        yield
-    except StateError:
-        raise
-    except Exception as error:  # noqa: BLE001 - RecursionError, OverflowError...: never escape
-        reason = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-        raise StateError(f"cannot be loaded: {reason}", path) from None
 
 
 # -- the domain's resources: (member, the attributes of Domain that hold it, codec) ------
@@ -191,23 +158,6 @@ OBJECT_GROUP = Record(
      "Objects": Member("objects", ListOf(STORED_OBJECT))},
 )  # fmt: skip
 
-HISTORY_RECORD = Record(
-    {"Id": Member("Id", TEXT),
-     "ActionType": Member("ActionType", Api("GetProfileHistoryRecord", "ActionType", output=True)),
-     "ObjectTypeName": Member("ObjectTypeName", TEXT), "CreatedAt": Member("CreatedAt", MOMENT),
-     "PerformedBy": optional("PerformedBy", TEXT),
-     "ProfileObjectUniqueKey": optional("ProfileObjectUniqueKey", TEXT),
-     # the content: the object as put, or the profile as the change left it; neither: the
-     # object (ObjectTypeName, ProfileObjectUniqueKey) as it is stored now, or for a
-     # _profile record, the profile as it is now
-     "Object": optional("Object", JSON_TEXT),
-     "Profile": optional("Profile", Api("SearchProfiles", "Items[]", output=True,
-                                        omit=("FoundByItems",)))},
-)  # fmt: skip
-HISTORY = Record(
-    {"ProfileId": Member("ProfileId", TEXT), "Records": Member("Records", ListOf(HISTORY_RECORD))},
-)  # fmt: skip
-
 
 class _ContentTypes(Codec):
     """Key name -> the content types its values were indexed as (null: as given)."""
@@ -257,7 +207,7 @@ def dump_domain(domain: Domain, ctx: Context) -> dict[str, Any]:
     objects = _dump_objects(domain, held_by_objects, ctx)
     if objects:
         out["ProfileObjects"] = objects
-    history = _dump_history(domain, ctx)
+    history = dump_history(domain, ctx)
     if history:
         out["ProfileHistory"] = history
     content_types = domain.index.content_types()
@@ -353,43 +303,6 @@ def _dump_objects(
     return groups
 
 
-def _dump_history(domain: Domain, ctx: Context) -> list[dict[str, Any]]:
-    histories = []
-    for profile_id, chain in domain.history.items():
-        profile = domain.profiles.get(profile_id)
-        now = None if profile is None else snapshot(profile)
-        chain_records = newest_first(chain, profile_id, ctx.performed_by)
-        records = [_history_record(domain, record, now, ctx) for record in chain_records]
-        histories.append(HISTORY.dump({"ProfileId": profile_id, "Records": records}, ctx))
-    return histories
-
-
-def _history_record(
-    domain: Domain, record: HistoryRecord, profile_now: Snapshot | None, ctx: Context
-) -> dict[str, Any]:
-    written: dict[str, Any] = {
-        "Id": record.id, "ActionType": record.action_type,
-        "ObjectTypeName": record.object_type_name, "CreatedAt": record.created_at,
-    }  # fmt: skip
-    if record.performed_by != ctx.performed_by:
-        written["PerformedBy"] = record.performed_by
-    if record.profile_object_unique_key is not None:
-        written["ProfileObjectUniqueKey"] = record.profile_object_unique_key
-    content = record.content
-    if isinstance(content, str):
-        stored = domain.objects.get(record.object_type_name, record.profile_object_unique_key or "")
-        if stored is None or stored.body != content:
-            written["Object"] = content
-    elif record.object_type_name != PROFILE_RECORD_TYPE or content != profile_now:
-        written["Profile"] = _thawed(content)
-    return written
-
-
-def _thawed(frozen: Snapshot) -> dict[str, Any]:
-    """The profile a history snapshot (models/profiles/history.py, ``snapshot``) was taken of."""
-    return thaw(frozen)
-
-
 # -- reading -------------------------------------------------------------------------------
 def load_domain(value: Any, path: str, ctx: Context) -> Domain:
     expect(type(value) is dict, "an object", value, path)
@@ -411,7 +324,7 @@ def load_domain(value: Any, path: str, ctx: Context) -> Domain:
     domain.index.restore_content_types(
         CONTENT_TYPES.load(value.get("KeyContentTypes", {}), where, ctx)
     )
-    _load_history(domain, value.get("ProfileHistory", []), member_path(path, "ProfileHistory"), ctx)
+    load_history(domain, value.get("ProfileHistory", []), member_path(path, "ProfileHistory"), ctx)
     where = member_path(path, "CalculatedAttributeDefinitions")
     definitions = CALCULATED_ATTRIBUTES.load(
         value.get("CalculatedAttributeDefinitions", []), where, ctx
@@ -478,64 +391,6 @@ def _load_objects(domain: Domain, value: Any, path: str, ctx: Context) -> None:
                 held = entry.get("profile_keys")
                 held = stored.keys if held is None else held
                 _hold(domain, stored.profile_id, _postings(held), stored.index_source)
-
-
-def _load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
-    histories = ListOf(HISTORY).load(value, path, ctx)
-    numbers = [0]
-    for h, history in enumerate(histories):
-        profile_id, where = history["ProfileId"], f"{path}[{h}]"
-        if profile_id in domain.history:
-            raise StateError(f"names the history of profile {profile_id} again", where)
-        chain: tuple[Any, ...] = ()
-        records = history["Records"]
-        profile = domain.profiles.get(profile_id)
-        profile_now: Snapshot | None = None
-        for r in range(len(records) - 1, -1, -1):  # oldest first, so each links to the older
-            record, at_record = records[r], f"{where}.Records[{r}]"
-            content: str | Snapshot
-            if "Object" in record and "Profile" in record:
-                raise StateError("give at most one of Object or Profile", at_record)
-            if "Profile" in record:
-                content = snapshot(record["Profile"])
-            elif "Object" in record:
-                content = record["Object"]
-            elif record["ObjectTypeName"] == PROFILE_RECORD_TYPE and profile is not None:
-                content = profile_now = profile_now or snapshot(profile)
-            else:
-                stored = domain.objects.get(record["ObjectTypeName"],
-                                            record.get("ProfileObjectUniqueKey") or "")  # fmt: skip
-                if stored is None:
-                    raise StateError(
-                        "has neither Object nor Profile, and names neither an object nor a "
-                        "profile the domain holds",
-                        at_record,
-                    )
-                content = stored.body
-            number = _history_number(record["Id"], member_path(at_record, "Id"))
-            numbers.append(number)
-            chain = chained(
-                HistoryRecord(
-                    number=number, profile_id=profile_id, action_type=record["ActionType"],
-                    object_type_name=record["ObjectTypeName"], created_at=record["CreatedAt"],
-                    content=content, performed_by=record.get("PerformedBy", ctx.performed_by),
-                    profile_object_unique_key=record.get("ProfileObjectUniqueKey"),
-                ),
-                chain,
-                ctx.performed_by,
-            )  # fmt: skip
-        domain.history[profile_id] = chain
-    # Records are numbered by one counter per domain and never dropped: the next is one more.
-    domain.history_ids = itertools.count(max(numbers) + 1)
-
-
-_HISTORY_ID = re.compile(r"[0-9a-f]{32}")
-
-
-def _history_number(record_id: str, path: str) -> int:
-    if not _HISTORY_ID.fullmatch(record_id):
-        raise StateError("must be 32 lowercase hexadecimal digits", path)
-    return int(record_id, 16)
 
 
 def _count_objects(

@@ -23,7 +23,14 @@ from ..admin.domains import Domain
 from ..backend_state import BackendState, Change
 from ..core.arguments import by_member, takes_members
 from ..core.base import check_unused, copy_plain, named
-from ..core.changes import EXPIRED, INGESTED, OBJECT_DELETED, OBJECT_TYPE_DELETED
+from ..core.changes import (
+    EXPIRED,
+    INGESTED,
+    OBJECT_DELETED,
+    OBJECT_TYPE_DELETED,
+    REMOVALS,
+    hears,
+)
 from ..core.clock import now
 from ..core.operations import operation
 from ..engines.calculated_values import compile_expression
@@ -225,6 +232,7 @@ class CalculatedAttributeOperations(BackendState):
         return result
 
     # -- the change feed -----------------------------------------------------------------
+    @hears(INGESTED, OBJECT_DELETED, OBJECT_TYPE_DELETED, *REMOVALS)
     def count_objects(self, change: Change) -> None:
         """Subscriber: keep every definition's entries as objects come, go and move."""
         domain = change.domain

@@ -43,7 +43,7 @@ def put(client: Any, order_id: str, email: str = EMAIL) -> str:
 def everything() -> tuple[str, Any]:
     backend = cp_mock.get_backend()
     objects = backend.domains["undo"].objects
-    queue = (sorted(objects._expiry), dict(objects._queued))
+    queue = (objects._expiry.entries(), dict(objects._queued))
     return json.dumps(dump_state()), (derived_state(backend), queue)
 
 
@@ -112,3 +112,51 @@ def test_refused_expiry_puts_the_objects_and_their_queue_back(once: Any) -> None
         clock.tick(timedelta(minutes=90))  # and o-3, not o-1
         assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 1
         assert_consistent(cp_mock.get_backend())
+
+
+def test_objects_put_out_of_expiry_order_expire_in_order_and_undo_exactly(once: Any) -> None:
+    # Visits expire after a day, orders after 30: a visit put after an order expires
+    # before it, so it waits out of the order of its put.
+    once.put_profile_object_type(
+        DomainName="undo", ObjectTypeName="Visit", Description="visits", ExpirationDays=1,
+        AllowProfileCreation=True, Fields={"id": {"Source": "_source.id"}},
+        Keys={"visitId": [{"StandardIdentifiers": ["UNIQUE", "PROFILE"], "FieldNames": ["id"]}]},
+    )  # fmt: skip
+
+    def visit(visit_id: str) -> None:
+        body = json.dumps({"id": visit_id})
+        once.put_profile_object(DomainName="undo", ObjectTypeName="Visit", Object=body)
+
+    with freeze_time(datetime(2030, 1, 1, 12, 0, 0)) as clock:
+        put(once, "o-0")
+        with refused():
+            visit("v-0")
+        visit("v-0")
+        clock.tick(timedelta(hours=1))
+        with refused():
+            put(once, "o-1")
+        put(once, "o-1")
+        visit("v-1")
+        clock.tick(timedelta(days=1))  # both visits are due, no order
+        with refused():
+            once.get_domain(DomainName="undo")
+        assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 2
+        clock.tick(timedelta(days=29, minutes=-1))  # o-0 is due, o-1 not
+        assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 1
+        assert_consistent(cp_mock.get_backend())
+
+
+def test_the_expiry_queue_gives_entries_in_time_then_number_order() -> None:
+    from cp_mock.models.objects.object_store import TimeQueue
+
+    queue: TimeQueue[float, str] = TimeQueue()
+    for time, number, key in [(1.0, 1, "a"), (3.0, 2, "b"), (2.0, 3, "c"), (3.0, 0, "d"),
+                              (3.0, 4, "e"), (0.5, 5, "f")]:  # fmt: skip
+        queue.push(time, number, key)
+    expected = ["f", "a", "c", "d", "b", "e"]
+    assert [key for _, _, key in queue.entries()] == expected
+    popped = []
+    while queue.first() is not None:
+        popped.append(queue.pop()[2])
+    assert popped == expected
+    assert len(queue) == 0

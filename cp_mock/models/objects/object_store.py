@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
 from ..core import journal
 
@@ -88,6 +88,89 @@ class StoredObject:
         return self.key
 
 
+Time = TypeVar("Time", datetime, float)
+Key = TypeVar("Key")
+# (time, number, key): what a heap of entries would hold
+Entry = tuple[Time, int, Key]
+
+
+class TimeQueue(Generic[Time, Key]):
+    """Keys by time, the earliest first, ties in the order of their numbers: what a heap of
+    (time, number, key) entries gives, for keys nearly always pushed in that order (objects
+    of a type put one after another, with one expiry period). Those are kept in three
+    deques, side by side, whose items are the caller's own time, number and key (no tuple
+    of an entry's own: a heap's costs ~70 bytes an entry, the deques' slots ~25); only an
+    entry pushed before the last in order goes to a heap, which is merged in when popped.
+    Every push and pop is noted in the call's journal."""
+
+    __slots__ = ("_times", "_numbers", "_keys", "_heap")
+
+    def __init__(self) -> None:
+        self._times: deque[Time] = deque()
+        self._numbers: deque[int] = deque()
+        self._keys: deque[Key] = deque()
+        self._heap: list[Entry[Time, Key]] = []
+
+    def __len__(self) -> int:
+        return len(self._keys) + len(self._heap)
+
+    def entries(self) -> list[Entry[Time, Key]]:
+        """Every entry, in the order they come out (for checks)."""
+        in_order = zip(self._times, self._numbers, self._keys, strict=True)
+        return list(heapq.merge(in_order, sorted(self._heap), key=lambda e: (e[0], e[1])))
+
+    def push(self, time: Time, number: int, key: Key) -> None:
+        times = self._times
+        if not times or time > times[-1] or (time == times[-1] and number >= self._numbers[-1]):
+            times.append(time)
+            self._numbers.append(number)
+            self._keys.append(key)
+            entry = None
+        else:
+            entry = (time, number, key)
+            heapq.heappush(self._heap, entry)
+        opened = journal.current.journal  # (noted in place, once: ingestion's path)
+        if opened is not None:
+            opened.steps.append((self._unpush, entry))
+
+    def _unpush(self, entry: Entry[Time, Key] | None) -> None:
+        if entry is None:
+            self._times.pop()
+            self._numbers.pop()
+            self._keys.pop()
+        else:
+            journal.unpush(self._heap, entry)
+
+    def first(self) -> Time | None:
+        """The earliest time queued (None: nothing is)."""
+        times, heap = self._times, self._heap
+        if heap and (not times or (heap[0][0], heap[0][1]) < (times[0], self._numbers[0])):
+            return heap[0][0]
+        return times[0] if times else None
+
+    def keep(self) -> None:
+        """Before entries are popped (expiry, when time has passed, not every call): the
+        heap's order is copied (only the entries out of order are in it); each entry
+        popped from the deques is noted as it is."""
+        if self._heap:
+            journal.keep_heap(self._heap)
+
+    def pop(self) -> Entry[Time, Key]:
+        """Take the earliest entry (there is one: ``first`` is not None); ``keep`` first."""
+        times, heap = self._times, self._heap
+        if heap and (not times or (heap[0][0], heap[0][1]) < (times[0], self._numbers[0])):
+            return heapq.heappop(heap)
+        entry = (times.popleft(), self._numbers.popleft(), self._keys.popleft())
+        journal.undo_with(self._unpop, entry)
+        return entry
+
+    def _unpop(self, entry: Entry[Time, Key]) -> None:
+        time, number, key = entry
+        self._times.appendleft(time)
+        self._numbers.appendleft(number)
+        self._keys.appendleft(key)
+
+
 @dataclass
 class ObjectStore:
     # (defaultdicts: an add makes its inner dict only when missing)
@@ -103,7 +186,7 @@ class ObjectStore:
     # entry. A re-put moves an object's expiry later and pushes nothing; an entry popped
     # before the object's (since renewed) expiry is pushed again at it. So the heap stays
     # about one entry per object, however often objects are put again.
-    _expiry: list[tuple[datetime, int, tuple[str, str]]] = field(default_factory=list)
+    _expiry: TimeQueue[datetime, tuple[str, str]] = field(default_factory=TimeQueue)
     _queued: dict[tuple[str, str], datetime] = field(default_factory=dict)
     _order: itertools.count[int] = field(default_factory=itertools.count)
     # Each standard record's identifying key values -> the unique keys of the records of
@@ -129,21 +212,17 @@ class ObjectStore:
         self.total_size += stored.size
         self._index_identities(stored)
         queued = self._queued.get(key)
-        entry = None
-        if queued is None or stored.expires_at < queued:
-            entry = self._queue(stored.expires_at, stored.sequence, key)
         opened = journal.current.journal  # (noted in place, once: ingestion's path)
-        if opened is not None:
-            opened.steps.append((self._unadd, stored, new_type, new_holder, queued, entry))
+        if opened is not None:  # (before the push, which notes its own undoing after it)
+            opened.steps.append((self._unadd, stored, new_type, new_holder, queued))
+        if queued is None or stored.expires_at < queued:
+            self._queue(stored.expires_at, stored.sequence, key)
 
     def _unadd(
-        self, stored: StoredObject, new_type: bool, new_holder: bool,
-        queued: datetime | None, entry: tuple[Any, ...] | None,
-    ) -> None:  # fmt: skip
+        self, stored: StoredObject, new_type: bool, new_holder: bool, queued: datetime | None
+    ) -> None:
         """Undo ``add``."""
         key = stored.key
-        if entry is not None:
-            journal.unpush(self._expiry, entry)
         if queued is None:
             self._queued.pop(key, None)
         else:
@@ -158,13 +237,11 @@ class ObjectStore:
         if new_type:
             del self.by_type[stored.type_name]
 
-    def _queue(self, expires_at: datetime, sequence: int, key: tuple[str, str]) -> tuple[Any, ...]:
+    def _queue(self, expires_at: datetime, sequence: int, key: tuple[str, str]) -> None:
         # (the object's own sequence orders entries of one moment: unique, and no number
         # of its own to keep)
-        entry = (expires_at, sequence, key)
-        heapq.heappush(self._expiry, entry)
+        self._expiry.push(expires_at, sequence, key)
         self._queued[key] = expires_at
-        return entry
 
     def remove(self, type_name: str, unique_key: str) -> StoredObject | None:
         of_type = self.by_type.get(type_name, {})
@@ -259,11 +336,15 @@ class ObjectStore:
 
     def due(self, moment: datetime) -> list[StoredObject]:
         """Objects whose expiry is at or before ``moment``, oldest first."""
-        expired = []
-        if self._expiry and self._expiry[0][0] <= moment:
-            journal.keep_heap(self._expiry)
-        while self._expiry and self._expiry[0][0] <= moment:
-            queued_at, _, key = heapq.heappop(self._expiry)
+        expired: list[StoredObject] = []
+        queue = self._expiry
+        first = queue.first()
+        if first is None or first > moment:
+            return expired
+        queue.keep()
+        while first is not None and first <= moment:
+            queued_at, _, key = queue.pop()
+            first = queue.first()
             type_name, unique_key = key
             if self._queued.get(key) != queued_at:
                 continue  # an entry an earlier one has stood for since
@@ -276,5 +357,5 @@ class ObjectStore:
                 expired.append(stored)
             else:
                 self._queue(stored.expires_at, stored.sequence, key)  # renewed: wait for it
-                # (noted whole, with the heap, above)
+                first = queue.first()
         return expired

@@ -26,40 +26,53 @@ Identity = tuple[str, str, str, str]
 class StoredObject:
     """One object, as compact as its parts allow (a store holds many): slots, not a
     ``__dict__``; its key values in one flat tuple, not a dict of sets (a dict of two
-    keys, one value each, costs ~300 bytes; the tuple of the four strings 72)."""
+    keys, one value each, costs ~300 bytes; the tuple of the four strings 72); its type
+    name and unique key read from its ``key``, its size from its body (8 bytes a field,
+    and an int of its own for a size past 256)."""
 
-    type_name: str
-    unique_key: str  # ProfileObjectUniqueKey
+    # (type name, unique key (ProfileObjectUniqueKey)): one tuple an object, the store's
+    # key for it in by_profile and the expiry queue, and the source of its keys in the
+    # search index
+    key: tuple[str, str]
     profile_id: str
     body: str  # the Object as it was put
     # every key value the type's Keys read from it: (key name, value, key name, value, ...)
     flat_keys: tuple[str, ...]
     expires_at: datetime
     put_at: datetime
-    size: int
     # when it was added to the store, in the store's count: its place in by_type and
     # by_profile, which a call undone puts it back at
     sequence: int
-    # (type name, unique key): one tuple an object, the store's key for it in by_profile
-    # and the expiry queue, and the source of its keys in the search index
-    key: tuple[str, str]
 
     def __init__(
         self, type_name: str, unique_key: str, profile_id: str, body: str,
         keys: Mapping[str, Collection[str]], expires_at: datetime, put_at: datetime,
-        size: int = 0, sequence: int = 0,
+        sequence: int = 0,
     ) -> None:  # fmt: skip
         """``keys``: key name -> its values (sets, lists or tuples)."""
-        self.type_name, self.unique_key, self.profile_id = type_name, unique_key, profile_id
+        self.key, self.profile_id = (type_name, unique_key), profile_id
         self.body, self.expires_at, self.put_at = body, expires_at, put_at
-        self.size, self.sequence = size, sequence
+        self.sequence = sequence
         flat = []  # (loops written out: every object put comes this way)
         for name, values in keys.items():
             for value in values:
                 flat.append(name)
                 flat.append(value)
         self.flat_keys = tuple(flat)
-        self.key = (type_name, unique_key)
+
+    @property
+    def type_name(self) -> str:
+        return self.key[0]
+
+    @property
+    def unique_key(self) -> str:
+        """Its ProfileObjectUniqueKey."""
+        return self.key[1]
+
+    @property
+    def size(self) -> int:
+        """Its body's size in bytes, as UTF-8."""
+        return len(self.body.encode("utf-8", "surrogatepass"))
 
     @property
     def keys(self) -> dict[str, tuple[str, ...]]:
@@ -206,7 +219,7 @@ class ObjectStore:
         new_type = key[0] not in self.by_type
         new_holder = stored.profile_id not in self.by_profile
         stored.sequence = next(self._order)
-        self.by_type[stored.type_name][stored.unique_key] = stored
+        self.by_type[key[0]][key[1]] = stored
         # (its key tuple, shared by the profile's keys, the queue, its entry and the index)
         self.by_profile[stored.profile_id][key] = None
         self.total_size += stored.size
@@ -282,9 +295,10 @@ class ObjectStore:
         looked up, and only their types' names begin with ``_`` (no key name an object
         type declares holds the prefix's ``:``). Others are passed over at once, since
         every object put comes this way."""
-        if stored.type_name[:1] != "_":
+        type_name = stored.key[0]
+        if type_name[:1] != "_":
             return []
-        flat, profile_id, type_name = stored.flat_keys, stored.profile_id, stored.type_name
+        flat, profile_id = stored.flat_keys, stored.profile_id
         return [
             (profile_id, type_name, flat[at], flat[at + 1])
             for at in range(0, len(flat), 2)

@@ -195,7 +195,6 @@ def ingest(
     created = profile_id is None
     put_at = now()
     expires_at = put_at + timedelta(days=object_type.expiration_days(domain))
-    size = len(body.encode("utf-8", "surrogatepass"))
     stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
     kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
     kept_postings = set()
@@ -241,7 +240,6 @@ def ingest(
         keys=stored_keys,
         expires_at=expires_at,
         put_at=put_at,
-        size=size,
     )
     source = stored.index_source
     for key in kept:
@@ -279,7 +277,6 @@ def _write_standard_object(
     stored = StoredObject(
         type_name=write.type_name, unique_key=write.unique_key, profile_id=profile_id,
         body=body, keys=write.keys, expires_at=expires_at, put_at=put_at,
-        size=len(body.encode("utf-8", "surrogatepass")),
     )  # fmt: skip
     source = stored.index_source
     for index_name, value in write.postings:

@@ -44,7 +44,8 @@ def everything() -> tuple[str, Any]:
     backend = cp_mock.get_backend()
     objects = backend.domains["undo"].objects
     queue = (objects._expiry.entries(), dict(objects._queued))
-    return json.dumps(dump_state()), (derived_state(backend), queue)
+    shared = dict(backend.domains["undo"].index._shared)
+    return json.dumps(dump_state()), (derived_state(backend), queue, shared)
 
 
 @contextmanager
@@ -146,17 +147,23 @@ def test_objects_put_out_of_expiry_order_expire_in_order_and_undo_exactly(once: 
         assert_consistent(cp_mock.get_backend())
 
 
-def test_the_expiry_queue_gives_entries_in_time_then_number_order() -> None:
-    from cp_mock.models.objects.object_store import TimeQueue
+def test_objects_holding_one_value_keep_one_string_and_undo_gives_it_back(once: Any) -> None:
+    keys = [put(once, f"o-{n}") for n in range(3)]
+    profile_id = profile_of(once)
+    objects = cp_mock.get_backend().domains["undo"].objects
+    emails = [objects.get("Order", key).values_of("email")[0] for key in keys]  # type: ignore[union-attr]
+    assert emails[1] is emails[2]  # (from the second holder on, the one string the index keeps)
 
-    queue: TimeQueue[float, str] = TimeQueue()
-    for time, number, key in [(1.0, 1, "a"), (3.0, 2, "b"), (2.0, 3, "c"), (3.0, 0, "d"),
-                              (3.0, 4, "e"), (0.5, 5, "f")]:  # fmt: skip
-        queue.push(time, number, key)
-    expected = ["f", "a", "c", "d", "b", "e"]
-    assert [key for _, _, key in queue.entries()] == expected
-    popped = []
-    while queue.first() is not None:
-        popped.append(queue.pop()[2])
-    assert popped == expected
-    assert len(queue) == 0
+    def delete(key: str) -> None:
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=key, ObjectTypeName="Order")  # fmt: skip
+
+    delete(keys[0])
+    delete(keys[1])
+    with refused():
+        delete(keys[2])  # the value's last holder: the index forgets the string
+    with refused():
+        once.delete_profile_key(DomainName="undo", ProfileId=profile_id, KeyName="email",
+                                Values=[EMAIL])  # fmt: skip
+    delete(keys[2])
+    assert EMAIL not in cp_mock.get_backend().domains["undo"].index._shared

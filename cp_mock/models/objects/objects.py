@@ -198,9 +198,10 @@ def ingest(
     stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
     kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
     kept_postings = set()
+    shared = domain.index.shared_value
     for key in keys:
         if "LOOKUP_ONLY" not in key.identifiers:
-            stored_keys.setdefault(key.name, set()).add(key.value)
+            stored_keys.setdefault(key.name, set()).add(shared(key.value))
             if created or "NEW_ONLY" not in key.identifiers:
                 kept.append(key)
                 kept_postings.add((key.name, key.value))

@@ -167,3 +167,20 @@ def test_objects_holding_one_value_keep_one_string_and_undo_gives_it_back(once: 
                                 Values=[EMAIL])  # fmt: skip
     delete(keys[2])
     assert EMAIL not in cp_mock.get_backend().domains["undo"].index._shared
+
+
+def test_a_refused_delete_of_a_profiles_one_object_puts_it_back(once: Any) -> None:
+    key = put(once, "o-1")
+    profile_id = profile_of(once)
+    with refused():
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=key, ObjectTypeName="Order")  # fmt: skip
+    items = once.list_profile_objects(DomainName="undo", ObjectTypeName="Order",
+                                      ProfileId=profile_id)["Items"]  # fmt: skip
+    assert [item["ProfileObjectUniqueKey"] for item in items] == [key]
+    with refused():
+        put(once, "o-2")  # the profile's second object
+    put(once, "o-2")
+    items = once.list_profile_objects(DomainName="undo", ObjectTypeName="Order",
+                                      ProfileId=profile_id)["Items"]  # fmt: skip
+    assert len(items) == 2

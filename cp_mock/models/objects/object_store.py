@@ -184,15 +184,20 @@ class TimeQueue(Generic[Time, Key]):
         self._keys.appendleft(key)
 
 
+ObjectKey = tuple[str, str]  # (type name, unique key)
+ObjectKeys = ObjectKey | dict[ObjectKey, None]
+
+
 @dataclass
 class ObjectStore:
     # (defaultdicts: an add makes its inner dict only when missing)
     by_type: defaultdict[str, dict[str, StoredObject]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    by_profile: defaultdict[str, dict[tuple[str, str], None]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )
+    # profile id -> the keys of its objects, in the order they were added: one object's
+    # as itself, several as the keys of a dict (most profiles hold one object or none,
+    # and a dict of one costs ~200 bytes)
+    by_profile: dict[str, ObjectKey | dict[ObjectKey, None]] = field(default_factory=dict)
     total_size: int = 0
     # Expiry without a scan, as the profiles' ExpiryQueue does it: the heap holds, for
     # every object, one entry no later than its expiry, and ``_queued`` the time of that
@@ -217,24 +222,31 @@ class ObjectStore:
     def add(self, stored: StoredObject) -> None:
         key = stored.key
         new_type = key[0] not in self.by_type
-        new_holder = stored.profile_id not in self.by_profile
         stored.sequence = next(self._order)
         self.by_type[key[0]][key[1]] = stored
         # (its key tuple, shared by the profile's keys, the queue, its entry and the index)
-        self.by_profile[stored.profile_id][key] = None
+        by_profile, profile_id = self.by_profile, stored.profile_id
+        held = by_profile.get(profile_id)
+        if held is None:
+            by_profile[profile_id] = key
+        elif type(held) is dict:
+            held[key] = None
+        else:
+            by_profile[profile_id] = {held: None, key: None}  # type: ignore[dict-item]
         self.total_size += stored.size
         self._index_identities(stored)
         queued = self._queued.get(key)
         opened = journal.current.journal  # (noted in place, once: ingestion's path)
         if opened is not None:  # (before the push, which notes its own undoing after it)
-            opened.steps.append((self._unadd, stored, new_type, new_holder, queued))
+            opened.steps.append((self._unadd, stored, new_type, held, queued))
         if queued is None or stored.expires_at < queued:
             self._queue(stored.expires_at, stored.sequence, key)
 
     def _unadd(
-        self, stored: StoredObject, new_type: bool, new_holder: bool, queued: datetime | None
-    ) -> None:
-        """Undo ``add``."""
+        self, stored: StoredObject, new_type: bool, held: ObjectKeys | None,
+        queued: datetime | None,
+    ) -> None:  # fmt: skip
+        """Undo ``add``: ``held`` are the profile's keys as they were."""
         key = stored.key
         if queued is None:
             self._queued.pop(key, None)
@@ -243,9 +255,12 @@ class ObjectStore:
         self._order = itertools.count(stored.sequence)
         self.total_size -= stored.size
         self._unindex_identities(stored)
-        del self.by_profile[stored.profile_id][key]
-        if new_holder:
+        if held is None:
             del self.by_profile[stored.profile_id]
+        elif type(held) is dict:
+            del held[key]  # (added to in place)
+        else:
+            self.by_profile[stored.profile_id] = held
         del self.by_type[stored.type_name][stored.unique_key]
         if new_type:
             del self.by_type[stored.type_name]
@@ -262,16 +277,17 @@ class ObjectStore:
         if stored is None:
             return None
         del of_type[unique_key]
-        held = self.by_profile.get(stored.profile_id, {})
+        held = self.by_profile.get(stored.profile_id)
         journal.undo_with(self._put_back, stored, held)
-        held.pop(stored.key, None)
-        if not held:
+        if type(held) is dict:
+            held.pop(stored.key, None)
+        if not held or type(held) is not dict:
             self.by_profile.pop(stored.profile_id, None)
         self.total_size -= stored.size
         self._unindex_identities(stored)
         return stored
 
-    def _put_back(self, stored: StoredObject, held: dict[tuple[str, str], None]) -> None:
+    def _put_back(self, stored: StoredObject, held: ObjectKeys | None) -> None:
         """Undo ``remove``: the object back where it was in both orders (a dict puts what
         it is given last, so each is sorted again by the objects' ``sequence``)."""
         of_type = self.by_type[stored.type_name]
@@ -279,12 +295,15 @@ class ObjectStore:
         ordered = sorted(of_type.values(), key=lambda s: s.sequence)
         of_type.clear()
         of_type.update((s.unique_key, s) for s in ordered)
-        self.by_profile.setdefault(stored.profile_id, held)
-        held[stored.key] = None
-        by_type = self.by_type
-        keys = sorted(held, key=lambda k: by_type[k[0]][k[1]].sequence)
-        held.clear()
-        held.update(dict.fromkeys(keys))
+        if type(held) is dict:
+            self.by_profile[stored.profile_id] = held
+            held[stored.key] = None
+            by_type = self.by_type
+            keys = sorted(held, key=lambda k: by_type[k[0]][k[1]].sequence)
+            held.clear()
+            held.update(dict.fromkeys(keys))
+        else:  # (the object was the profile's one)
+            self.by_profile[stored.profile_id] = stored.key
         self.total_size += stored.size
         self._index_identities(stored)
 
@@ -338,9 +357,17 @@ class ObjectStore:
         stored.profile_id = profile_id
         self.add(stored)
 
+    def keys_of(self, profile_id: str) -> tuple[ObjectKey, ...]:
+        """The (type name, unique key) of each of the profile's objects, in the order they
+        were added."""
+        held = self.by_profile.get(profile_id)
+        if held is None:
+            return ()
+        return tuple(held) if type(held) is dict else (held,)  # type: ignore[return-value]
+
     def of_profile(self, profile_id: str, type_name: str | None = None) -> list[StoredObject]:
         found = []
-        for object_type, unique_key in self.by_profile.get(profile_id, {}):
+        for object_type, unique_key in self.keys_of(profile_id):
             if type_name is None or object_type == type_name:
                 found.append(self.by_type[object_type][unique_key])
         return found

@@ -214,8 +214,9 @@ def test_every_field_of_every_type_is_written_or_rebuilt(client: Any) -> None:
     assert {f.name for f in dataclasses.fields(StoredObject)} - STORED_OBJECT_ATTRIBUTES == {
         # its place in the store, which loading gives it again by adding the objects in
         # the order the document lists them; its (type name, unique key) tuple, made from
-        # the object's group and its unique key; its keys, kept flat and written as ``keys``
-        "sequence", "key", "flat_keys"
+        # the object's group and its unique key; its keys, kept flat and written as
+        # ``keys``; its expiry, kept as POSIX seconds and written as ``expires_at``
+        "sequence", "key", "flat_keys", "expiry_time"
     }  # fmt: skip
     assert set(HistoryRecord._fields) == HISTORY_ATTRIBUTES
     fresh = CustomerProfilesBackend("us-east-1", "123456789012")

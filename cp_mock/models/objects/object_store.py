@@ -10,7 +10,7 @@ import itertools
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Generic, TypeVar
 
 from ..core import journal
@@ -20,6 +20,27 @@ from ..core import journal
 IDENTITY_PREFIX = "identity:"
 # (profile id, object type, ``identity:<key name>``, value): the records holding that value
 Identity = tuple[str, str, str, str]
+
+
+# POSIX seconds below this give every microsecond back (a double's step there is under
+# half a microsecond): years 1697 to 2242
+_EXACT_SECONDS = 2.0**33
+
+
+def compact(moment: datetime) -> float | datetime:
+    """``moment`` as POSIX seconds when ``moment_of`` gives it back exactly (a UTC moment of
+    those years), else itself (another offset, which a state file may give, is kept)."""
+    if moment.tzinfo is timezone.utc:
+        seconds = moment.timestamp()
+        if -_EXACT_SECONDS < seconds < _EXACT_SECONDS:
+            return seconds
+    return moment
+
+
+def moment_of(time: float | datetime) -> datetime:
+    if type(time) is float:
+        return datetime.fromtimestamp(time, timezone.utc)
+    return time  # type: ignore[return-value]
 
 
 @dataclass(slots=True, init=False)
@@ -38,7 +59,10 @@ class StoredObject:
     body: str  # the Object as it was put
     # every key value the type's Keys read from it: (key name, value, key name, value, ...)
     flat_keys: tuple[str, ...]
-    expires_at: datetime
+    # when it expires, as POSIX seconds where they give the moment back exactly (a float
+    # is half a datetime's size, and the expiry queue compares them), else the datetime
+    expiry_time: float | datetime
+    # (a datetime: the profile's history record of the put shares it)
     put_at: datetime
     # when it was added to the store, in the store's count: its place in by_type and
     # by_profile, which a call undone puts it back at
@@ -51,7 +75,7 @@ class StoredObject:
     ) -> None:  # fmt: skip
         """``keys``: key name -> its values (sets, lists or tuples)."""
         self.key, self.profile_id = (type_name, unique_key), profile_id
-        self.body, self.expires_at, self.put_at = body, expires_at, put_at
+        self.body, self.expiry_time, self.put_at = body, compact(expires_at), put_at
         self.sequence = sequence
         flat = []  # (loops written out: every object put comes this way)
         for name, values in keys.items():
@@ -59,6 +83,16 @@ class StoredObject:
                 flat.append(name)
                 flat.append(value)
         self.flat_keys = tuple(flat)
+
+    @property
+    def expires_at(self) -> datetime:
+        return moment_of(self.expiry_time)
+
+    @property
+    def expires_seconds(self) -> float:
+        """``expires_at`` as POSIX seconds."""
+        time = self.expiry_time
+        return time if type(time) is float else time.timestamp()  # type: ignore[union-attr]
 
     @property
     def type_name(self) -> str:
@@ -204,8 +238,8 @@ class ObjectStore:
     # entry. A re-put moves an object's expiry later and pushes nothing; an entry popped
     # before the object's (since renewed) expiry is pushed again at it. So the heap stays
     # about one entry per object, however often objects are put again.
-    _expiry: TimeQueue[datetime, tuple[str, str]] = field(default_factory=TimeQueue)
-    _queued: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    _expiry: TimeQueue[float, tuple[str, str]] = field(default_factory=TimeQueue)
+    _queued: dict[tuple[str, str], float] = field(default_factory=dict)
     _order: itertools.count[int] = field(default_factory=itertools.count)
     # Each standard record's identifying key values -> the unique keys of the records of
     # that profile and type holding it (a tuple: one record, rarely more, which makes the
@@ -239,12 +273,13 @@ class ObjectStore:
         opened = journal.current.journal  # (noted in place, once: ingestion's path)
         if opened is not None:  # (before the push, which notes its own undoing after it)
             opened.steps.append((self._unadd, stored, new_type, held, queued))
-        if queued is None or stored.expires_at < queued:
-            self._queue(stored.expires_at, stored.sequence, key)
+        expires = stored.expires_seconds
+        if queued is None or expires < queued:
+            self._queue(expires, stored.sequence, key)
 
     def _unadd(
         self, stored: StoredObject, new_type: bool, held: ObjectKeys | None,
-        queued: datetime | None,
+        queued: float | None,
     ) -> None:  # fmt: skip
         """Undo ``add``: ``held`` are the profile's keys as they were."""
         key = stored.key
@@ -265,7 +300,7 @@ class ObjectStore:
         if new_type:
             del self.by_type[stored.type_name]
 
-    def _queue(self, expires_at: datetime, sequence: int, key: tuple[str, str]) -> None:
+    def _queue(self, expires_at: float, sequence: int, key: tuple[str, str]) -> None:
         # (the object's own sequence orders entries of one moment: unique, and no number
         # of its own to keep)
         self._expiry.push(expires_at, sequence, key)
@@ -380,10 +415,13 @@ class ObjectStore:
         expired: list[StoredObject] = []
         queue = self._expiry
         first = queue.first()
-        if first is None or first > moment:
+        if first is None:
+            return expired
+        at = moment.timestamp()
+        if first > at:
             return expired
         queue.keep()
-        while first is not None and first <= moment:
+        while first is not None and first <= at:
             queued_at, _, key = queue.pop()
             first = queue.first()
             type_name, unique_key = key
@@ -394,9 +432,10 @@ class ObjectStore:
             stored = self.get(type_name, unique_key)
             if stored is None:
                 continue  # deleted
-            if stored.expires_at <= moment:
+            expires = stored.expires_seconds
+            if expires <= at:
                 expired.append(stored)
             else:
-                self._queue(stored.expires_at, stored.sequence, key)  # renewed: wait for it
+                self._queue(expires, stored.sequence, key)  # renewed: wait for it
                 first = queue.first()
         return expired

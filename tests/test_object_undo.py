@@ -43,7 +43,8 @@ def put(client: Any, order_id: str, email: str = EMAIL) -> str:
 def everything() -> tuple[str, Any]:
     backend = cp_mock.get_backend()
     objects = backend.domains["undo"].objects
-    queue = (objects._expiry.entries(), dict(objects._queued))
+    waiting = {o.key: o.queued for by_key in objects.by_type.values() for o in by_key.values()}
+    queue = (objects._expiry.entries(), waiting, dict(objects._pending))
     shared = dict(backend.domains["undo"].index._shared)
     return json.dumps(dump_state()), (derived_state(backend), queue, shared)
 
@@ -106,6 +107,10 @@ def test_refused_expiry_puts_the_objects_and_their_queue_back(once: Any) -> None
             put(once, f"o-{n}")
             clock.tick(timedelta(hours=1))
         put(once, "o-1")  # put again: it expires an hour after the last
+        profile_id = profile_of(once)
+        gone = put(once, "o-2")  # (put again, and then deleted: its entry waits on)
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=gone, ObjectTypeName="Order")  # fmt: skip
         clock.tick(timedelta(days=30) - timedelta(hours=2))  # o-0 and o-2 are due
         with refused():
             once.get_domain(DomainName="undo")

@@ -215,8 +215,9 @@ def test_every_field_of_every_type_is_written_or_rebuilt(client: Any) -> None:
         # its place in the store, which loading gives it again by adding the objects in
         # the order the document lists them; its (type name, unique key) tuple, made from
         # the object's group and its unique key; its keys, kept flat and written as
-        # ``keys``; its expiry, kept as POSIX seconds and written as ``expires_at``
-        "sequence", "key", "flat_keys", "expiry_time"
+        # ``keys``; its expiry, kept as POSIX seconds and written as ``expires_at``; the
+        # time its expiry queue entry waits for, which loading queues again
+        "sequence", "key", "flat_keys", "expiry_time", "queued"
     }  # fmt: skip
     assert set(HistoryRecord._fields) == HISTORY_ATTRIBUTES
     fresh = CustomerProfilesBackend("us-east-1", "123456789012")

@@ -67,6 +67,8 @@ class StoredObject:
     # when it was added to the store, in the store's count: its place in by_type and
     # by_profile, which a call undone puts it back at
     sequence: int
+    # the time of the expiry queue's entry for its key, while one waits (the store's)
+    queued: float | None
 
     def __init__(
         self, type_name: str, unique_key: str, profile_id: str, body: str,
@@ -76,7 +78,7 @@ class StoredObject:
         """``keys``: key name -> its values (sets, lists or tuples)."""
         self.key, self.profile_id = (type_name, unique_key), profile_id
         self.body, self.expiry_time, self.put_at = body, compact(expires_at), put_at
-        self.sequence = sequence
+        self.sequence, self.queued = sequence, None
         flat = []  # (loops written out: every object put comes this way)
         for name, values in keys.items():
             for value in values:
@@ -233,13 +235,14 @@ class ObjectStore:
     # and a dict of one costs ~200 bytes)
     by_profile: dict[str, ObjectKey | dict[ObjectKey, None]] = field(default_factory=dict)
     total_size: int = 0
-    # Expiry without a scan, as the profiles' ExpiryQueue does it: the heap holds, for
-    # every object, one entry no later than its expiry, and ``_queued`` the time of that
-    # entry. A re-put moves an object's expiry later and pushes nothing; an entry popped
-    # before the object's (since renewed) expiry is pushed again at it. So the heap stays
-    # about one entry per object, however often objects are put again.
+    # Expiry without a scan, as the profiles' ExpiryQueue does it: the queue holds, for
+    # every object, one entry no later than its expiry, and the object (its ``queued``)
+    # the time of that entry, or ``_pending`` while its key has no object (removed, or
+    # about to be put again). A re-put moves an object's expiry later and pushes nothing;
+    # an entry popped before the object's (since renewed) expiry is pushed again at it. So
+    # the queue stays about one entry per object, however often objects are put again.
     _expiry: TimeQueue[float, tuple[str, str]] = field(default_factory=TimeQueue)
-    _queued: dict[tuple[str, str], float] = field(default_factory=dict)
+    _pending: dict[tuple[str, str], float] = field(default_factory=dict)
     _order: itertools.count[int] = field(default_factory=itertools.count)
     # Each standard record's identifying key values -> the unique keys of the records of
     # that profile and type holding it (a tuple: one record, rarely more, which makes the
@@ -269,24 +272,26 @@ class ObjectStore:
             by_profile[profile_id] = {held: None, key: None}  # type: ignore[dict-item]
         self.total_size += stored.size
         self._index_identities(stored)
-        queued = self._queued.get(key)
+        # (the entry a removed version of it left waiting stands for it)
+        pending = self._pending.pop(key, None) if self._pending else None
         opened = journal.current.journal  # (noted in place, once: ingestion's path)
         if opened is not None:  # (before the push, which notes its own undoing after it)
-            opened.steps.append((self._unadd, stored, new_type, held, queued))
+            opened.steps.append((self._unadd, stored, new_type, held, stored.queued, pending))
+        stored.queued = pending
         expires = stored.expires_seconds
-        if queued is None or expires < queued:
-            self._queue(expires, stored.sequence, key)
+        if pending is None or expires < pending:
+            self._queue(stored, expires)
 
     def _unadd(
         self, stored: StoredObject, new_type: bool, held: ObjectKeys | None,
-        queued: float | None,
+        queued: float | None, pending: float | None,
     ) -> None:  # fmt: skip
-        """Undo ``add``: ``held`` are the profile's keys as they were."""
+        """Undo ``add``: ``held`` are the profile's keys, ``queued`` the object's and
+        ``pending`` its key's entry time as they were."""
         key = stored.key
-        if queued is None:
-            self._queued.pop(key, None)
-        else:
-            self._queued[key] = queued
+        stored.queued = queued
+        if pending is not None:
+            self._pending[key] = pending
         self._order = itertools.count(stored.sequence)
         self.total_size -= stored.size
         self._unindex_identities(stored)
@@ -300,11 +305,12 @@ class ObjectStore:
         if new_type:
             del self.by_type[stored.type_name]
 
-    def _queue(self, expires_at: float, sequence: int, key: tuple[str, str]) -> None:
+    def _queue(self, stored: StoredObject, expires_at: float) -> None:
+        """(Noted by the caller: ``queued`` is the object's.)"""
         # (the object's own sequence orders entries of one moment: unique, and no number
         # of its own to keep)
-        self._expiry.push(expires_at, sequence, key)
-        self._queued[key] = expires_at
+        self._expiry.push(expires_at, stored.sequence, stored.key)
+        stored.queued = expires_at
 
     def remove(self, type_name: str, unique_key: str) -> StoredObject | None:
         of_type = self.by_type.get(type_name, {})
@@ -320,6 +326,9 @@ class ObjectStore:
             self.by_profile.pop(stored.profile_id, None)
         self.total_size -= stored.size
         self._unindex_identities(stored)
+        if stored.queued is not None:  # its entry waits on, for its key
+            journal.keep_item(self._pending, stored.key)
+            self._pending[stored.key] = stored.queued
         return stored
 
     def _put_back(self, stored: StoredObject, held: ObjectKeys | None) -> None:
@@ -425,17 +434,20 @@ class ObjectStore:
             queued_at, _, key = queue.pop()
             first = queue.first()
             type_name, unique_key = key
-            if self._queued.get(key) != queued_at:
-                continue  # an entry an earlier one has stood for since
-            journal.keep_item(self._queued, key)
-            del self._queued[key]
             stored = self.get(type_name, unique_key)
-            if stored is None:
-                continue  # deleted
+            if stored is None:  # deleted
+                if self._pending.get(key) == queued_at:
+                    journal.keep_item(self._pending, key)
+                    del self._pending[key]
+                continue
+            if stored.queued != queued_at:
+                continue  # an entry an earlier one has stood for since
+            journal.keep_attributes(stored, "queued")
+            stored.queued = None
             expires = stored.expires_seconds
             if expires <= at:
                 expired.append(stored)
             else:
-                self._queue(expires, stored.sequence, key)  # renewed: wait for it
+                self._queue(stored, expires)  # renewed: wait for it
                 first = queue.first()
         return expired

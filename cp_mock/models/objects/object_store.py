@@ -108,7 +108,8 @@ class StoredObject:
     @property
     def size(self) -> int:
         """Its body's size in bytes, as UTF-8."""
-        return len(self.body.encode("utf-8", "surrogatepass"))
+        body = self.body
+        return len(body) if body.isascii() else len(body.encode("utf-8", "surrogatepass"))
 
     @property
     def keys(self) -> dict[str, tuple[str, ...]]:
@@ -326,8 +327,7 @@ class ObjectStore:
             self.by_profile.pop(stored.profile_id, None)
         self.total_size -= stored.size
         self._unindex_identities(stored)
-        if stored.queued is not None:  # its entry waits on, for its key
-            journal.keep_item(self._pending, stored.key)
+        if stored.queued is not None:  # its entry waits on, for its key (undone with it)
             self._pending[stored.key] = stored.queued
         return stored
 
@@ -350,6 +350,8 @@ class ObjectStore:
             self.by_profile[stored.profile_id] = stored.key
         self.total_size += stored.size
         self._index_identities(stored)
+        # (a key with an object has no entry pending: ``add`` takes it)
+        self._pending.pop(stored.key, None)
 
     # -- standard records by their identifying key values ------------------------------
     @staticmethod
@@ -371,14 +373,14 @@ class ObjectStore:
     def _index_identities(self, stored: StoredObject) -> None:
         """(Undone by ``_unindex_identities``, which each undo step of ``add`` and
         ``remove`` calls: the record's keys and profile are as they were then.)"""
-        index, unique_key = self.by_identity, stored.unique_key
+        index, unique_key = self.by_identity, stored.key[1]
         for identity in self._identities(stored):
             holders = index.get(identity, ())
             if unique_key not in holders:
                 index[identity] = (*holders, unique_key)
 
     def _unindex_identities(self, stored: StoredObject) -> None:
-        index, unique_key = self.by_identity, stored.unique_key
+        index, unique_key = self.by_identity, stored.key[1]
         for identity in self._identities(stored):
             holders = tuple(k for k in index.get(identity, ()) if k != unique_key)
             if holders:
@@ -419,15 +421,12 @@ class ObjectStore:
     def of_type(self, type_name: str) -> Iterator[StoredObject]:
         yield from list(self.by_type.get(type_name, {}).values())
 
-    def due(self, moment: datetime) -> list[StoredObject]:
-        """Objects whose expiry is at or before ``moment``, oldest first."""
+    def due(self, at: float) -> list[StoredObject]:
+        """Objects whose expiry is at or before ``at`` (POSIX seconds), oldest first."""
         expired: list[StoredObject] = []
         queue = self._expiry
         first = queue.first()
-        if first is None:
-            return expired
-        at = moment.timestamp()
-        if first > at:
+        if first is None or first > at:
             return expired
         queue.keep()
         while first is not None and first <= at:

@@ -116,7 +116,7 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 
 def forget_object(domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()) -> None:
     """Drop the object and the keys it gave its profile (but for ``keeping``)."""
-    domain.objects.remove(stored.type_name, stored.unique_key)
+    domain.objects.remove(*stored.key)  # (type name, unique key)
     domain.index.remove_source(stored.profile_id, stored.index_source, stored.postings(), keeping)
 
 
@@ -299,9 +299,9 @@ def _evict_over_limit(
 
 class ObjectOperations(BackendState):
     # -- keeping objects current -------------------------------------------------------
-    def _expire_objects(self, domain: Domain, moment: datetime) -> None:
-        """Remove the objects that have expired by ``moment``, each as a change."""
-        for stored in domain.objects.due(moment):
+    def _expire_objects(self, domain: Domain, at: float) -> None:
+        """Remove the objects that have expired by ``at`` (POSIX seconds), each as a change."""
+        for stored in domain.objects.due(at):
             forget_object(domain, stored)
             self.publish(
                 Change(EXPIRED, domain, stored.profile_id, stored.type_name, stored.unique_key)

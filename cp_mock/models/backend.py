@@ -23,7 +23,7 @@ from .admin.layouts import LayoutOperations
 from .core import journal
 from .core.backend_lock import BackendLock
 from .core.changes import Subscriber
-from .core.clock import timestamp
+from .core.clock import now, timestamp
 from .core.seeding import Seeding
 from .core.tags import TagOperations, TagStore
 from .data_in.integration_sources import IntegrationSourceOperations
@@ -184,9 +184,13 @@ class CustomerProfilesBackend(
         domain = self.domains.get(domain_name)
         if domain is None:
             return
-        at = timestamp()  # (POSIX seconds, as objects' and profiles' expiry is kept)
-        if domain.objects.by_type:
+        if domain.objects.by_type:  # objects may be due: judged by a datetime's seconds
+            # (exactly those of the moment: time.time() may differ from them in the last
+            # place, which decides an object due at that very moment)
+            at = now().timestamp()
             self._expire_objects(domain, at)
+        else:  # (a domain of profiles alone: the same reading, as a float, at a tenth)
+            at = timestamp()
         self._expire_profiles(domain, at)
         sources = domain.data_in.integration_sources
         if sources:  # most domains have none: one test

@@ -51,8 +51,8 @@ def derived_state(backend: Any) -> dict[str, Any]:
     for name, domain in backend.domains.items():
         index = domain.index
         by_profile_and_type: dict[tuple[str, str], list[str]] = {}
-        for profile_id, held in domain.objects.by_profile.items():
-            for type_name, unique_key in held:
+        for profile_id in domain.objects.by_profile:
+            for type_name, unique_key in domain.objects.keys_of(profile_id):
                 by_profile_and_type.setdefault((profile_id, type_name), []).append(unique_key)
         calculated = {}
         for attribute_name, attribute in domain.calculated_attributes.items():

@@ -212,11 +212,12 @@ def test_every_field_of_every_type_is_written_or_rebuilt(client: Any) -> None:
         unwritten = fields - record.attributes() - DERIVED.get(record.kind, frozenset())
         assert not unwritten, f"{record.kind.__qualname__}: {sorted(unwritten)}"
     assert {f.name for f in dataclasses.fields(StoredObject)} - STORED_OBJECT_ATTRIBUTES == {
-        # the object's group; its body's length; its place in the store, which loading
-        # gives it again by adding the objects in the order the document lists them; its
-        # (type name, unique key) tuple, made from the two; its keys, kept flat and written
-        # as ``keys``
-        "type_name", "size", "sequence", "key", "flat_keys"
+        # its place in the store, which loading gives it again by adding the objects in
+        # the order the document lists them; its (type name, unique key) tuple, made from
+        # the object's group and its unique key; its keys, kept flat and written as
+        # ``keys``; its expiry, kept as POSIX seconds and written as ``expires_at``; the
+        # time its expiry queue entry waits for, which loading queues again
+        "sequence", "key", "flat_keys", "expiry_time", "queued"
     }  # fmt: skip
     assert set(HistoryRecord._fields) == HISTORY_ATTRIBUTES
     fresh = CustomerProfilesBackend("us-east-1", "123456789012")

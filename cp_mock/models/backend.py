@@ -187,10 +187,11 @@ class CustomerProfilesBackend(
         domain = self.domains.get(domain_name)
         if domain is None:
             return
-        if domain.objects.by_type:  # objects may be due: they are judged by a datetime
-            moment = now()
-            self._expire_objects(domain, moment)
-            at = moment.timestamp()
+        if domain.objects.by_type:  # objects may be due: judged by a datetime's seconds
+            # (exactly those of the moment: time.time() may differ from them in the last
+            # place, which decides an object due at that very moment)
+            at = now().timestamp()
+            self._expire_objects(domain, at)
         else:  # (a domain of profiles alone: the same reading, as a float, at a tenth)
             at = timestamp()
         self._expire_profiles(domain, at)

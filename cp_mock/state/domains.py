@@ -385,7 +385,6 @@ def _load_objects(domain: Domain, value: Any, path: str, ctx: Context) -> None:
                     type_name=type_name, unique_key=entry["unique_key"],
                     profile_id=entry["profile_id"], body=entry["body"], keys=entry["keys"],
                     expires_at=entry["expires_at"], put_at=entry["put_at"],
-                    size=len(entry["body"].encode()),
                 )  # fmt: skip
                 domain.objects.add(stored)
                 held = entry.get("profile_keys")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timezone
+from typing import Generic, TypeVar
 
 from ..core import journal
 
@@ -22,44 +22,94 @@ IDENTITY_PREFIX = "identity:"
 Identity = tuple[str, str, str, str]
 
 
+# POSIX seconds below this give every microsecond back (a double's step there is under
+# half a microsecond): years 1697 to 2242
+_EXACT_SECONDS = 2.0**33
+
+
+def compact(moment: datetime) -> float | datetime:
+    """``moment`` as POSIX seconds when ``moment_of`` gives it back exactly (a UTC moment of
+    those years), else itself (another offset, which a state file may give, is kept)."""
+    if moment.tzinfo is timezone.utc:
+        seconds = moment.timestamp()
+        if -_EXACT_SECONDS < seconds < _EXACT_SECONDS:
+            return seconds
+    return moment
+
+
+def moment_of(time: float | datetime) -> datetime:
+    if type(time) is float:
+        return datetime.fromtimestamp(time, timezone.utc)
+    return time  # type: ignore[return-value]
+
+
 @dataclass(slots=True, init=False)
 class StoredObject:
     """One object, as compact as its parts allow (a store holds many): slots, not a
     ``__dict__``; its key values in one flat tuple, not a dict of sets (a dict of two
-    keys, one value each, costs ~300 bytes; the tuple of the four strings 72)."""
+    keys, one value each, costs ~300 bytes; the tuple of the four strings 72); its type
+    name and unique key read from its ``key``, its size from its body (8 bytes a field,
+    and an int of its own for a size past 256)."""
 
-    type_name: str
-    unique_key: str  # ProfileObjectUniqueKey
+    # (type name, unique key (ProfileObjectUniqueKey)): one tuple an object, the store's
+    # key for it in by_profile and the expiry queue, and the source of its keys in the
+    # search index
+    key: tuple[str, str]
     profile_id: str
     body: str  # the Object as it was put
     # every key value the type's Keys read from it: (key name, value, key name, value, ...)
     flat_keys: tuple[str, ...]
-    expires_at: datetime
+    # when it expires, as POSIX seconds where they give the moment back exactly (a float
+    # is half a datetime's size, and the expiry queue compares them), else the datetime
+    expiry_time: float | datetime
+    # (a datetime: the profile's history record of the put shares it)
     put_at: datetime
-    size: int
     # when it was added to the store, in the store's count: its place in by_type and
     # by_profile, which a call undone puts it back at
     sequence: int
-    # (type name, unique key): one tuple an object, the store's key for it in by_profile
-    # and the expiry queue, and the source of its keys in the search index
-    key: tuple[str, str]
+    # the time of the expiry queue's entry for its key, while one waits (the store's)
+    queued: float | None
 
     def __init__(
         self, type_name: str, unique_key: str, profile_id: str, body: str,
         keys: Mapping[str, Collection[str]], expires_at: datetime, put_at: datetime,
-        size: int = 0, sequence: int = 0,
+        sequence: int = 0,
     ) -> None:  # fmt: skip
         """``keys``: key name -> its values (sets, lists or tuples)."""
-        self.type_name, self.unique_key, self.profile_id = type_name, unique_key, profile_id
-        self.body, self.expires_at, self.put_at = body, expires_at, put_at
-        self.size, self.sequence = size, sequence
+        self.key, self.profile_id = (type_name, unique_key), profile_id
+        self.body, self.expiry_time, self.put_at = body, compact(expires_at), put_at
+        self.sequence, self.queued = sequence, None
         flat = []  # (loops written out: every object put comes this way)
         for name, values in keys.items():
             for value in values:
                 flat.append(name)
                 flat.append(value)
         self.flat_keys = tuple(flat)
-        self.key = (type_name, unique_key)
+
+    @property
+    def expires_at(self) -> datetime:
+        return moment_of(self.expiry_time)
+
+    @property
+    def expires_seconds(self) -> float:
+        """``expires_at`` as POSIX seconds."""
+        time = self.expiry_time
+        return time if type(time) is float else time.timestamp()  # type: ignore[union-attr]
+
+    @property
+    def type_name(self) -> str:
+        return self.key[0]
+
+    @property
+    def unique_key(self) -> str:
+        """Its ProfileObjectUniqueKey."""
+        return self.key[1]
+
+    @property
+    def size(self) -> int:
+        """Its body's size in bytes, as UTF-8."""
+        body = self.body
+        return len(body) if body.isascii() else len(body.encode("utf-8", "surrogatepass"))
 
     @property
     def keys(self) -> dict[str, tuple[str, ...]]:
@@ -88,23 +138,112 @@ class StoredObject:
         return self.key
 
 
+Time = TypeVar("Time", datetime, float)
+Key = TypeVar("Key")
+# (time, number, key): what a heap of entries would hold
+Entry = tuple[Time, int, Key]
+
+
+class TimeQueue(Generic[Time, Key]):
+    """Keys by time, the earliest first, ties in the order of their numbers: what a heap of
+    (time, number, key) entries gives, for keys nearly always pushed in that order (objects
+    of a type put one after another, with one expiry period). Those are kept in three
+    deques, side by side, whose items are the caller's own time, number and key (no tuple
+    of an entry's own: a heap's costs ~70 bytes an entry, the deques' slots ~25); only an
+    entry pushed before the last in order goes to a heap, which is merged in when popped.
+    Every push and pop is noted in the call's journal."""
+
+    __slots__ = ("_times", "_numbers", "_keys", "_heap")
+
+    def __init__(self) -> None:
+        self._times: deque[Time] = deque()
+        self._numbers: deque[int] = deque()
+        self._keys: deque[Key] = deque()
+        self._heap: list[Entry[Time, Key]] = []
+
+    def __len__(self) -> int:
+        return len(self._keys) + len(self._heap)
+
+    def entries(self) -> list[Entry[Time, Key]]:
+        """Every entry, in the order they come out (for checks)."""
+        in_order = zip(self._times, self._numbers, self._keys, strict=True)
+        return list(heapq.merge(in_order, sorted(self._heap), key=lambda e: (e[0], e[1])))
+
+    def push(self, time: Time, number: int, key: Key) -> None:
+        times = self._times
+        if not times or time > times[-1] or (time == times[-1] and number >= self._numbers[-1]):
+            times.append(time)
+            self._numbers.append(number)
+            self._keys.append(key)
+            entry = None
+        else:
+            entry = (time, number, key)
+            heapq.heappush(self._heap, entry)
+        opened = journal.current.journal  # (noted in place, once: ingestion's path)
+        if opened is not None:
+            opened.steps.append((self._unpush, entry))
+
+    def _unpush(self, entry: Entry[Time, Key] | None) -> None:
+        if entry is None:
+            self._times.pop()
+            self._numbers.pop()
+            self._keys.pop()
+        else:
+            journal.unpush(self._heap, entry)
+
+    def first(self) -> Time | None:
+        """The earliest time queued (None: nothing is)."""
+        times, heap = self._times, self._heap
+        if heap and (not times or (heap[0][0], heap[0][1]) < (times[0], self._numbers[0])):
+            return heap[0][0]
+        return times[0] if times else None
+
+    def keep(self) -> None:
+        """Before entries are popped (expiry, when time has passed, not every call): the
+        heap's order is copied (only the entries out of order are in it); each entry
+        popped from the deques is noted as it is."""
+        if self._heap:
+            journal.keep_heap(self._heap)
+
+    def pop(self) -> Entry[Time, Key]:
+        """Take the earliest entry (there is one: ``first`` is not None); ``keep`` first."""
+        times, heap = self._times, self._heap
+        if heap and (not times or (heap[0][0], heap[0][1]) < (times[0], self._numbers[0])):
+            return heapq.heappop(heap)
+        entry = (times.popleft(), self._numbers.popleft(), self._keys.popleft())
+        journal.undo_with(self._unpop, entry)
+        return entry
+
+    def _unpop(self, entry: Entry[Time, Key]) -> None:
+        time, number, key = entry
+        self._times.appendleft(time)
+        self._numbers.appendleft(number)
+        self._keys.appendleft(key)
+
+
+ObjectKey = tuple[str, str]  # (type name, unique key)
+ObjectKeys = ObjectKey | dict[ObjectKey, None]
+
+
 @dataclass
 class ObjectStore:
     # (defaultdicts: an add makes its inner dict only when missing)
     by_type: defaultdict[str, dict[str, StoredObject]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    by_profile: defaultdict[str, dict[tuple[str, str], None]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )
+    # profile id -> the keys of its objects, in the order they were added: one object's
+    # as itself, several as the keys of a dict (most profiles hold one object or none,
+    # and a dict of one costs ~200 bytes)
+    by_profile: dict[str, ObjectKey | dict[ObjectKey, None]] = field(default_factory=dict)
     total_size: int = 0
-    # Expiry without a scan, as the profiles' ExpiryQueue does it: the heap holds, for
-    # every object, one entry no later than its expiry, and ``_queued`` the time of that
-    # entry. A re-put moves an object's expiry later and pushes nothing; an entry popped
-    # before the object's (since renewed) expiry is pushed again at it. So the heap stays
-    # about one entry per object, however often objects are put again.
-    _expiry: list[tuple[datetime, int, tuple[str, str]]] = field(default_factory=list)
-    _queued: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # Expiry without a scan, as the profiles' ExpiryQueue does it: the queue holds, for
+    # every object, one entry no later than its expiry, and the object (its ``queued``)
+    # the time of that entry, or ``_pending`` while its key has no object (removed, or
+    # about to be put again). A re-put moves an object's expiry later and pushes nothing;
+    # an entry popped before the object's (since renewed) expiry is pushed again at it. So
+    # the queue stays about one entry per object, however often objects are put again.
+    _expiry: TimeQueue[float, tuple[str, str]] = field(default_factory=TimeQueue)
+    _pending: dict[tuple[str, str], float] = field(default_factory=dict)
     _order: itertools.count[int] = field(default_factory=itertools.count)
     # Each standard record's identifying key values -> the unique keys of the records of
     # that profile and type holding it (a tuple: one record, rarely more, which makes the
@@ -121,50 +260,58 @@ class ObjectStore:
     def add(self, stored: StoredObject) -> None:
         key = stored.key
         new_type = key[0] not in self.by_type
-        new_holder = stored.profile_id not in self.by_profile
         stored.sequence = next(self._order)
-        self.by_type[stored.type_name][stored.unique_key] = stored
+        self.by_type[key[0]][key[1]] = stored
         # (its key tuple, shared by the profile's keys, the queue, its entry and the index)
-        self.by_profile[stored.profile_id][key] = None
+        by_profile, profile_id = self.by_profile, stored.profile_id
+        held = by_profile.get(profile_id)
+        if held is None:
+            by_profile[profile_id] = key
+        elif type(held) is dict:
+            held[key] = None
+        else:
+            by_profile[profile_id] = {held: None, key: None}  # type: ignore[dict-item]
         self.total_size += stored.size
         self._index_identities(stored)
-        queued = self._queued.get(key)
-        entry = None
-        if queued is None or stored.expires_at < queued:
-            entry = self._queue(stored.expires_at, stored.sequence, key)
+        # (the entry a removed version of it left waiting stands for it)
+        pending = self._pending.pop(key, None) if self._pending else None
         opened = journal.current.journal  # (noted in place, once: ingestion's path)
-        if opened is not None:
-            opened.steps.append((self._unadd, stored, new_type, new_holder, queued, entry))
+        if opened is not None:  # (before the push, which notes its own undoing after it)
+            opened.steps.append((self._unadd, stored, new_type, held, stored.queued, pending))
+        stored.queued = pending
+        expires = stored.expires_seconds
+        if pending is None or expires < pending:
+            self._queue(stored, expires)
 
     def _unadd(
-        self, stored: StoredObject, new_type: bool, new_holder: bool,
-        queued: datetime | None, entry: tuple[Any, ...] | None,
+        self, stored: StoredObject, new_type: bool, held: ObjectKeys | None,
+        queued: float | None, pending: float | None,
     ) -> None:  # fmt: skip
-        """Undo ``add``."""
+        """Undo ``add``: ``held`` are the profile's keys, ``queued`` the object's and
+        ``pending`` its key's entry time as they were."""
         key = stored.key
-        if entry is not None:
-            journal.unpush(self._expiry, entry)
-        if queued is None:
-            self._queued.pop(key, None)
-        else:
-            self._queued[key] = queued
+        stored.queued = queued
+        if pending is not None:
+            self._pending[key] = pending
         self._order = itertools.count(stored.sequence)
         self.total_size -= stored.size
         self._unindex_identities(stored)
-        del self.by_profile[stored.profile_id][key]
-        if new_holder:
+        if held is None:
             del self.by_profile[stored.profile_id]
+        elif type(held) is dict:
+            del held[key]  # (added to in place)
+        else:
+            self.by_profile[stored.profile_id] = held
         del self.by_type[stored.type_name][stored.unique_key]
         if new_type:
             del self.by_type[stored.type_name]
 
-    def _queue(self, expires_at: datetime, sequence: int, key: tuple[str, str]) -> tuple[Any, ...]:
+    def _queue(self, stored: StoredObject, expires_at: float) -> None:
+        """(Noted by the caller: ``queued`` is the object's.)"""
         # (the object's own sequence orders entries of one moment: unique, and no number
         # of its own to keep)
-        entry = (expires_at, sequence, key)
-        heapq.heappush(self._expiry, entry)
-        self._queued[key] = expires_at
-        return entry
+        self._expiry.push(expires_at, stored.sequence, stored.key)
+        stored.queued = expires_at
 
     def remove(self, type_name: str, unique_key: str) -> StoredObject | None:
         of_type = self.by_type.get(type_name, {})
@@ -172,16 +319,19 @@ class ObjectStore:
         if stored is None:
             return None
         del of_type[unique_key]
-        held = self.by_profile.get(stored.profile_id, {})
+        held = self.by_profile.get(stored.profile_id)
         journal.undo_with(self._put_back, stored, held)
-        held.pop(stored.key, None)
-        if not held:
+        if type(held) is dict:
+            held.pop(stored.key, None)
+        if not held or type(held) is not dict:
             self.by_profile.pop(stored.profile_id, None)
         self.total_size -= stored.size
         self._unindex_identities(stored)
+        if stored.queued is not None:  # its entry waits on, for its key (undone with it)
+            self._pending[stored.key] = stored.queued
         return stored
 
-    def _put_back(self, stored: StoredObject, held: dict[tuple[str, str], None]) -> None:
+    def _put_back(self, stored: StoredObject, held: ObjectKeys | None) -> None:
         """Undo ``remove``: the object back where it was in both orders (a dict puts what
         it is given last, so each is sorted again by the objects' ``sequence``)."""
         of_type = self.by_type[stored.type_name]
@@ -189,14 +339,19 @@ class ObjectStore:
         ordered = sorted(of_type.values(), key=lambda s: s.sequence)
         of_type.clear()
         of_type.update((s.unique_key, s) for s in ordered)
-        self.by_profile.setdefault(stored.profile_id, held)
-        held[stored.key] = None
-        by_type = self.by_type
-        keys = sorted(held, key=lambda k: by_type[k[0]][k[1]].sequence)
-        held.clear()
-        held.update(dict.fromkeys(keys))
+        if type(held) is dict:
+            self.by_profile[stored.profile_id] = held
+            held[stored.key] = None
+            by_type = self.by_type
+            keys = sorted(held, key=lambda k: by_type[k[0]][k[1]].sequence)
+            held.clear()
+            held.update(dict.fromkeys(keys))
+        else:  # (the object was the profile's one)
+            self.by_profile[stored.profile_id] = stored.key
         self.total_size += stored.size
         self._index_identities(stored)
+        # (a key with an object has no entry pending: ``add`` takes it)
+        self._pending.pop(stored.key, None)
 
     # -- standard records by their identifying key values ------------------------------
     @staticmethod
@@ -205,9 +360,10 @@ class ObjectStore:
         looked up, and only their types' names begin with ``_`` (no key name an object
         type declares holds the prefix's ``:``). Others are passed over at once, since
         every object put comes this way."""
-        if stored.type_name[:1] != "_":
+        type_name = stored.key[0]
+        if type_name[:1] != "_":
             return []
-        flat, profile_id, type_name = stored.flat_keys, stored.profile_id, stored.type_name
+        flat, profile_id = stored.flat_keys, stored.profile_id
         return [
             (profile_id, type_name, flat[at], flat[at + 1])
             for at in range(0, len(flat), 2)
@@ -217,14 +373,14 @@ class ObjectStore:
     def _index_identities(self, stored: StoredObject) -> None:
         """(Undone by ``_unindex_identities``, which each undo step of ``add`` and
         ``remove`` calls: the record's keys and profile are as they were then.)"""
-        index, unique_key = self.by_identity, stored.unique_key
+        index, unique_key = self.by_identity, stored.key[1]
         for identity in self._identities(stored):
             holders = index.get(identity, ())
             if unique_key not in holders:
                 index[identity] = (*holders, unique_key)
 
     def _unindex_identities(self, stored: StoredObject) -> None:
-        index, unique_key = self.by_identity, stored.unique_key
+        index, unique_key = self.by_identity, stored.key[1]
         for identity in self._identities(stored):
             holders = tuple(k for k in index.get(identity, ()) if k != unique_key)
             if holders:
@@ -247,9 +403,17 @@ class ObjectStore:
         stored.profile_id = profile_id
         self.add(stored)
 
+    def keys_of(self, profile_id: str) -> tuple[ObjectKey, ...]:
+        """The (type name, unique key) of each of the profile's objects, in the order they
+        were added."""
+        held = self.by_profile.get(profile_id)
+        if held is None:
+            return ()
+        return tuple(held) if type(held) is dict else (held,)  # type: ignore[return-value]
+
     def of_profile(self, profile_id: str, type_name: str | None = None) -> list[StoredObject]:
         found = []
-        for object_type, unique_key in self.by_profile.get(profile_id, {}):
+        for object_type, unique_key in self.keys_of(profile_id):
             if type_name is None or object_type == type_name:
                 found.append(self.by_type[object_type][unique_key])
         return found
@@ -257,24 +421,32 @@ class ObjectStore:
     def of_type(self, type_name: str) -> Iterator[StoredObject]:
         yield from list(self.by_type.get(type_name, {}).values())
 
-    def due(self, moment: datetime) -> list[StoredObject]:
-        """Objects whose expiry is at or before ``moment``, oldest first."""
-        expired = []
-        if self._expiry and self._expiry[0][0] <= moment:
-            journal.keep_heap(self._expiry)
-        while self._expiry and self._expiry[0][0] <= moment:
-            queued_at, _, key = heapq.heappop(self._expiry)
+    def due(self, at: float) -> list[StoredObject]:
+        """Objects whose expiry is at or before ``at`` (POSIX seconds), oldest first."""
+        expired: list[StoredObject] = []
+        queue = self._expiry
+        first = queue.first()
+        if first is None or first > at:
+            return expired
+        queue.keep()
+        while first is not None and first <= at:
+            queued_at, _, key = queue.pop()
+            first = queue.first()
             type_name, unique_key = key
-            if self._queued.get(key) != queued_at:
-                continue  # an entry an earlier one has stood for since
-            journal.keep_item(self._queued, key)
-            del self._queued[key]
             stored = self.get(type_name, unique_key)
-            if stored is None:
-                continue  # deleted
-            if stored.expires_at <= moment:
+            if stored is None:  # deleted
+                if self._pending.get(key) == queued_at:
+                    journal.keep_item(self._pending, key)
+                    del self._pending[key]
+                continue
+            if stored.queued != queued_at:
+                continue  # an entry an earlier one has stood for since
+            journal.keep_attributes(stored, "queued")
+            stored.queued = None
+            expires = stored.expires_seconds
+            if expires <= at:
                 expired.append(stored)
             else:
-                self._queue(stored.expires_at, stored.sequence, key)  # renewed: wait for it
-                # (noted whole, with the heap, above)
+                self._queue(stored, expires)  # renewed: wait for it
+                first = queue.first()
         return expired

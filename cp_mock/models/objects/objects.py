@@ -114,7 +114,7 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 
 def forget_object(domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()) -> None:
     """Drop the object and the keys it gave its profile (but for ``keeping``)."""
-    domain.objects.remove(stored.type_name, stored.unique_key)
+    domain.objects.remove(*stored.key)  # (type name, unique key)
     domain.index.remove_source(stored.profile_id, stored.index_source, stored.postings(), keeping)
 
 
@@ -193,13 +193,13 @@ def ingest(
     created = profile_id is None
     put_at = now()
     expires_at = put_at + timedelta(days=object_type.expiration_days(domain))
-    size = len(body.encode("utf-8", "surrogatepass"))
     stored_keys: dict[str, set[str]] = {}  # every key but the LOOKUP_ONLY ones
     kept = []  # those the profile is given: NEW_ONLY ones only when the put creates it
     kept_postings = set()
+    shared = domain.index.shared_value
     for key in keys:
         if "LOOKUP_ONLY" not in key.identifiers:
-            stored_keys.setdefault(key.name, set()).add(key.value)
+            stored_keys.setdefault(key.name, set()).add(shared(key.value))
             if created or "NEW_ONLY" not in key.identifiers:
                 kept.append(key)
                 kept_postings.add((key.name, key.value))
@@ -238,7 +238,6 @@ def ingest(
         keys=stored_keys,
         expires_at=expires_at,
         put_at=put_at,
-        size=size,
     )
     source = stored.index_source
     for key in kept:
@@ -276,7 +275,6 @@ def _write_standard_object(
     stored = StoredObject(
         type_name=write.type_name, unique_key=write.unique_key, profile_id=profile_id,
         body=body, keys=write.keys, expires_at=expires_at, put_at=put_at,
-        size=len(body.encode("utf-8", "surrogatepass")),
     )  # fmt: skip
     source = stored.index_source
     for index_name, value in write.postings:
@@ -298,9 +296,9 @@ def _evict_over_limit(
 
 class ObjectOperations(BackendState):
     # -- keeping objects current -------------------------------------------------------
-    def _expire_objects(self, domain: Domain, moment: datetime) -> None:
-        """Remove the objects that have expired by ``moment``, each as a change."""
-        for stored in domain.objects.due(moment):
+    def _expire_objects(self, domain: Domain, at: float) -> None:
+        """Remove the objects that have expired by ``at`` (POSIX seconds), each as a change."""
+        for stored in domain.objects.due(at):
             forget_object(domain, stored)
             self.publish(
                 Change(EXPIRED, domain, stored.profile_id, stored.type_name, stored.unique_key)

@@ -1,0 +1,191 @@
+"""A refused call that took objects away (a delete, a re-put, expiry) leaves everything as
+it was: the state a dump holds, and what the backend derives from it (the search index's
+postings and the sources holding each, the object store's orders and its expiry queue)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from freezegun import freeze_time
+
+import cp_mock
+from cp_mock import dump_state, responses
+from tests.consistency import assert_consistent, derived_state
+from tests.factories import put_order_type
+
+EMAIL = "shared@example.com"
+
+
+@pytest.fixture
+def once(customerprofiles_mock: Any) -> Any:
+    """A client that makes one attempt: a refused call is not tried again."""
+    client = boto3.client("customer-profiles", region_name="us-east-1",
+                          config=Config(retries={"total_max_attempts": 1}))  # fmt: skip
+    client.create_domain(DomainName="undo", DefaultExpirationDays=30)
+    put_order_type(client, "undo")
+    return client
+
+
+def put(client: Any, order_id: str, email: str = EMAIL) -> str:
+    body = json.dumps({"id": order_id, "email": email})
+    answer = client.put_profile_object(DomainName="undo", ObjectTypeName="Order", Object=body)
+    return str(answer["ProfileObjectUniqueKey"])
+
+
+def everything() -> tuple[str, Any]:
+    backend = cp_mock.get_backend()
+    objects = backend.domains["undo"].objects
+    waiting = {o.key: o.queued for by_key in objects.by_type.values() for o in by_key.values()}
+    queue = (objects._expiry.entries(), waiting, dict(objects._pending))
+    shared = dict(backend.domains["undo"].index._shared)
+    return json.dumps(dump_state()), (derived_state(backend), queue, shared)
+
+
+@contextmanager
+def refused() -> Iterator[None]:
+    """The call inside does all it does, and then its answer cannot be written."""
+
+    def unwritable(operation: Any, result: Any) -> Any:
+        raise RuntimeError("the answer cannot be written")
+
+    before = everything()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(responses, "render_result", unwritable)
+        with pytest.raises(ClientError) as raised:
+            yield
+    assert raised.value.response["Error"]["Code"] == "InternalServerException"
+    assert everything() == before
+
+
+def profile_of(client: Any) -> str:
+    found = client.search_profiles(DomainName="undo", KeyName="_email", Values=[EMAIL])
+    (profile,) = found["Items"]
+    return str(profile["ProfileId"])
+
+
+@pytest.mark.parametrize("holders", [2, 3, 5])
+def test_a_refused_delete_gives_a_shared_key_its_holder_back(once: Any, holders: int) -> None:
+    # Every object holds the profile's one e-mail posting: a delete takes one holder away
+    # (from two, the posting is left with one holder kept as itself).
+    keys = [put(once, f"o-{n}") for n in range(holders)]
+    profile_id = profile_of(once)
+
+    def delete(key: str) -> None:
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=key, ObjectTypeName="Order")  # fmt: skip
+
+    for key in (keys[0], keys[-1]):
+        with refused():
+            delete(key)
+    delete(keys[0])
+    holdings = cp_mock.get_backend().domains["undo"].index.holdings(profile_id)
+    assert len(holdings[("email", EMAIL)]) == holders - 1
+    assert_consistent(cp_mock.get_backend())
+
+
+def test_a_refused_re_put_that_moves_a_key_leaves_both_postings(once: Any) -> None:
+    put(once, "o-1")
+    put(once, "o-2")
+    with refused():
+        put(once, "o-1", "other@example.com")  # o-1 leaves the shared posting
+    assert len(once.search_profiles(DomainName="undo", KeyName="email",
+                                    Values=["other@example.com"])["Items"]) == 0  # fmt: skip
+    assert_consistent(cp_mock.get_backend())
+
+
+def test_refused_expiry_puts_the_objects_and_their_queue_back(once: Any) -> None:
+    with freeze_time(datetime(2030, 1, 1, 12, 0, 0)) as clock:
+        for n in range(4):
+            put(once, f"o-{n}")
+            clock.tick(timedelta(hours=1))
+        put(once, "o-1")  # put again: it expires an hour after the last
+        profile_id = profile_of(once)
+        gone = put(once, "o-2")  # (put again, and then deleted: its entry waits on)
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=gone, ObjectTypeName="Order")  # fmt: skip
+        clock.tick(timedelta(days=30) - timedelta(hours=2))  # o-0 and o-2 are due
+        with refused():
+            once.get_domain(DomainName="undo")
+        assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 2
+        clock.tick(timedelta(minutes=90))  # and o-3, not o-1
+        assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 1
+        assert_consistent(cp_mock.get_backend())
+
+
+def test_objects_put_out_of_expiry_order_expire_in_order_and_undo_exactly(once: Any) -> None:
+    # Visits expire after a day, orders after 30: a visit put after an order expires
+    # before it, so it waits out of the order of its put.
+    once.put_profile_object_type(
+        DomainName="undo", ObjectTypeName="Visit", Description="visits", ExpirationDays=1,
+        AllowProfileCreation=True, Fields={"id": {"Source": "_source.id"}},
+        Keys={"visitId": [{"StandardIdentifiers": ["UNIQUE", "PROFILE"], "FieldNames": ["id"]}]},
+    )  # fmt: skip
+
+    def visit(visit_id: str) -> None:
+        body = json.dumps({"id": visit_id})
+        once.put_profile_object(DomainName="undo", ObjectTypeName="Visit", Object=body)
+
+    with freeze_time(datetime(2030, 1, 1, 12, 0, 0)) as clock:
+        put(once, "o-0")
+        with refused():
+            visit("v-0")
+        visit("v-0")
+        clock.tick(timedelta(hours=1))
+        with refused():
+            put(once, "o-1")
+        put(once, "o-1")
+        visit("v-1")
+        clock.tick(timedelta(days=1))  # both visits are due, no order
+        with refused():
+            once.get_domain(DomainName="undo")
+        assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 2
+        clock.tick(timedelta(days=29, minutes=-1))  # o-0 is due, o-1 not
+        assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 1
+        assert_consistent(cp_mock.get_backend())
+
+
+def test_objects_holding_one_value_keep_one_string_and_undo_gives_it_back(once: Any) -> None:
+    keys = [put(once, f"o-{n}") for n in range(3)]
+    profile_id = profile_of(once)
+    objects = cp_mock.get_backend().domains["undo"].objects
+    emails = [objects.get("Order", key).values_of("email")[0] for key in keys]  # type: ignore[union-attr]
+    assert emails[1] is emails[2]  # (from the second holder on, the one string the index keeps)
+
+    def delete(key: str) -> None:
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=key, ObjectTypeName="Order")  # fmt: skip
+
+    delete(keys[0])
+    delete(keys[1])
+    with refused():
+        delete(keys[2])  # the value's last holder: the index forgets the string
+    with refused():
+        once.delete_profile_key(DomainName="undo", ProfileId=profile_id, KeyName="email",
+                                Values=[EMAIL])  # fmt: skip
+    delete(keys[2])
+    assert EMAIL not in cp_mock.get_backend().domains["undo"].index._shared
+
+
+def test_a_refused_delete_of_a_profiles_one_object_puts_it_back(once: Any) -> None:
+    key = put(once, "o-1")
+    profile_id = profile_of(once)
+    with refused():
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=key, ObjectTypeName="Order")  # fmt: skip
+    items = once.list_profile_objects(DomainName="undo", ObjectTypeName="Order",
+                                      ProfileId=profile_id)["Items"]  # fmt: skip
+    assert [item["ProfileObjectUniqueKey"] for item in items] == [key]
+    with refused():
+        put(once, "o-2")  # the profile's second object
+    put(once, "o-2")
+    items = once.list_profile_objects(DomainName="undo", ObjectTypeName="Order",
+                                      ProfileId=profile_id)["Items"]  # fmt: skip
+    assert len(items) == 2

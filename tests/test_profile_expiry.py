@@ -273,6 +273,30 @@ def test_a_failed_call_that_expired_profiles_puts_them_back_in_their_turn(
     assert_consistent(customerprofiles_backend)
 
 
+def test_a_failed_call_that_expired_a_profile_set_out_of_order_puts_it_back_once(
+    client: Any, short_lived: str, customerprofiles_backend: Any
+) -> None:
+    # Bo's expiry (a visit's day) is set after Ann's (the domain's three days) and is
+    # sooner: it waits out of order. A call that expires him fails and is undone; the
+    # next call expires him once (his entry, put back, must not stand twice).
+    with freeze_time(START) as clock:
+        ann = client.create_profile(DomainName=short_lived, FirstName="Ann")["ProfileId"]
+        put(client, short_lived, "Visit", {"id": "v-1", "email": "bo@example.com"})
+        [bo] = found(client, short_lived, "_email", "bo@example.com")
+        clock.tick(2 * DAY)
+        before = cp_mock.dump_state()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(responses, "render_result", unwritable)
+            with pytest.raises(ClientError):
+                client.get_domain(DomainName=short_lived)
+        assert cp_mock.dump_state() == before
+        assert alive(client, short_lived, ann, bo) == [ann]
+        assert alive(client, short_lived, ann, bo) == [ann]
+        clock.tick(2 * DAY)
+        assert alive(client, short_lived, ann, bo) == []
+    assert_consistent(customerprofiles_backend)
+
+
 def test_profiles_due_at_the_same_moment_expire_in_the_order_of_their_ids(
     client: Any, short_lived: str
 ) -> None:

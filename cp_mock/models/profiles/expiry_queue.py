@@ -93,7 +93,9 @@ class ExpiryQueue:
             kept, in_front = list(heap), {key for _, key in found}
             while heap and heap[0][0] <= moment:
                 expires_at, key = heapq.heappop(heap)
+                # (an undone call's entries, put back, may stand twice in the heap)
                 if expires.get(key) == expires_at and key not in in_front:
+                    in_front.add(key)
                     found.append((expires_at, key))
         found.sort()
         for expires_at, key in found:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cp_mock.models.engines.search import standard_postings
+from cp_mock.models.engines.search_keys import standard_postings
 from cp_mock.models.objects.object_store import IDENTITY_PREFIX
 from cp_mock.models.profiles.history import newest_first
 

@@ -20,13 +20,13 @@ from typing import Any
 
 from ..models.admin.domains import Domain
 from ..models.backend import CustomerProfilesBackend
-from ..models.engines.search import (
+from ..models.engines.search import Source
+from ..models.engines.search_keys import (
     ADDED_SOURCE,
     EMAIL_ADDRESS,
     PHONE_NUMBER,
     STANDARD_SOURCE,
     Posting,
-    Source,
     standard_postings,
 )
 from ..models.objects.object_store import StoredObject

@@ -29,7 +29,7 @@ from ..core.base import copy_plain, named
 from ..core.changes import CREATED, UPDATED
 from ..core.clock import now, timestamp
 from ..core.operations import operation
-from ..engines.search import ADDED_SOURCE, EMAIL_ADDRESS, PHONE_NUMBER
+from ..engines.search_keys import ADDED_SOURCE, EMAIL_ADDRESS, PHONE_NUMBER
 from ..objects.mapping import (
     FieldReaders,
     ProfileTargets,

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
-from .search import EMAIL_FIELDS, PHONE_FIELDS, full_name
+from .search_keys import EMAIL_FIELDS, PHONE_FIELDS, full_name
 
 MATCH_THRESHOLD = 0.5
 NAME_SIMILARITY_FLOOR = 0.8

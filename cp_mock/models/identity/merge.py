@@ -23,7 +23,7 @@ from ..core import journal
 from ..core.base import copy_plain
 from ..core.changes import DELETED_BY_MERGE, MERGED
 from ..core.operations import operation
-from ..engines.search import standard_postings
+from ..engines.search_keys import standard_postings
 from ..profiles.profiles import (
     PROFILE_FIELDS,
     profile_state,

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from ...exceptions import BadRequestException
 from ...protocol import service_model
 from ...validation import Check, checker
-from ..engines.search import EMAIL_ADDRESS, PHONE_NUMBER, STANDARD_CONTENT_TYPES, searchable
+from ..engines.search_keys import EMAIL_ADDRESS, PHONE_NUMBER, STANDARD_CONTENT_TYPES, searchable
 from .standard_objects import NO_STANDARD_MAPPING, StandardMapping, compile_standard
 
 TYPED_CONTENT = (PHONE_NUMBER, EMAIL_ADDRESS)  # content types that compare other than as given

@@ -39,7 +39,7 @@ from ..core.changes import (
 )
 from ..core.clock import now
 from ..core.operations import operation
-from ..engines.search import Posting
+from ..engines.search_keys import Posting
 from ..profiles.profiles import (
     new_profile_id,
     profile_state,

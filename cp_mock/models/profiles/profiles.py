@@ -29,7 +29,7 @@ from ..core.changes import (
     hears,
 )
 from ..core.operations import operation
-from ..engines.search import (
+from ..engines.search_keys import (
     ADDED_SOURCE,
     EMAIL_FIELDS,
     NAME_FIELDS,

@@ -9,6 +9,8 @@ decides, so freezegun moves it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -224,6 +226,18 @@ def unwritable(operation: Any, result: Any) -> Any:
     raise RuntimeError("the answer cannot be written")
 
 
+@contextmanager
+def refused_and_undone() -> Iterator[None]:
+    """The call made inside fails as its answer is written, so it is undone whole: the
+    state is as it was before it."""
+    before = cp_mock.dump_state()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(responses, "render_result", unwritable)
+        with pytest.raises(ClientError):
+            yield
+    assert cp_mock.dump_state() == before
+
+
 @pytest.mark.parametrize("call", ["update", "delete"])
 def test_a_failed_call_leaves_each_profiles_expiry_as_it_was(
     client: Any, short_lived: str, call: str, customerprofiles_backend: Any
@@ -234,15 +248,11 @@ def test_a_failed_call_leaves_each_profiles_expiry_as_it_was(
         ann = client.create_profile(DomainName=short_lived, FirstName="Ann")["ProfileId"]
         bo = client.create_profile(DomainName=short_lived, FirstName="Bo")["ProfileId"]
         clock.tick(DAY)
-        before = cp_mock.dump_state()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(responses, "render_result", unwritable)
-            with pytest.raises(ClientError):
-                if call == "update":
-                    client.update_profile(DomainName=short_lived, ProfileId=ann, LastName="Lee")
-                else:
-                    client.delete_profile(DomainName=short_lived, ProfileId=ann)
-        assert cp_mock.dump_state() == before
+        with refused_and_undone():
+            if call == "update":
+                client.update_profile(DomainName=short_lived, ProfileId=ann, LastName="Lee")
+            else:
+                client.delete_profile(DomainName=short_lived, ProfileId=ann)
         cy = client.create_profile(DomainName=short_lived, FirstName="Cy")["ProfileId"]
         clock.tick(2 * DAY - SECOND)
         assert alive(client, short_lived, ann, bo, cy) == [ann, bo, cy]
@@ -261,12 +271,8 @@ def test_a_failed_call_that_expired_profiles_puts_them_back_in_their_turn(
         clock.tick(timedelta(hours=1))
         bo = client.create_profile(DomainName=short_lived, FirstName="Bo")["ProfileId"]
         clock.tick(3 * DAY - timedelta(minutes=30))  # Ann is due, Bo not yet
-        before = cp_mock.dump_state()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(responses, "render_result", unwritable)
-            with pytest.raises(ClientError):
-                client.get_domain(DomainName=short_lived)
-        assert cp_mock.dump_state() == before
+        with refused_and_undone():
+            client.get_domain(DomainName=short_lived)
         assert alive(client, short_lived, ann, bo) == [bo]
         clock.tick(timedelta(hours=1))
         assert alive(client, short_lived, ann, bo) == []
@@ -284,12 +290,8 @@ def test_a_failed_call_that_expired_a_profile_set_out_of_order_puts_it_back_once
         put(client, short_lived, "Visit", {"id": "v-1", "email": "bo@example.com"})
         [bo] = found(client, short_lived, "_email", "bo@example.com")
         clock.tick(2 * DAY)
-        before = cp_mock.dump_state()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(responses, "render_result", unwritable)
-            with pytest.raises(ClientError):
-                client.get_domain(DomainName=short_lived)
-        assert cp_mock.dump_state() == before
+        with refused_and_undone():
+            client.get_domain(DomainName=short_lived)
         assert alive(client, short_lived, ann, bo) == [ann]
         assert alive(client, short_lived, ann, bo) == [ann]
         clock.tick(2 * DAY)

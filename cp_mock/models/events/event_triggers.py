@@ -268,40 +268,66 @@ class EventTriggerOperations(BackendState):
                 trigger.settings["EventTriggerConditions"], object_type, document
             ):
                 continue
-            segment = trigger.settings.get("SegmentFilter")
-            # "The destination is triggered only for profiles that meet the criteria of a
-            # segment definition." (API_CreateEventTrigger, SegmentFilter)
-            if segment is not None and not in_segment(self.lock, domain, segment, profile_id):
-                continue
-            # "the destination is triggered only if the event trigger conditions are met
-            # and the profile's intents also meet this filter" (IntentFilterDefinition)
-            intent_filter = trigger.settings.get("IntentFilterDefinition")
-            if intent_filter is not None and not intent_filter_holds(
-                domain, profile_id, intent_filter
-            ):
-                continue
-            moment = now()
-            if not within_limits(trigger, profile_id, moment):
-                continue
-            fired = trigger.fired.get(profile_id)
-            if fired is None:
-                journal.keep_new(trigger.fired, profile_id)
-                fired = trigger.fired[profile_id] = []
+            put = (domain, trigger, type_name, profile_id, unique_key, document)
+            if trigger.settings.get("SegmentFilter") is None:
+                self._fire(*put)
+            elif journal.current.journal is None:  # no call: tested at once, whole
+                self._fire_if_in_segment(*put, letting_others_in=False)
             else:
-                journal.keep_length(fired)
-            fired.append(moment)
-            journal.keep_length(domain.events.trigger_invocations)
-            domain.events.trigger_invocations.append(
-                {
-                    "EventTriggerName": trigger.name,
-                    "ObjectTypeName": type_name,
-                    "ProfileId": profile_id,
-                    "ProfileObjectUniqueKey": unique_key,
-                    "Object": dict(document),
-                    "InvokedAt": moment,
-                    "IntegrationUris": self.integrations_using_trigger(domain.name, trigger.name),
-                }
-            )
+                # A segment may be an SQL query over every profile: it is tested once the
+                # call's writes are whole, letting other callers in while it runs
+                # (docs/event-streams.md, "When a trigger fires").
+                journal.when_done(self._fire_if_in_segment, *put)
+
+    def _fire_if_in_segment(
+        self, domain: Domain, trigger: EventTrigger, type_name: str, profile_id: str,
+        unique_key: str, document: Mapping[str, Any], letting_others_in: bool = True,
+    ) -> None:  # fmt: skip
+        """Fire the trigger if the profile is in its SegmentFilter's segment: "The
+        destination is triggered only for profiles that meet the criteria of a segment
+        definition." (API_CreateEventTrigger). ``letting_others_in``: no call's writes are
+        open, so the segment's SQL queries may let waiting callers in."""
+        if self.domains.get(domain.name) is not domain:
+            return  # the domain was deleted by a caller let in meanwhile
+        if domain.events.triggers.get(trigger.name) is not trigger:
+            return  # so was the trigger, or it was replaced
+        segment = trigger.settings["SegmentFilter"]
+        if in_segment(self.lock, domain, segment, profile_id, outside_lock=letting_others_in):
+            self._fire(domain, trigger, type_name, profile_id, unique_key, document)
+
+    def _fire(
+        self, domain: Domain, trigger: EventTrigger, type_name: str, profile_id: str,
+        unique_key: str, document: Mapping[str, Any],
+    ) -> None:  # fmt: skip
+        """Fire the trigger for the put object, unless the profile's intents or the
+        trigger's limits hold it back; the firing is recorded."""
+        # "the destination is triggered only if the event trigger conditions are met
+        # and the profile's intents also meet this filter" (IntentFilterDefinition)
+        intent_filter = trigger.settings.get("IntentFilterDefinition")
+        if intent_filter is not None and not intent_filter_holds(domain, profile_id, intent_filter):
+            return
+        moment = now()
+        if not within_limits(trigger, profile_id, moment):
+            return
+        fired = trigger.fired.get(profile_id)
+        if fired is None:
+            journal.keep_new(trigger.fired, profile_id)
+            fired = trigger.fired[profile_id] = []
+        else:
+            journal.keep_length(fired)
+        fired.append(moment)
+        journal.keep_length(domain.events.trigger_invocations)
+        domain.events.trigger_invocations.append(
+            {
+                "EventTriggerName": trigger.name,
+                "ObjectTypeName": type_name,
+                "ProfileId": profile_id,
+                "ProfileObjectUniqueKey": unique_key,
+                "Object": dict(document),
+                "InvokedAt": moment,
+                "IntegrationUris": self.integrations_using_trigger(domain.name, trigger.name),
+            }
+        )
 
 
 def _settings(members: Mapping[str, Any]) -> dict[str, Any]:

@@ -134,14 +134,25 @@ def members_of(domain: Domain, test: ProfileTest) -> Iterator[str]:
             yield profile_id
 
 
-def in_segment(lock: BackendLock, domain: Domain, segment_name: str, profile_id: str) -> bool:
+def in_segment(
+    lock: BackendLock, domain: Domain, segment_name: str, profile_id: str,
+    outside_lock: bool = False,
+) -> bool:  # fmt: skip
     """Whether the profile is in the segment now: False for a profile that is gone, and
-    for a segment that cannot be evaluated (one of its calculated attributes is gone)."""
+    for a segment that cannot be evaluated (one of its calculated attributes is gone).
+    ``outside_lock``: as ``segment_test``'s (no call's writes are open), its SQL queries
+    letting other callers in."""
     definition = domain.segments.definitions.get(segment_name)
-    profile = domain.profiles.get(profile_id)
-    if definition is None or profile is None:
+    if definition is None or profile_id not in domain.profiles:
         return False
     try:
-        return segment_test(lock, domain, definition)(profile)
+        test = segment_test(lock, domain, definition, outside_lock)
+    except BadRequestException:
+        return False
+    profile = domain.profiles.get(profile_id)  # (a caller let in may have deleted it)
+    if profile is None:
+        return False
+    try:
+        return test(profile)
     except BadRequestException:
         return False

@@ -203,15 +203,6 @@ def _rewind(owner: Any, name: str, number: int) -> None:
     setattr(owner, name, itertools.count(number))
 
 
-def keep_counter(owner: Any, name: str) -> None:
-    """Before numbers are taken from ``owner.<name>`` (an ``itertools.count``) by code
-    that does not note each: the counter is put back to where it is now."""
-    if current.journal is not None:
-        number = next(getattr(owner, name))
-        setattr(owner, name, itertools.count(number))  # (the number taken, given back)
-        current.journal.steps.append((_rewind, owner, name, number))
-
-
 def unpush(heap: list[Any], item: Any) -> None:
     """Undo ``heapq.heappush(heap, item)`` exactly: the push appended the item and moved
     it up the path from the last place towards the root, each parent on the way one step

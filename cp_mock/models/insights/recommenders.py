@@ -402,23 +402,28 @@ class RecommenderOperations(BackendState):
     @operation("StartRecommender")
     def start_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         recommender = find_recommender(self.get_domain_state(domain_name), recommender_name)
-        if recommender.status != "INACTIVE":
-            raise BadRequestException(
-                f"Recommender {recommender.name} is {recommender.status}: only an INACTIVE "
-                "(stopped) recommender can be started"
-            )
-        recommender.status = "ACTIVE"  # AWS: STARTING, then ACTIVE
-        recommender.last_updated_at = now()
+        # AWS: STARTING, then ACTIVE
+        _move(
+            recommender,
+            "INACTIVE",
+            "ACTIVE",
+            "only an INACTIVE (stopped) recommender can be started",
+        )
         return {}
 
     @operation("StopRecommender")
     def stop_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         recommender = find_recommender(self.get_domain_state(domain_name), recommender_name)
-        if recommender.status != "ACTIVE":
-            raise BadRequestException(
-                f"Recommender {recommender.name} is {recommender.status}: only an ACTIVE "
-                "recommender can be stopped"
-            )
-        recommender.status = "INACTIVE"  # AWS: STOPPING, then INACTIVE
-        recommender.last_updated_at = now()
+        # AWS: STOPPING, then INACTIVE
+        _move(recommender, "ACTIVE", "INACTIVE", "only an ACTIVE recommender can be stopped")
         return {}
+
+
+def _move(recommender: Recommender, status: str, to: str, refusal: str) -> None:
+    """Move a recommender of ``status`` to ``to``; one in any other status is refused."""
+    if recommender.status != status:
+        raise BadRequestException(
+            f"Recommender {recommender.name} is {recommender.status}: {refusal}"
+        )
+    recommender.status = to
+    recommender.last_updated_at = now()

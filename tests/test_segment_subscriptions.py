@@ -4,7 +4,6 @@ and event triggers filtered by a segment, through boto3."""
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 import boto3
@@ -13,6 +12,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from cp_mock import event_trigger_invocations, segment_stream_records
+from tests.test_segments_sql_bounds import answered_while_a_query_runs
 
 ROLE = "arn:aws:iam::123456789012:role/segments"
 LYON = {
@@ -205,76 +205,49 @@ def test_an_event_trigger_with_a_segment_filter_fires_only_for_members(
 LYON_QUERY = "SELECT ProfileId FROM profiles WHERE Address_City = 'Lyon'"
 
 
-def define_lyon_by_sql(client: Any, domain: str) -> None:
-    client.update_domain(DomainName=domain, DataStore={"Enabled": True})
-    client.create_segment_definition(DomainName=domain, SegmentDefinitionName="lyon",
-                                     DisplayName="Lyon", SegmentSqlQuery=LYON_QUERY)  # fmt: skip
-
-
 def put_orders(client: Any, domain: str, *emails: str) -> None:
     for number, email in enumerate(emails):
         order = json.dumps({"id": f"o{number}", "email": email})
         client.put_profile_object(DomainName=domain, ObjectTypeName="Order", Object=order)
 
 
-def test_an_event_trigger_filtered_by_an_sql_segment_fires_only_for_its_members(
-    client: Any, domain: str
-) -> None:
-    define_lyon_by_sql(client, domain)
+@pytest.fixture
+def lyon_by_sql(client: Any, domain: str) -> str:
+    """A trigger on orders filtered by an SQL segment of the profiles in Lyon, and a
+    profile there: its id."""
+    client.update_domain(DomainName=domain, DataStore={"Enabled": True})
+    client.create_segment_definition(DomainName=domain, SegmentDefinitionName="lyon",
+                                     DisplayName="Lyon", SegmentSqlQuery=LYON_QUERY)  # fmt: skip
     make_trigger(client, domain, SegmentFilter="lyon")
-    inside = client.create_profile(DomainName=domain, EmailAddress="in@x.org",
-                                   Address={"City": "Lyon"})["ProfileId"]  # fmt: skip
+    return str(client.create_profile(DomainName=domain, EmailAddress="in@x.org",
+                                     Address={"City": "Lyon"})["ProfileId"])  # fmt: skip
+
+
+def test_an_event_trigger_filtered_by_an_sql_segment_fires_only_for_its_members(
+    client: Any, domain: str, lyon_by_sql: str
+) -> None:
     client.create_profile(DomainName=domain, EmailAddress="out@x.org", Address={"City": "Nice"})
     put_orders(client, domain, "in@x.org", "out@x.org")
-    assert [i["ProfileId"] for i in event_trigger_invocations(domain)] == [inside]
+    assert [i["ProfileId"] for i in event_trigger_invocations(domain)] == [lyon_by_sql]
 
 
 def test_other_callers_are_answered_while_a_triggers_sql_segment_is_tested(
-    client: Any, domain: str, monkeypatch: pytest.MonkeyPatch
+    client: Any, domain: str, lyon_by_sql: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The segment's query runs once the put's writes are whole, without the backend's
     # lock: a call another thread makes meanwhile is answered before the query ends, and
     # the trigger fires all the same.
-    from cp_mock.models.insights import segment_evaluation
-
-    define_lyon_by_sql(client, domain)
-    make_trigger(client, domain, SegmentFilter="lyon")
-    inside = client.create_profile(DomainName=domain, EmailAddress="in@x.org",
-                                   Address={"City": "Lyon"})["ProfileId"]  # fmt: skip
-    query_running, other_answered = threading.Event(), threading.Event()
-    answered_during_query: list[bool] = []
-    run = segment_evaluation.run_segment_query
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        query_running.set()
-        # bounded so that, with the lock held, the test fails rather than hangs
-        answered_during_query.append(other_answered.wait(timeout=5))
-        return run(*args, **kwargs)
-
-    monkeypatch.setattr(segment_evaluation, "run_segment_query", watched)
-
-    def other_caller() -> None:
-        own = boto3.client("customer-profiles", region_name="us-east-1")
-        query_running.wait(timeout=30)
-        own.get_domain(DomainName=domain)
-        other_answered.set()
-
-    other = threading.Thread(target=other_caller)
-    other.start()
-    put_orders(client, domain, "in@x.org")
-    other.join(timeout=30)
-    assert answered_during_query == [True]
-    assert [i["ProfileId"] for i in event_trigger_invocations(domain)] == [inside]
+    answered = answered_while_a_query_runs(
+        monkeypatch, domain, lambda: put_orders(client, domain, "in@x.org")
+    )
+    assert answered == [True]
+    assert [i["ProfileId"] for i in event_trigger_invocations(domain)] == [lyon_by_sql]
 
 
 def test_a_put_that_is_undone_fires_no_segment_filtered_trigger(
-    client: Any, domain: str, monkeypatch: pytest.MonkeyPatch
+    client: Any, domain: str, lyon_by_sql: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cp_mock import responses
-
-    define_lyon_by_sql(client, domain)
-    make_trigger(client, domain, SegmentFilter="lyon")
-    client.create_profile(DomainName=domain, EmailAddress="in@x.org", Address={"City": "Lyon"})
 
     def unwritable(operation: Any, result: Any) -> Any:
         raise RuntimeError("the answer cannot be written")

@@ -11,6 +11,7 @@ Message (API_GetSegmentEstimate: "The error message if there is any error").
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -178,12 +179,12 @@ def test_membership_of_a_segment_whose_query_fails_is_refused(
     assert error["Code"] == "BadRequestException" and "ran longer than" in error["Message"]
 
 
-def test_other_callers_are_answered_while_a_query_runs(
-    client: Any, shop: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The query runs without the backend's lock: a call another thread makes while it
-    runs is answered before it ends."""
-    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
+def answered_while_a_query_runs(
+    monkeypatch: pytest.MonkeyPatch, domain: str, call: Callable[[], Any]
+) -> list[bool]:
+    """Make ``call`` while another thread, once a segment's SQL query starts, calls
+    GetDomain: for each query that ran, whether that other call was answered before the
+    query ended (it cannot be while the query holds the backend's lock)."""
     query_running = threading.Event()
     other_answered = threading.Event()
     answered_during_query: list[bool] = []
@@ -200,12 +201,26 @@ def test_other_callers_are_answered_while_a_query_runs(
     def other_caller() -> None:
         own = boto3.client("customer-profiles", region_name="us-east-1")
         query_running.wait(timeout=30)
-        own.get_domain(DomainName=shop)
+        own.get_domain(DomainName=domain)
         other_answered.set()
 
     other = threading.Thread(target=other_caller)
     other.start()
-    done = estimate(client, shop, "SELECT ProfileId FROM profiles")
+    call()
     other.join(timeout=30)
+    return answered_during_query
+
+
+def test_other_callers_are_answered_while_a_query_runs(
+    client: Any, shop: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The query runs without the backend's lock: a call another thread makes while it
+    runs is answered before it ends."""
+    client.update_domain(DomainName=shop, DataStore={"Enabled": True})
+    done: dict[str, Any] = {}
+
+    def estimated() -> None:
+        done.update(estimate(client, shop, "SELECT ProfileId FROM profiles"))
+
+    assert answered_while_a_query_runs(monkeypatch, shop, estimated) == [True]
     assert done["Estimate"] == "3"
-    assert answered_during_query == [True]

@@ -23,3 +23,26 @@ def event_time(moment: datetime) -> str:
     """``moment`` (UTC) as the event records write it: "2020-01-01T00:00:00.000Z",
     milliseconds truncated. (isoformat costs a tenth of the equivalent strftime.)"""
     return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+# POSIX seconds below this give every microsecond back (a double's step there is under
+# half a microsecond): years 1697 to 2242
+_EXACT_SECONDS = 2.0**33
+
+
+def compact(moment: datetime) -> float | datetime:
+    """``moment`` as POSIX seconds when ``moment_of`` gives it back exactly (a UTC moment of
+    those years), else itself (another offset, which a state file may give, is kept)."""
+    if moment.tzinfo is timezone.utc:
+        seconds = moment.timestamp()
+        if -_EXACT_SECONDS < seconds < _EXACT_SECONDS:
+            return seconds
+    return moment
+
+
+def moment_of(kept: float | datetime) -> datetime:
+    """The moment a kept time stands for: POSIX seconds (``compact``'s, or ``timestamp``'s)
+    as a UTC datetime, a datetime as itself."""
+    if type(kept) is float:
+        return datetime.fromtimestamp(kept, timezone.utc)
+    return kept  # type: ignore[return-value]

@@ -10,37 +10,17 @@ import itertools
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from ..core import journal
+from ..core.clock import compact, moment_of
 
 # The key names under which a standard record keeps the identifying key values that found
 # or made it (``identity:<key name>``), apart from its standard index names.
 IDENTITY_PREFIX = "identity:"
 # (profile id, object type, ``identity:<key name>``, value): the records holding that value
 Identity = tuple[str, str, str, str]
-
-
-# POSIX seconds below this give every microsecond back (a double's step there is under
-# half a microsecond): years 1697 to 2242
-_EXACT_SECONDS = 2.0**33
-
-
-def compact(moment: datetime) -> float | datetime:
-    """``moment`` as POSIX seconds when ``moment_of`` gives it back exactly (a UTC moment of
-    those years), else itself (another offset, which a state file may give, is kept)."""
-    if moment.tzinfo is timezone.utc:
-        seconds = moment.timestamp()
-        if -_EXACT_SECONDS < seconds < _EXACT_SECONDS:
-            return seconds
-    return moment
-
-
-def moment_of(time: float | datetime) -> datetime:
-    if type(time) is float:
-        return datetime.fromtimestamp(time, timezone.utc)
-    return time  # type: ignore[return-value]
 
 
 @dataclass(slots=True, init=False)

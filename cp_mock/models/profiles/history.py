@@ -12,7 +12,7 @@ import functools
 import itertools
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from ...exceptions import ResourceNotFoundException
@@ -20,7 +20,7 @@ from ..admin.domains import Domain
 from ..backend_state import BackendState, Change
 from ..core import journal
 from ..core.changes import PROFILE_ACTIONS, hears
-from ..core.clock import now, timestamp
+from ..core.clock import moment_of, now, timestamp
 from ..core.operations import operation
 
 PROFILE_RECORD_TYPE = "_profile"  # ObjectTypeName of records about the profile itself
@@ -115,8 +115,6 @@ class HistoryRecord(NamedTuple):
 # later collection longer (nor, by its count, bring on full ones).
 Link = tuple[Any, ...]
 
-_UTC = timezone.utc
-
 
 def newest_first(
     chain: Link | None, profile_id: str = "", performed_by: str = ""
@@ -131,8 +129,7 @@ def newest_first(
         else:
             rest = list(chain[4:])
         chain = rest.pop()
-        if type(moment) is float:
-            moment = datetime.fromtimestamp(moment, _UTC)
+        moment = moment_of(moment)
         rest.extend(_TRAILING[len(rest) :])
         object_type_name, unique_key, performer = rest
         yield HistoryRecord(

@@ -243,3 +243,38 @@ def test_a_refused_put_gives_a_standard_record_its_version_back(once: Any) -> No
                                         ProfileId=profile_of(once))["Items"]  # fmt: skip
     assert json.loads(case["Object"])["Status"] == "CLOSED"
     assert_consistent(cp_mock.get_backend())
+
+
+def test_objects_put_at_one_moment_or_back_in_time_keep_their_order_through_undo(
+    once: Any,
+) -> None:
+    # An object's place in the store's order is its put moment when that is later than
+    # the last object's, else just after the last: puts at one frozen moment, and a put
+    # after the clock went back, are still in the order they were added.
+    with freeze_time(datetime(2030, 1, 1, 12, 0, 0)) as clock:
+        keys = [put(once, f"o-{n}") for n in range(3)]
+        clock.move_to(datetime(2029, 6, 1))
+        keys.append(put(once, "o-3"))
+        profile_id = profile_of(once)
+
+        def listed() -> list[str]:
+            items = once.list_profile_objects(DomainName="undo", ObjectTypeName="Order",
+                                              ProfileId=profile_id)["Items"]  # fmt: skip
+            return [json.loads(item["Object"])["id"] for item in items]
+
+        for key in keys[:2]:
+            with refused():
+                once.delete_profile_object(
+                    DomainName="undo", ProfileId=profile_id, ProfileObjectUniqueKey=key,
+                    ObjectTypeName="Order",
+                )  # fmt: skip
+        assert listed() == ["o-0", "o-1", "o-2", "o-3"]
+        put(once, "o-1")
+        with refused():
+            put(once, "o-2")
+        assert listed() == ["o-0", "o-2", "o-3", "o-1"]
+        objects = cp_mock.get_backend().domains["undo"].objects
+        clock.move_to(datetime(2030, 2, 1))
+        newest = objects.get("Order", put(once, "o-4"))
+        assert newest is not None and newest.sequence is newest.put_moment  # (no float more)
+        assert_consistent(cp_mock.get_backend())

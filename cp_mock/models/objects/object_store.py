@@ -6,7 +6,7 @@ writes to is not a scan of the profile's records)."""
 from __future__ import annotations
 
 import heapq
-import itertools
+import math
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -47,22 +47,21 @@ class StoredObject:
     # compares them), else the datetime (``compact``)
     expiry_time: float | datetime
     put_moment: float | datetime
-    # when it was added to the store, in the store's count: its place in by_type and
-    # by_profile, which a call undone puts it back at
-    sequence: int
+    # when it was added to the store, in the store's order (``ObjectStore.add``): its
+    # place in by_type and by_profile, which a call undone puts it back at
+    sequence: float
     # the time of the expiry queue's entry for it, while one waits (the store's)
     queued: float | None
 
     def __init__(
         self, type_name: str, unique_key: str, profile_id: str, body: str,
         keys: Mapping[str, Collection[str]], expires_at: datetime, put_at: datetime,
-        sequence: int = 0,
     ) -> None:  # fmt: skip
         """``keys``: key name -> its values (sets, lists or tuples)."""
         self.type_name, self.unique_key, self.profile_id = type_name, unique_key, profile_id
         self.body, self.flat_keys = body, _flat(keys)
         self.expiry_time, self.put_moment = compact(expires_at), compact(put_at)
-        self.sequence, self.queued = sequence, None
+        self.sequence, self.queued = 0.0, None
 
     def renew(
         self, profile_id: str, body: str, keys: Mapping[str, Collection[str]],
@@ -151,7 +150,7 @@ def _flat(keys: Mapping[str, Collection[str]]) -> tuple[str, ...]:
 Time = TypeVar("Time", datetime, float)
 Key = TypeVar("Key")
 # (time, number, key): what a heap of entries would hold
-Entry = tuple[Time, int, Key]
+Entry = tuple[Time, float, Key]
 
 
 class TimeQueue(Generic[Time, Key]):
@@ -167,7 +166,7 @@ class TimeQueue(Generic[Time, Key]):
 
     def __init__(self) -> None:
         self._times: deque[Time] = deque()
-        self._numbers: deque[int] = deque()
+        self._numbers: deque[float] = deque()
         self._keys: deque[Key] = deque()
         self._heap: list[Entry[Time, Key]] = []
 
@@ -179,7 +178,7 @@ class TimeQueue(Generic[Time, Key]):
         in_order = zip(self._times, self._numbers, self._keys, strict=True)
         return list(heapq.merge(in_order, sorted(self._heap), key=lambda e: (e[0], e[1])))
 
-    def push(self, time: Time, number: int, key: Key) -> None:
+    def push(self, time: Time, number: float, key: Key) -> None:
         times = self._times
         if not times or time > times[-1] or (time == times[-1] and number >= self._numbers[-1]):
             times.append(time)
@@ -254,7 +253,11 @@ class ObjectStore:
     # the queue stays about one entry per object, however often objects are put again.
     _expiry: TimeQueue[float, StoredObject] = field(default_factory=TimeQueue)
     _pending: dict[StoredObject, float] = field(default_factory=dict)
-    _order: itertools.count[int] = field(default_factory=itertools.count)
+    # The last object's ``sequence``. A sequence orders objects, and nothing else reads
+    # it: it is the object's put moment itself (the one float, no number of its own)
+    # whenever that is later than the last one's, as it nearly always is, else the
+    # float just after the last.
+    _last: float = -math.inf
     # Each standard record's identifying key values -> the unique keys of the records of
     # that profile and type holding it (a tuple: one record, rarely more, which makes the
     # value ambiguous). Derived from the records' keys: every add and remove keeps it, so
@@ -270,8 +273,12 @@ class ObjectStore:
     def add(self, stored: StoredObject) -> None:
         type_name = stored.type_name
         new_type = type_name not in self.by_type
-        sequence = stored.sequence  # (a renewed object's, which an undo gives back)
-        stored.sequence = next(self._order)
+        sequence, last = stored.sequence, self._last  # (a renewed object's, given back)
+        moment = stored.put_moment
+        if type(moment) is float and moment > last:
+            stored.sequence = self._last = moment
+        else:
+            stored.sequence = self._last = math.nextafter(last, math.inf)
         self.by_type[type_name][stored.unique_key] = stored
         by_profile, profile_id = self.by_profile, stored.profile_id
         held = by_profile.get(profile_id)
@@ -288,7 +295,7 @@ class ObjectStore:
         opened = journal.current.journal  # (noted in place, once: ingestion's path)
         if opened is not None:  # (before the push, which notes its own undoing after it)
             opened.steps.append(
-                (self._unadd, stored, new_type, held, stored.queued, pending, sequence)
+                (self._unadd, stored, new_type, held, stored.queued, pending, sequence, last)
             )
         stored.queued = pending
         expires = stored.expires_seconds
@@ -297,15 +304,15 @@ class ObjectStore:
 
     def _unadd(
         self, stored: StoredObject, new_type: bool, held: ProfileObjects | None,
-        queued: float | None, pending: float | None, sequence: int,
+        queued: float | None, pending: float | None, sequence: float, last: float,
     ) -> None:  # fmt: skip
         """Undo ``add``: ``held`` are the profile's objects, ``queued`` the object's and
-        ``pending`` its entry time, and ``sequence`` its number, as they were."""
+        ``pending`` its entry time, ``sequence`` its and ``last`` the store's last
+        sequence, as they were."""
         stored.queued = queued
         if pending is not None:
             self._pending[stored] = pending
-        self._order = itertools.count(stored.sequence)
-        stored.sequence = sequence
+        self._last, stored.sequence = last, sequence
         self.total_size -= stored.size
         self._unindex_identities(stored)
         if held is None:

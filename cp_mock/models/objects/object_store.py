@@ -11,7 +11,7 @@ from collections import defaultdict, deque
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..core import journal
 from ..core.clock import compact, moment_of
@@ -26,8 +26,9 @@ Identity = tuple[str, str, str, str]
 @dataclass(slots=True, init=False, eq=False)
 class StoredObject:
     """One object, as compact as its parts allow (a store holds many): slots, not a
-    ``__dict__``; its key values in one flat tuple, not a dict of sets (a dict of two
-    keys, one value each, costs ~300 bytes; the tuple of the four strings 72); its size
+    ``__dict__``; its type name and key values in one tuple, not a dict of sets (a dict
+    of two keys, one value each, costs ~300 bytes; the tuple of a layout and two values
+    64), the names in the layout that objects of the same type and keys share; its size
     read from its body (8 bytes a field, and an int of its own for a size past 256).
 
     An object is its own identity (``eq=False``: hashed and compared as itself): the
@@ -36,12 +37,12 @@ class StoredObject:
     re-put of its unique key gives it its new version in place (``renew``), so what
     holds it holds the new version."""
 
-    type_name: str
     unique_key: str  # its ProfileObjectUniqueKey
     profile_id: str
     body: str  # the Object as it was put
-    # every key value the type's Keys read from it: (key name, value, key name, value, ...)
-    flat_keys: tuple[str, ...]
+    # (its layout, then every key value the type's Keys read from it), the layout (type
+    # name, then the key name of each value) shared (``_key_values``)
+    key_values: tuple[Any, ...]
     # when it expires and when it was put, each as POSIX seconds where they give the
     # moment back exactly (a float is half a datetime's size, and the expiry queue
     # compares them), else the datetime (``compact``)
@@ -58,8 +59,8 @@ class StoredObject:
         keys: Mapping[str, Collection[str]], expires_at: datetime, put_at: datetime,
     ) -> None:  # fmt: skip
         """``keys``: key name -> its values (sets, lists or tuples)."""
-        self.type_name, self.unique_key, self.profile_id = type_name, unique_key, profile_id
-        self.body, self.flat_keys = body, _flat(keys)
+        self.unique_key, self.profile_id = unique_key, profile_id
+        self.body, self.key_values = body, _key_values(type_name, keys)
         self.expiry_time, self.put_moment = compact(expires_at), compact(put_at)
         self.sequence, self.queued = 0.0, None
 
@@ -70,19 +71,25 @@ class StoredObject:
         """Make it its new version (a put of its unique key again), while it is out of
         the store: what a new object would hold, noted in the call's journal."""
         journal.undo_with(
-            self._restore, self.profile_id, self.body, self.flat_keys, self.expiry_time,
+            self._restore, self.profile_id, self.body, self.key_values, self.expiry_time,
             self.put_moment,
         )  # fmt: skip
-        self.profile_id, self.body, self.flat_keys = profile_id, body, _flat(keys)
+        self.profile_id, self.body = profile_id, body
+        self.key_values = _key_values(self.type_name, keys)
         self.expiry_time, self.put_moment = compact(expires_at), compact(put_at)
 
     def _restore(
-        self, profile_id: str, body: str, flat_keys: tuple[str, ...],
+        self, profile_id: str, body: str, key_values: tuple[Any, ...],
         expiry_time: float | datetime, put_moment: float | datetime,
     ) -> None:  # fmt: skip
         """Undo ``renew``."""
-        self.profile_id, self.body, self.flat_keys = profile_id, body, flat_keys
+        self.profile_id, self.body, self.key_values = profile_id, body, key_values
         self.expiry_time, self.put_moment = expiry_time, put_moment
+
+    @property
+    def type_name(self) -> str:
+        name: str = self.key_values[0][0]
+        return name
 
     @property
     def put_at(self) -> datetime:
@@ -113,22 +120,23 @@ class StoredObject:
     @property
     def keys(self) -> dict[str, tuple[str, ...]]:
         """Key name -> its values, in the order they were given (a new dict each time)."""
-        flat = self.flat_keys
         keys: dict[str, tuple[str, ...]] = {}
-        for at in range(0, len(flat), 2):
-            name = flat[at]
-            keys[name] = (*keys.get(name, ()), flat[at + 1])
+        for name, value in self.postings():
+            keys[name] = (*keys.get(name, ()), value)
         return keys
 
     def postings(self) -> Iterator[tuple[str, str]]:
         """Its (key name, value) pairs."""
-        flat = self.flat_keys
-        return zip(flat[::2], flat[1::2], strict=True)
+        values = self.key_values
+        pairs = zip(values[0], values, strict=True)
+        next(pairs)  # (the type name, beside the layout)
+        return pairs
 
     def values_of(self, key_name: str) -> tuple[str, ...]:
         """The values the object holds of one key (``keys.get(key_name, ())``, unbuilt)."""
-        flat = self.flat_keys
-        return tuple(flat[at + 1] for at in range(0, len(flat), 2) if flat[at] == key_name)
+        values = self.key_values
+        names = values[0]
+        return tuple(values[at] for at in range(1, len(values)) if names[at] == key_name)
 
     @property
     def index_source(self) -> StoredObject:
@@ -137,14 +145,30 @@ class StoredObject:
         return self
 
 
-def _flat(keys: Mapping[str, Collection[str]]) -> tuple[str, ...]:
-    """(key name, value, key name, value, ...)."""
-    flat = []  # (loops written out: every object put comes this way)
-    for name, values in keys.items():
+# The layouts objects keep their key values by: (type name, the key name of each value)
+# -> itself, so that the objects of a type with the same keys share one. Names only, and
+# as many as types and their keys make (a bound keeps a stream of odd ones from growing
+# it: an object whose layout is not kept has a tuple of its own, which works the same).
+_LAYOUTS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MOST_LAYOUTS = 10_000
+
+
+def _key_values(type_name: str, keys: Mapping[str, Collection[str]]) -> tuple[Any, ...]:
+    """(layout, value, value, ...) of ``keys`` (key name -> its values)."""
+    names: list[str] = [type_name]
+    row: list[Any] = [None]
+    for name, values in keys.items():  # (loops written out: every object put comes this way)
         for value in values:
-            flat.append(name)
-            flat.append(value)
-    return tuple(flat)
+            names.append(name)
+            row.append(value)
+    layout = tuple(names)
+    shared = _LAYOUTS.get(layout)
+    if shared is None:
+        shared = layout
+        if len(_LAYOUTS) < _MOST_LAYOUTS:
+            _LAYOUTS[layout] = layout
+    row[0] = shared
+    return tuple(row)
 
 
 Time = TypeVar("Time", datetime, float)
@@ -381,11 +405,11 @@ class ObjectStore:
         type_name = stored.type_name
         if type_name[:1] != "_":
             return []
-        flat, profile_id = stored.flat_keys, stored.profile_id
+        profile_id = stored.profile_id
         return [
-            (profile_id, type_name, flat[at], flat[at + 1])
-            for at in range(0, len(flat), 2)
-            if flat[at].startswith(IDENTITY_PREFIX)
+            (profile_id, type_name, name, value)
+            for name, value in stored.postings()
+            if name.startswith(IDENTITY_PREFIX)
         ]
 
     def _index_identities(self, stored: StoredObject) -> None:

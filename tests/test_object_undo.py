@@ -278,3 +278,30 @@ def test_objects_put_at_one_moment_or_back_in_time_keep_their_order_through_undo
         newest = objects.get("Order", put(once, "o-4"))
         assert newest is not None and newest.sequence is newest.put_moment  # (no float more)
         assert_consistent(cp_mock.get_backend())
+
+
+def test_a_deleted_object_waiting_for_its_expiry_entry_keeps_only_its_name(once: Any) -> None:
+    # The expiry queue's entry for a deleted object waits until its time; once the delete
+    # has succeeded, the object it holds keeps its type name and unique key, which the
+    # entry is checked by, not its body or keys. A refused delete lets go of nothing.
+    keys = [put(once, f"o-{n}") for n in range(2)]
+    profile_id = profile_of(once)
+    objects = cp_mock.get_backend().domains["undo"].objects
+
+    def delete(key: str) -> None:
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=key, ObjectTypeName="Order")  # fmt: skip
+
+    with refused():
+        delete(keys[0])
+    delete(keys[0])
+    waiting = [stored for _, _, stored in objects._expiry.entries()]
+    assert [(s.unique_key, s.body, s.keys) for s in waiting if s.unique_key == keys[0]] == [
+        (keys[0], "", {})
+    ]
+    assert not objects._pending
+    put(once, "o-0")  # (a new object of the unique key: its own entry)
+    with freeze_time(datetime.now(timezone.utc) + timedelta(days=31)):
+        assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 0
+    assert len(objects._expiry) == 0
+    assert_consistent(cp_mock.get_backend())

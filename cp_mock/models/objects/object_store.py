@@ -146,10 +146,12 @@ class StoredObject:
 
 
 # The layouts objects keep their key values by: (type name, the key name of each value)
-# -> itself, so that the objects of a type with the same keys share one. Names only, and
-# as many as types and their keys make (a bound keeps a stream of odd ones from growing
-# it: an object whose layout is not kept has a tuple of its own, which works the same).
-_LAYOUTS: dict[tuple[str, ...], tuple[str, ...]] = {}
+# -> the key values of no values, ``(layout,)``: the objects of a type with the same keys
+# share its layout, and those of no keys (or removed: ``ObjectStore._let_go``) the tuple.
+# Names only, and as many as types and their keys make (a bound keeps a stream of odd
+# ones from growing it: an object whose layout is not kept has a tuple of its own, which
+# works the same).
+_LAYOUTS: dict[tuple[str, ...], tuple[Any, ...]] = {}
 _MOST_LAYOUTS = 10_000
 
 
@@ -161,14 +163,18 @@ def _key_values(type_name: str, keys: Mapping[str, Collection[str]]) -> tuple[An
         for value in values:
             names.append(name)
             row.append(value)
-    layout = tuple(names)
-    shared = _LAYOUTS.get(layout)
-    if shared is None:
-        shared = layout
-        if len(_LAYOUTS) < _MOST_LAYOUTS:
-            _LAYOUTS[layout] = layout
-    row[0] = shared
+    row[0] = _bare(tuple(names))[0]
     return tuple(row)
+
+
+def _bare(layout: tuple[str, ...]) -> tuple[Any, ...]:
+    """``(layout,)``, the one the store keeps (kept now, if it has room)."""
+    bare = _LAYOUTS.get(layout)
+    if bare is None:
+        bare = (layout,)
+        if len(_LAYOUTS) < _MOST_LAYOUTS:
+            _LAYOUTS[layout] = bare
+    return bare
 
 
 Time = TypeVar("Time", datetime, float)
@@ -356,7 +362,9 @@ class ObjectStore:
         self._expiry.push(expires_at, stored.sequence, stored)
         stored.queued = expires_at
 
-    def remove(self, type_name: str, unique_key: str) -> StoredObject | None:
+    def remove(self, type_name: str, unique_key: str, for_good: bool = True) -> StoredObject | None:
+        """Take the object out: ``for_good``, or to be added again (renewed, or moved to
+        another profile), when its waiting expiry entry stands for it again."""
         of_type = self.by_type.get(type_name, {})
         stored = of_type.get(unique_key)
         if stored is None:
@@ -370,9 +378,20 @@ class ObjectStore:
             self.by_profile.pop(stored.profile_id, None)
         self.total_size -= stored.size
         self._unindex_identities(stored)
-        if stored.queued is not None:  # its entry waits on, for it (undone with it)
+        if stored.queued is None:
+            pass
+        elif for_good:  # its entry waits on: it need hold no more than the entry reads
+            journal.when_done(self._let_go, stored)
+        else:  # its entry waits on, for it (undone with it)
             self._pending[stored] = stored.queued
         return stored
+
+    def _let_go(self, stored: StoredObject) -> None:
+        """Once the call that removed it has succeeded, the object held only by its expiry
+        entry until that is popped keeps its type name and unique key (what the entry is
+        checked by), not its body and key values."""
+        if self.get(stored.type_name, stored.unique_key) is not stored:
+            stored.body, stored.key_values = "", _bare((stored.type_name,))
 
     def _put_back(self, stored: StoredObject, held: ProfileObjects | None) -> None:
         """Undo ``remove``: the object back where it was in both orders (a dict puts what
@@ -440,7 +459,7 @@ class ObjectStore:
         return [of_type[unique_key] for unique_key in holders]
 
     def reassign(self, stored: StoredObject, profile_id: str) -> None:
-        self.remove(stored.type_name, stored.unique_key)
+        self.remove(stored.type_name, stored.unique_key, for_good=False)
         journal.keep_attributes(stored, "profile_id")
         stored.profile_id = profile_id
         self.add(stored)

@@ -112,10 +112,14 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
     return hashlib.sha256(f"{type_name}\0{key_name}\0{value}".encode()).hexdigest()[:40]
 
 
-def forget_object(domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()) -> None:
-    """Drop the object and the keys it gave its profile (but for ``keeping``)."""
-    domain.objects.remove(stored.type_name, stored.unique_key)
-    domain.index.remove_source(stored.profile_id, stored, stored.postings(), keeping)
+def forget_object(
+    domain: Domain, stored: StoredObject, keeping: Collection[Posting] | None = None
+) -> None:
+    """Drop the object and the keys it gave its profile. ``keeping`` (None: the object
+    goes for good): the postings of its new version, which it is about to be renewed as
+    (``StoredObject.renew``), and which it keeps."""
+    domain.objects.remove(stored.type_name, stored.unique_key, for_good=keeping is None)
+    domain.index.remove_source(stored.profile_id, stored, stored.postings(), keeping or ())
 
 
 # -- ingestion: what every area that puts objects calls ----------------------------

@@ -215,6 +215,7 @@ def test_a_refused_re_put_gives_the_object_its_version_back_in_its_place(once: A
                                           ProfileId=other["ProfileId"])["Items"]  # fmt: skip
         assert [json.loads(item["Object"])["id"] for item in items] == ["o-3", "o-1"]
         assert stored is not None and stored.put_at == datetime(2030, 1, 1, 13, tzinfo=timezone.utc)
+        assert stored.put_seconds == stored.put_at.timestamp()
         assert_consistent(cp_mock.get_backend())
 
 

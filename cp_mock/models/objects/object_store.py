@@ -97,6 +97,12 @@ class StoredObject:
         return moment_of(self.put_moment)
 
     @property
+    def put_seconds(self) -> float:
+        """``put_at`` as POSIX seconds (``put_moment`` itself, nearly always)."""
+        moment = self.put_moment
+        return moment if type(moment) is float else moment.timestamp()  # type: ignore[union-attr]
+
+    @property
     def expires_at(self) -> datetime:
         return moment_of(self.expiry_time)
 

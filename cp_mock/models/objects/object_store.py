@@ -169,7 +169,9 @@ def _key_values(type_name: str, keys: Mapping[str, Collection[str]]) -> tuple[An
         for value in values:
             names.append(name)
             row.append(value)
-    row[0] = _bare(tuple(names))[0]
+    layout = tuple(names)
+    bare = _LAYOUTS.get(layout)  # (a layout met before: no call of ``_bare``)
+    row[0] = (_bare(layout) if bare is None else bare)[0]
     return tuple(row)
 
 
@@ -307,7 +309,7 @@ class ObjectStore:
         return self.by_type.get(type_name, {}).get(unique_key)
 
     def add(self, stored: StoredObject) -> None:
-        type_name = stored.type_name
+        type_name = stored.key_values[0][0]  # (``type_name``, written out)
         new_type = type_name not in self.by_type
         sequence, last = stored.sequence, self._last  # (a renewed object's, given back)
         moment = stored.put_moment
@@ -427,7 +429,7 @@ class ObjectStore:
         looked up, and only their types' names begin with ``_`` (no key name an object
         type declares holds the prefix's ``:``). Others are passed over at once, since
         every object put comes this way."""
-        type_name = stored.type_name
+        type_name = stored.key_values[0][0]  # (``type_name``, written out)
         if type_name[:1] != "_":
             return []
         profile_id = stored.profile_id

@@ -5,15 +5,29 @@ under it, so other callers are answered meanwhile and the result is the same
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
+import boto3
 import pytest
 
+import cp_mock
+from cp_mock.models.data_in import integration_sources
 from cp_mock.models.insights import segments
+from tests.test_handover_undo import wait_until_another_thread_waits
+from tests.test_integration_ingestion import (
+    BUCKET,
+    STREAM_ARN,
+    customers,
+    kinesis,
+    object_count,
+    profiles_by_email,
+    s3,
+)
 from tests.test_segments import PEOPLE, bucket, groups, people, snapshot, spend_30d
 from tests.test_segments_sql_bounds import answered_while_a_query_runs
 
-__all__ = ["bucket", "people", "spend_30d"]  # fixtures used here
+__all__ = ["bucket", "customers", "kinesis", "people", "s3", "spend_30d"]  # fixtures used here
 
 # home ASC (Ann and Bob live there; Cid and Dee have none), then spend30 DESC (a
 # calculated attribute: ann 200, dee 100, bob 80, cid none)
@@ -82,3 +96,139 @@ def test_a_snapshot_sorted_by_a_calculated_attribute_that_is_gone_is_refused(
         )  # fmt: skip
     assert "spend30" in refused.value.response["Error"]["Message"]
     assert bucket.list_objects_v2(Bucket="exports").get("KeyCount") == 0
+
+
+# -- integration sources ---------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["S3", "KINESIS"])
+def test_a_source_is_read_while_other_callers_are_answered(
+    client: Any, domain: str, customers: str, s3: Any, kinesis: Any,
+    monkeypatch: pytest.MonkeyPatch, kind: str,
+) -> None:  # fmt: skip
+    record = {"id": "c-1", "email": "a@example.com", "name": "Ann"}
+    if kind == "S3":
+        client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=f"s3://{BUCKET}")
+        s3.put_object(Bucket=BUCKET, Key="c.jsonl", Body=json.dumps(record))
+        reader = "read_s3_object"
+    else:
+        client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=STREAM_ARN)
+        kinesis.put_record(StreamName="customers", PartitionKey="p", Data=json.dumps(record))
+        reader = "read_kinesis_records_after"
+    found: list[dict[str, Any]] = []
+    answered = answered_while_a_query_runs(
+        monkeypatch, domain,
+        lambda: found.extend(profiles_by_email(client, domain, "a@example.com")),
+        during=(integration_sources, reader),
+    )  # fmt: skip
+    assert answered == [True]  # (the other call, on the same domain, does not read it again)
+    [ann] = found  # ingested by the call that read it, once
+    assert ann["FirstName"] == "Ann"
+    assert object_count(client, domain) == 1
+
+
+def test_what_a_source_held_is_ingested_a_record_at_a_time(
+    client: Any, domain: str, customers: str, s3: Any, customerprofiles_backend: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=f"s3://{BUCKET}")
+    rows = "".join(f"c-{n},p{n}@example.com\n" for n in range(5))
+    s3.put_object(Bucket=BUCKET, Key="c.csv", Body="id,email\n" + rows)
+    first_in = threading.Event()
+    ingested = [0]
+    ingest = integration_sources.ingest
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        put = ingest(*args, **kwargs)
+        ingested[0] += 1
+        if ingested[0] == 1:
+            first_in.set()
+            wait_until_another_thread_waits(customerprofiles_backend)
+        return put
+
+    monkeypatch.setattr(integration_sources, "ingest", counted)
+    in_when_answered: list[int] = []
+
+    def other_caller() -> None:
+        own = boto3.client("customer-profiles", region_name="us-east-1")
+        first_in.wait(timeout=30)
+        with customerprofiles_backend.lock:  # (counted while no record can be ingested)
+            own.list_domains()
+            in_when_answered.append(ingested[0])
+
+    other = threading.Thread(target=other_caller)
+    other.start()
+    assert object_count(client, domain) == 5
+    other.join(timeout=30)
+    [rows_in] = in_when_answered
+    assert 1 <= rows_in < 5
+
+
+def test_what_was_read_of_a_source_deleted_meanwhile_is_not_ingested(
+    client: Any, domain: str, customers: str, s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uri = f"s3://{BUCKET}"
+    client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=uri)
+    s3.put_object(Bucket=BUCKET, Key="c.csv", Body="id,email\nc-1,a@example.com\n")
+    read = integration_sources.read_s3_object
+    deleted: list[bool] = []
+
+    def read_while_deleted(*args: Any) -> Any:
+        def delete() -> None:
+            own = boto3.client("customer-profiles", region_name="us-east-1")
+            own.delete_integration(DomainName=domain, Uri=uri)
+
+        deleting = threading.Thread(target=delete)
+        deleting.start()
+        deleting.join(timeout=5)  # (where the read holds the lock, it cannot end meanwhile)
+        deleted.append(not deleting.is_alive())
+        return read(*args)
+
+    monkeypatch.setattr(integration_sources, "read_s3_object", read_while_deleted)
+    assert object_count(client, domain) == 0
+    assert deleted == [True]
+    assert client.list_integrations(DomainName=domain)["Items"] == []
+    assert cp_mock.dead_letter_objects(domain) == []
+
+
+def test_a_call_refused_after_its_tick_let_others_in_keeps_the_records_before(
+    client: Any, domain: str, customers: str, s3: Any, customerprofiles_backend: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The first record is in when another caller is let in; the call is then refused,
+    undoing the rest; the file is read again at the next call, and each record is in."""
+    client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=f"s3://{BUCKET}")
+    rows = "".join(f"c-{n},p{n}@example.com\n" for n in range(5))
+    s3.put_object(Bucket=BUCKET, Key="c.csv", Body="id,email\n" + rows)
+    first_in = threading.Event()
+    ingested = [0]
+    ingest = integration_sources.ingest
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        put = ingest(*args, **kwargs)
+        ingested[0] += 1
+        if ingested[0] == 1:
+            first_in.set()
+            wait_until_another_thread_waits(customerprofiles_backend)
+        return put
+
+    monkeypatch.setattr(integration_sources, "ingest", counted)
+
+    def other_caller() -> None:
+        own = boto3.client("customer-profiles", region_name="us-east-1")
+        first_in.wait(timeout=30)
+        own.list_domains()
+
+    other = threading.Thread(target=other_caller)
+    other.start()
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_profile_object_type(DomainName=domain, ObjectTypeName="Nothing")
+    other.join(timeout=30)
+    assert ingested[0] == 5
+    state = customerprofiles_backend.domains[domain]
+    assert len(state.profiles) == 1  # the record in before the other caller was let in
+    assert state.data_in.integration_sources[f"s3://{BUCKET}"].etags == {}  # not read whole
+    assert object_count(client, domain) == 5  # read again
+    assert [p["EmailAddress"] for n in range(5)
+            for p in profiles_by_email(client, domain, f"p{n}@example.com")] == [
+        f"p{n}@example.com" for n in range(5)
+    ]  # fmt: skip
+    assert cp_mock.dead_letter_objects(domain) == []

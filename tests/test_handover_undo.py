@@ -75,7 +75,11 @@ def test_a_job_that_fails_after_letting_another_caller_in_keeps_that_callers_wri
     with pytest.raises(ClientError) as failed:
         starter.start_upload_job(DomainName=domain, JobId=job_id)
     other.join(timeout=60)
-    assert failed.value.response["Error"]["Code"] == "InternalServerException"
+    error = failed.value.response["Error"]
+    assert error["Code"] == "InternalServerException"
+    assert error["Message"].endswith(
+        "what it did before it last let other callers in was kept, the rest undone"
+    )
     assert rows_in[0] == ROWS  # every row was ingested before the job failed
     [ann_id] = renamed
 
@@ -106,8 +110,9 @@ def test_a_job_that_fails_without_letting_anyone_in_is_undone_whole(
 
     monkeypatch.setattr(UploadJob, "finish", finish_fails)
     starter = boto3.client("customer-profiles", region_name="us-east-1", config=NO_RETRIES)
-    with pytest.raises(ClientError):
+    with pytest.raises(ClientError) as failed:
         starter.start_upload_job(DomainName=domain, JobId=job_id)
+    assert failed.value.response["Error"]["Message"].endswith("nothing was changed")
     monkeypatch.undo()
     assert client.get_domain(DomainName=domain)["Stats"]["ProfileCount"] == 0
     assert job(client, domain, job_id)["Status"] == "CREATED"

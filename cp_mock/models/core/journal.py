@@ -169,15 +169,24 @@ class call:  # noqa: N801 - used as a function: ``with journal.call(backend):``
         else:
             self.opened = None
 
-    def __exit__(self, kind: type[BaseException] | None, *_: Any) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, *_: Any
+    ) -> None:
         opened = self.opened
         if opened is None:
             return
         current.journal = None
         if kind is None:
             opened.succeed()
-        else:
-            opened.undo()
+            return
+        opened.undo()
+        if opened.sealed != _UNSEALED and error is not None:
+            setattr(error, PARTLY_KEPT, True)  # (the answer says so: responses.unexpected)
+
+
+# Set on an exception out of a call that had let other callers in before it failed: what
+# it did before the last hand-over was kept, the rest undone.
+PARTLY_KEPT = "cp_mock_partly_kept"
 
 
 # -- notes -----------------------------------------------------------------------------------

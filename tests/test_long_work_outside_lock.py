@@ -14,7 +14,7 @@ import pytest
 import cp_mock
 from cp_mock.models.data_in import integration_sources
 from cp_mock.models.insights import segments
-from tests.test_handover_undo import wait_until_another_thread_waits
+from tests.test_handover_undo import NO_RETRIES, wait_until_another_thread_waits
 from tests.test_integration_ingestion import (
     BUCKET,
     STREAM_ARN,
@@ -232,3 +232,23 @@ def test_a_call_refused_after_its_tick_let_others_in_keeps_the_records_before(
         f"p{n}@example.com" for n in range(5)
     ]  # fmt: skip
     assert cp_mock.dead_letter_objects(domain) == []
+
+
+def test_a_snapshot_sorts_dates_with_and_without_a_zone_together(
+    client: Any, domain: str, bucket: Any
+) -> None:
+    """A DATE without a zone is read as UTC (docs/segments.md, "Snapshots"): it sorts
+    among those with one, rather than failing the call."""
+    since = ["2020-01-01", "2019-06-01T00:00:00Z", "2021-03-04T05:06:07+02:00", "not a date"]
+    ids = [client.create_profile(DomainName=domain, FirstName=f"P{n}",
+                                 Attributes={"since": value})["ProfileId"]
+           for n, value in enumerate(since)]  # fmt: skip
+    client.create_segment_definition(
+        DomainName=domain, SegmentDefinitionName="everyone", DisplayName="everyone",
+        SegmentGroups=groups(), SegmentSort={"Attributes": [
+            {"Name": "Attributes.since", "DataType": "DATE", "Order": "ASC"}]},
+    )  # fmt: skip
+    once = boto3.client("customer-profiles", region_name="us-east-1", config=NO_RETRIES)
+    body = snapshot_body(once, domain, bucket, "CSV")
+    assert [line.split(",")[0] for line in body.splitlines()[1:]] == [ids[1], ids[0], ids[2],
+                                                                      ids[3]]  # fmt: skip

@@ -15,7 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlparse
 
@@ -383,7 +383,8 @@ def _sort_key(value: str | None, data_type: str) -> Any:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return None
-        return moment.timestamp() if moment.tzinfo else moment.isoformat()
+        # a moment without a zone is UTC's, so that every DATE key compares with every other
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
     return value
 
 

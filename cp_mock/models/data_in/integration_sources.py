@@ -38,7 +38,7 @@ record at a time, letting waiting callers in between (``_sync_integration_source
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import functools
 import json
 from collections.abc import Iterator
@@ -237,7 +237,7 @@ class IntegrationSourceOperations(BackendState):
         self.syncing_domains.add(domain.name)
         try:
             # (a source whose object type was deleted reads nothing)
-            wanted = [(uri, source, copy.deepcopy(source))
+            wanted = [(uri, source, _where_read_to(source))
                       for uri, source in domain.data_in.integration_sources.items()
                       if self._object_type_name(uri) is not None]  # fmt: skip
             if not wanted:
@@ -339,6 +339,13 @@ class IntegrationSourceOperations(BackendState):
                 problem = f"the record could not be ingested ({type(error).__name__}: {error})"
         dead_letter(domain, self.account_id, self.region_name, type_name, record.body,
                     None, problem, reason=INVALID_OBJECT, origin=record.origin)  # fmt: skip
+
+
+def _where_read_to(source: IntegrationSource) -> IntegrationSource:
+    """A copy of the source to read the other service from: the place it reads (which a
+    new source replaces, never changed in place) shared, how far it has read copied."""
+    return dataclasses.replace(source, etags=dict(source.etags),
+                               sequence_numbers=dict(source.sequence_numbers))  # fmt: skip
 
 
 def _kinesis_record(stream_arn: str, shard_id: str, sequence_number: int, data: bytes) -> Record:

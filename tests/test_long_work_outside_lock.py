@@ -252,3 +252,40 @@ def test_a_snapshot_sorts_dates_with_and_without_a_zone_together(
     body = snapshot_body(once, domain, bucket, "CSV")
     assert [line.split(",")[0] for line in body.splitlines()[1:]] == [ids[1], ids[0], ids[2],
                                                                       ids[3]]  # fmt: skip
+
+
+def test_a_snapshot_refused_after_its_file_is_built_keeps_what_others_did_meanwhile(
+    client: Any, domain: str, bucket: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the file is built, without the lock, another caller deletes the segment and
+    defines another; the snapshot is then refused (its segment is gone), and the refusal
+    puts back nothing of what that caller did (docs/usage.md, "A call happens whole or not
+    at all")."""
+    client.create_profile(DomainName=domain, FirstName="Ann")
+    client.create_segment_definition(DomainName=domain, SegmentDefinitionName="everyone",
+                                     DisplayName="everyone", SegmentGroups=groups())  # fmt: skip
+    build = segments._csv
+    other_done: list[bool] = []
+
+    def built_while_another_caller_writes(members: Any) -> str:
+        def other_caller() -> None:
+            own = boto3.client("customer-profiles", region_name="us-east-1")
+            own.delete_segment_definition(DomainName=domain, SegmentDefinitionName="everyone")
+            own.create_segment_definition(DomainName=domain, SegmentDefinitionName="other",
+                                          DisplayName="other", SegmentGroups=groups())  # fmt: skip
+
+        other = threading.Thread(target=other_caller)
+        other.start()
+        other.join(timeout=5)  # (where the file is built holding the lock, it cannot end)
+        other_done.append(not other.is_alive())
+        return build(members)
+
+    monkeypatch.setattr(segments, "_csv", built_while_another_caller_writes)
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.create_segment_snapshot(
+            DomainName=domain, SegmentDefinitionName="everyone", DataFormat="CSV",
+            DestinationUri="s3://exports/x",
+        )  # fmt: skip
+    assert other_done == [True]
+    listed = client.list_segment_definitions(DomainName=domain)["Items"]
+    assert [d["SegmentDefinitionName"] for d in listed] == ["other"]

@@ -14,6 +14,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from cp_mock.models.core import journal
+from cp_mock.models.core.backend_lock import BackendLock
 from cp_mock.models.data_in.data_in_state import UploadJob
 from cp_mock.models.data_in.upload_jobs import UploadJobOperations
 from tests.consistency import assert_consistent
@@ -65,9 +67,10 @@ def test_a_job_that_fails_after_letting_another_caller_in_keeps_that_callers_wri
     def other_caller() -> None:
         own = boto3.client("customer-profiles", region_name="us-east-1")
         first_row_in.wait(timeout=30)
-        [ann] = profile_by_email(own, domain, "ann@example.com")
-        own.update_profile(DomainName=domain, ProfileId=ann["ProfileId"], FirstName="Anne")
-        renamed.append(ann["ProfileId"])
+        with backend.lock:  # (its two calls one step: let in once, after the first row)
+            [ann] = profile_by_email(own, domain, "ann@example.com")
+            own.update_profile(DomainName=domain, ProfileId=ann["ProfileId"], FirstName="Anne")
+            renamed.append(ann["ProfileId"])
 
     other = threading.Thread(target=other_caller)
     other.start()
@@ -117,3 +120,54 @@ def test_a_job_that_fails_without_letting_anyone_in_is_undone_whole(
     assert client.get_domain(DomainName=domain)["Stats"]["ProfileCount"] == 0
     assert job(client, domain, job_id)["Status"] == "CREATED"
     assert_consistent(customerprofiles_backend)
+
+
+class _Owner:
+    """What a journal's owner is to the lock: something holding it."""
+
+    def __init__(self) -> None:
+        self.lock = BackendLock()
+
+
+def test_a_mark_taken_before_a_seal_undoes_only_what_came_after() -> None:
+    """The shared layer: BatchPutProfileObject's items undo themselves back to a mark; a
+    mark from before a hand-over puts back only what the call did after it."""
+    owner, state = _Owner(), {"a": 1}
+    with owner.lock.service, pytest.raises(LookupError), journal.call(owner):
+        journal.keep_item(state, "a")
+        state["a"] = 2
+        before = journal.mark()
+        journal.keep_item(state, "a")
+        state["a"] = 3
+        opened = journal.current.journal
+        assert opened is not None
+        opened.seal()  # (as at a hand-over: 3 is kept)
+        journal.keep_item(state, "a")
+        state["a"] = 4
+        journal.undo_since(before)
+        assert state == {"a": 3}
+        journal.keep_item(state, "b")
+        state["b"] = 5
+        raise LookupError("the call fails")
+    assert state == {"a": 3}
+
+
+def test_a_call_made_inside_a_call_on_another_backend_lets_nobody_in() -> None:
+    """Its lock is not yielded to a waiting thread: handing it over would seal the outer
+    call's journal too, whose own lock nobody else can take."""
+    outer, inner = _Owner(), _Owner()
+    taken = threading.Event()
+
+    def waiter() -> None:
+        with inner.lock.service:
+            taken.set()
+
+    with outer.lock.service, journal.call(outer), inner.lock.service:
+        other = threading.Thread(target=waiter)
+        other.start()
+        wait_until_another_thread_waits(inner)
+        inner.lock.let_others_in()
+        with inner.lock.released():
+            assert not taken.wait(timeout=0.2)
+    other.join(timeout=5)
+    assert taken.is_set()

@@ -296,6 +296,8 @@ class IntegrationSourceOperations(BackendState):
         ETag once its every record is in), so that a failure after another caller was let
         in undoes the rest and leaves it to be read again."""
         source = arrival.source
+        if self._reads_still(domain, arrival) is None:
+            return  # removed while it was read: what was read goes nowhere
         for record in arrival.records:  # Kinesis
             type_name = self._reads_still(domain, arrival)
             if type_name is None:

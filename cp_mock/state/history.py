@@ -141,7 +141,7 @@ def load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
         position_of[n] = position
     for n in order:
         number, _, older, kept = loaded[n]
-        kept_history.add(number, *kept, previous=-1 if older < 0 else position_of[older])
+        kept_history.add(number, *kept[:5], -1 if older < 0 else position_of[older], kept[5])
     kept_history.heads = {pid: -1 if n < 0 else position_of[n] for pid, n in heads.items()}
     domain.history = kept_history
     domain.history_ids = itertools.count(next_number)

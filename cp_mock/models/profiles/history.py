@@ -19,7 +19,7 @@ from ..core import journal
 from ..core.changes import PROFILE_ACTIONS, hears
 from ..core.clock import now, timestamp
 from ..core.operations import operation
-from .history_records import History, HistoryRecord, snapshot
+from .history_records import PROFILE_RECORD_TYPE, History, HistoryRecord, snapshot
 
 __all__ = ["History", "HistoryOperations", "HistoryRecord", "performed_by"]
 
@@ -61,15 +61,16 @@ class HistoryOperations(BackendState):
         if opened is not None:
             opened.steps.append((_unrecord, domain, profile_id, number, len(history), head))
         older = -1 if head is None else head
+        type_name = object_type_name or PROFILE_RECORD_TYPE
         if stored is not None:  # (an object's record: the object's body and moment, shared)
             position = history.add(number, change.action, stored.put_at, stored.body,
-                                   object_type_name, unique_key, None, older)  # fmt: skip
+                                   type_name, unique_key, older)  # fmt: skip
         else:
             content = snapshot(domain.profiles.get(profile_id, {}))
             # (a record about the profile itself, nearly every one: POSIX seconds)
             moment = timestamp() if object_type_name is None and unique_key is None else now()
             position = history.add(number, change.action, moment, content,
-                                   object_type_name or None, unique_key, None, older)  # fmt: skip
+                                   type_name, unique_key, older)  # fmt: skip
         history.heads[profile_id] = position
 
     def _records(self, domain: Domain, profile_id: str) -> list[HistoryRecord]:

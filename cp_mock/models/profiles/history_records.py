@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..core.changes import PROFILE_ACTIONS
 from ..core.clock import compact, moment_of
 
 PROFILE_RECORD_TYPE = "_profile"  # ObjectTypeName of records about the profile itself
@@ -91,42 +90,39 @@ class HistoryRecord(NamedTuple):
 # per-domain arrays, since records are numbered by one counter per domain and only ever
 # appended (an undone call's records are the newest, so undoing them cuts the columns
 # short). Each column holds what every record has, as cheaply as it can be held: the
-# position of the profile's record before it, the action as a code, the moment as POSIX
-# seconds, the content (shared: an object's body with the store, a snapshot), the object
-# type name as a code and the unique key (shared with the store). What few records have
-# is kept aside, by position: a number off the counter's rule (a state file may number
-# records as it likes), a moment POSIX seconds would not give back exactly (a state file's
-# own offset), a performer other than the account's root. Arrays are not containers the
-# garbage collector follows, and a record adds no object of its own (an object's record
-# costs a fraction of a tuple), so a profile with thousands of objects ingested stays
-# cheap to write and to keep, and later collections do not grow with history.
-_ACTIONS: tuple[str, ...] = tuple(sorted(PROFILE_ACTIONS))
-_ACTION_CODES = {action: code for code, action in enumerate(_ACTIONS)}
-_OTHER_ACTION = 255  # an action not in _ACTIONS (a newer model's, from a state file)
+# position of the profile's record before it, its kind (the action and object type name,
+# as a code into the domain's few kinds), the moment as POSIX seconds, the content (shared:
+# an object's body with the store, a snapshot) and the unique key (shared with the store).
+# What few records have is kept aside, by position: a number off the counter's rule (a
+# state file may number records as it likes), a moment POSIX seconds would not give back
+# exactly (a state file's own offset), a performer other than the account's root. Arrays
+# are not containers the garbage collector follows, and a record adds no object of its
+# own (an object's record costs a fraction of a tuple), so a profile with thousands of
+# objects ingested stays cheap to write and to keep, and later collections do not grow
+# with history.
 _NONE = -1  # ``previous`` of a profile's oldest record
 _DATED = float("nan")  # ``moments`` of a record whose moment is kept as a datetime
 
 
 class History:
     """A domain's history records (``Domain.history``), in columns; ``heads`` maps each
-    profile (deleted or merged-away ones too) to the position of its newest record."""
+    profile (deleted or merged-away ones too) to the position of its newest record, or
+    ``-1`` for a history of none (a state file may give one)."""
 
     __slots__ = (
-        "heads", "previous", "actions", "moments", "contents", "type_codes", "unique_keys",
-        "type_names", "_type_code_of", "shift", "numbers", "dated", "performers",
-        "other_actions",
+        "heads", "previous", "kinds", "moments", "contents", "unique_keys", "kind_names",
+        "_kind_of", "shift", "numbers", "dated", "performers",
     )  # fmt: skip
 
     def __init__(self, shift: int = 1) -> None:
         self.heads: dict[str, int] = {}
         self.previous = array("i")  # (widened to "q" past 2**31 records)
-        self.actions = array("B")
+        self.kinds = array("H")  # into kind_names (widened to "I" past 65,536 kinds)
         self.moments = array("d")
         self.contents: list[Snapshot | str] = []
-        self.type_codes = array("H")  # into type_names (0: a record about the profile)
         self.unique_keys: list[str | None] = []
-        self.type_names: list[str] = [PROFILE_RECORD_TYPE]
-        self._type_code_of: dict[str, int] = {PROFILE_RECORD_TYPE: 0}
+        self.kind_names: list[tuple[str, str]] = []  # (action type, object type name)
+        self._kind_of: dict[str, dict[str, int]] = {}  # object type name -> action -> kind
         # a record's number is its position plus ``shift``, unless ``numbers`` says
         self.shift = shift
         # what few records have, by position (each in ascending order of position, so
@@ -134,43 +130,36 @@ class History:
         self.numbers: dict[int, int] = {}
         self.dated: dict[int, datetime] = {}
         self.performers: dict[int, str] = {}
-        self.other_actions: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self.contents)
 
     def add(
         self, number: int, action: str, moment: float | datetime, content: Snapshot | str,
-        object_type_name: str | None = None, unique_key: str | None = None,
-        performer: str | None = None, previous: int = _NONE,
+        object_type_name: str, unique_key: str | None, previous: int = _NONE,
+        performer: str | None = None,
     ) -> int:  # fmt: skip
         """Append a record (``previous``: the position of the profile's record before it;
-        ``object_type_name`` None, or ``performer`` None: as most records have it) and
-        give its position. The caller moves the profile's head."""
+        ``performer`` None: the account's root) and give its position. The caller moves
+        the profile's head."""
         position = len(self.contents)
         if number != position + self.shift:
             self.numbers[position] = number
-        code = _ACTION_CODES.get(action, _OTHER_ACTION)
-        if code == _OTHER_ACTION:
-            self.other_actions[position] = action
-        self.actions.append(code)
-        kept = moment if isinstance(moment, float) else compact(moment)
-        if isinstance(kept, datetime):  # (POSIX seconds would not give it back exactly)
-            self.dated[position] = kept
+        try:
+            kind = self._kind_of[object_type_name][action]
+        except KeyError:
+            kind = self._kind_of.setdefault(object_type_name, {})[action] = len(self.kind_names)
+            self.kind_names.append((action, object_type_name))
+        try:
+            self.kinds.append(kind)
+        except OverflowError:  # (a state file's many object type names)
+            self.kinds = array("I", self.kinds)
+            self.kinds.append(kind)
+        kept = moment if type(moment) is float else compact(moment)  # type: ignore[arg-type]
+        if type(kept) is not float:  # (POSIX seconds would not give it back exactly)
+            self.dated[position] = kept  # type: ignore[assignment]
             kept = _DATED
         self.moments.append(kept)
-        if object_type_name is None or object_type_name == PROFILE_RECORD_TYPE:
-            type_code = 0
-        else:
-            type_code = self._type_code_of.get(object_type_name, -1)
-            if type_code < 0:
-                type_code = self._type_code_of[object_type_name] = len(self.type_names)
-                self.type_names.append(object_type_name)
-        try:
-            self.type_codes.append(type_code)
-        except OverflowError:  # (more than 65,536 type names: a state file's)
-            self.type_codes = array("I", self.type_codes)
-            self.type_codes.append(type_code)
         try:
             self.previous.append(previous)
         except OverflowError:
@@ -184,21 +173,20 @@ class History:
 
     def cut(self, length: int) -> None:
         """Drop the records from position ``length`` on (the newest: an undone call's)."""
-        for column in (self.previous, self.actions, self.moments, self.contents,
-                       self.type_codes, self.unique_keys):  # fmt: skip
+        for column in (self.previous, self.kinds, self.moments, self.contents,
+                       self.unique_keys):  # fmt: skip
             del column[length:]
-        for aside in (self.numbers, self.dated, self.performers, self.other_actions):
+        for aside in (self.numbers, self.dated, self.performers):
             while aside and next(reversed(aside)) >= length:
                 aside.popitem()
 
     def record(self, position: int, profile_id: str, performed_by: str) -> HistoryRecord:
         number = self.numbers.get(position) if self.numbers else None
-        code = self.actions[position]
+        action, object_type_name = self.kind_names[self.kinds[position]]
         seconds = self.moments[position]
         return HistoryRecord(
-            position + self.shift if number is None else number, profile_id,
-            _ACTIONS[code] if code != _OTHER_ACTION else self.other_actions[position],
-            self.type_names[self.type_codes[position]],
+            position + self.shift if number is None else number, profile_id, action,
+            object_type_name,
             moment_of(seconds) if seconds == seconds else self.dated[position],
             self.contents[position],
             self.performers.get(position, performed_by) if self.performers else performed_by,

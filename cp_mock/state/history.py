@@ -89,9 +89,9 @@ def _thawed(frozen: Snapshot) -> dict[str, Any]:
 
 def load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
     histories = ListOf(HISTORY).load(value, path, ctx)
-    # every record, as (its number, its profile's, the one before it of its profile's, the
-    # record as the history keeps it), oldest of each profile first
-    loaded: list[tuple[int, str, int, tuple[Any, ...]]] = []
+    # every record, as (its number, the one before it of its profile's, what the history
+    # keeps of it, who performed it if not the account's root), oldest of each profile first
+    loaded: list[tuple[int, int, tuple[Any, ...], str | None]] = []
     heads: dict[str, int] = {}  # profile id -> its newest record, in ``loaded``
     for h, history in enumerate(histories):
         profile_id, where = history["ProfileId"], f"{path}[{h}]"
@@ -125,9 +125,10 @@ def load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
             number = _history_number(record["Id"], member_path(at_record, "Id"))
             performer = record.get("PerformedBy", ctx.performed_by)
             kept = (record["ActionType"], record["CreatedAt"], content,
-                    record["ObjectTypeName"], record.get("ProfileObjectUniqueKey"),
-                    None if performer == ctx.performed_by else performer)  # fmt: skip
-            loaded.append((number, profile_id, older, kept))
+                    record["ObjectTypeName"], record.get("ProfileObjectUniqueKey"))  # fmt: skip
+            loaded.append(
+                (number, older, kept, None if performer == ctx.performed_by else performer)
+            )
             older = len(loaded) - 1
         heads[profile_id] = older  # (-1: a history of no records, kept as given)
     # Records are numbered by one counter per domain and never dropped: the next is one
@@ -140,8 +141,8 @@ def load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
     for position, n in enumerate(order):
         position_of[n] = position
     for n in order:
-        number, _, older, kept = loaded[n]
-        kept_history.add(number, *kept[:5], -1 if older < 0 else position_of[older], kept[5])
+        number, older, kept, performer = loaded[n]
+        kept_history.add(number, *kept, -1 if older < 0 else position_of[older], performer)
     kept_history.heads = {pid: -1 if n < 0 else position_of[n] for pid, n in heads.items()}
     domain.history = kept_history
     domain.history_ids = itertools.count(next_number)

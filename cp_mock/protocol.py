@@ -26,7 +26,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote
@@ -350,16 +350,24 @@ _TIMESTAMPS = TimestampSerializer(TimestampSerializer.TIMESTAMP_FORMAT_UNIX)
 _UNIX = TimestampSerializer.TIMESTAMP_FORMAT_UNIX
 
 
+def _in_utc(value: Any) -> Any:
+    """A datetime with an offset other than UTC's (a state file may give one) as the same
+    moment in UTC: moto's conversions read a datetime's fields as UTC's."""
+    if isinstance(value, datetime) and value.tzinfo is not timezone.utc and value.utcoffset():
+        return value.astimezone(timezone.utc)
+    return value
+
+
 def _timestamp(shape: Shape) -> Convert:
     fmt = shape.serialization.get("timestampFormat", _UNIX)
     if fmt.lower() != _UNIX:
-        return lambda value: _TIMESTAMPS._convert_timestamp_to_str(value, fmt)
+        return lambda value: _TIMESTAMPS._convert_timestamp_to_str(_in_utc(value), fmt)
 
     def unix(value: Any) -> Any:
         # A datetime (what the backend keeps) goes straight to moto's conversion; the
         # general path first re-reads it as one, at twice the cost.
         if isinstance(value, datetime):
-            return TimestampSerializer._timestamp_unixtimestamp(value)
+            return TimestampSerializer._timestamp_unixtimestamp(_in_utc(value))
         return _TIMESTAMPS._convert_timestamp_to_str(value, fmt)
 
     return unix

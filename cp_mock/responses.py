@@ -101,7 +101,9 @@ def unexpected(found: Route, error: Exception) -> InternalServerException:
     """The modeled error for a failure the operation did not foresee (a defect of the
     mock, whatever the request): InternalServerException, which every operation models
     and AWS answers its own faults with. The call changed nothing (the journal undid it),
-    so retrying, as SDKs do, is safe. The traceback goes to the ``cp_mock`` logger."""
+    so retrying, as SDKs do, is safe; but long work that let other callers in keeps what it
+    did before (models/core/journal.py), and the message says so. The traceback goes to
+    the ``cp_mock`` logger."""
     logging.getLogger("cp_mock").error(
         "%s failed unexpectedly; the call was undone", found.operation.name, exc_info=error
     )
@@ -111,9 +113,13 @@ def unexpected(found: Route, error: Exception) -> InternalServerException:
         text = ""
     if len(text) > _LONGEST_SHOWN_ERROR:
         text = text[:_LONGEST_SHOWN_ERROR] + "..."
+    undone = (
+        "what it did before it last let other callers in was kept, the rest undone"
+        if getattr(error, journal.PARTLY_KEPT, False)
+        else "nothing was changed"
+    )
     return InternalServerException(
-        f"{found.operation.name} failed in the mock ({type(error).__name__}: {text}); "
-        "nothing was changed"
+        f"{found.operation.name} failed in the mock ({type(error).__name__}: {text}); {undone}"
     )
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from cp_mock.models.engines.search_keys import standard_postings
 from cp_mock.models.objects.object_store import IDENTITY_PREFIX, StoredObject
-from cp_mock.models.profiles.history import newest_first
 
 
 def assert_consistent(backend: Any) -> None:
@@ -82,7 +81,7 @@ def derived_state(backend: Any) -> dict[str, Any]:
             "objects by profile": by_profile_and_type,
             "object sizes": (len(domain.objects), domain.objects.total_size),
             "records by identity": {k: sorted(v) for k, v in domain.objects.by_identity.items()},
-            "history": {pid: _history_numbers(chain) for pid, chain in domain.history.items()},
+            "history": {pid: _history_numbers(domain.history, pid) for pid in domain.history.heads},
             "next history id": repr(domain.history_ids),
             "calculated": calculated,
             "filters": {n: f.expression for n, f in domain.recommendations.filters.items()},
@@ -114,5 +113,5 @@ def identities_of_records(domain: Any) -> dict[tuple[str, str, str, str], list[s
     return {identity: sorted(keys) for identity, keys in found.items()}
 
 
-def _history_numbers(chain: tuple[Any, ...]) -> list[tuple[int, Any]]:
-    return [(record.number, record.content) for record in newest_first(chain)]
+def _history_numbers(history: Any, profile_id: str) -> list[tuple[int, Any]]:
+    return [(record.number, record.content) for record in history.records(profile_id)]

@@ -9,8 +9,10 @@ serializer writes it, and botocore's client parser reads it back.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
+import boto3
 import pytest
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
@@ -18,6 +20,7 @@ from botocore.utils import percent_encode_sequence
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import cp_mock
 from cp_mock import protocol
 from tests.strategies import SAFE_PATH, value_for
 
@@ -122,3 +125,19 @@ def test_a_body_member_cannot_override_a_path_member() -> None:
     assert route is not None
     params = protocol.parse_request(route, "", b'{"DomainName": "other", "FirstName": "Ann"}')
     assert params == {"DomainName": "shop", "FirstName": "Ann"}
+
+
+def test_a_moment_with_an_offset_is_answered_as_the_same_moment_in_utc() -> None:
+    """A state file may give a moment with any UTC offset (its codec keeps it): the answer
+    is that moment, not its wall-clock fields read as UTC's."""
+    with cp_mock.mock_customerprofiles():
+        client = boto3.client("customer-profiles", region_name="us-east-1")
+        client.create_domain(DomainName="offset", DefaultExpirationDays=30)
+        state = cp_mock.dump_state()
+        [domain] = state["Backends"][0]["Domains"]
+        domain["CreatedAt"] = "2030-01-02T03:04:05+02:00"
+        cp_mock.load_state(state)
+        created = client.get_domain(DomainName="offset")["CreatedAt"]
+        assert created == datetime(2030, 1, 2, 1, 4, 5, tzinfo=timezone.utc)
+        listed = client.list_domains()["Items"][0]["CreatedAt"]
+        assert listed == created

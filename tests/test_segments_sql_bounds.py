@@ -180,15 +180,18 @@ def test_membership_of_a_segment_whose_query_fails_is_refused(
 
 
 def answered_while_a_query_runs(
-    monkeypatch: pytest.MonkeyPatch, domain: str, call: Callable[[], Any]
-) -> list[bool]:
+    monkeypatch: pytest.MonkeyPatch, domain: str, call: Callable[[], Any],
+    during: tuple[Any, str] = (segment_evaluation, "run_segment_query"),
+) -> list[bool]:  # fmt: skip
     """Make ``call`` while another thread, once a segment's SQL query starts, calls
     GetDomain: for each query that ran, whether that other call was answered before the
-    query ended (it cannot be while the query holds the backend's lock)."""
+    query ended (it cannot be while the query holds the backend's lock). ``during``: the
+    module and name of the function watched instead (another part of long work)."""
     query_running = threading.Event()
     other_answered = threading.Event()
     answered_during_query: list[bool] = []
-    run = segment_evaluation.run_segment_query
+    module, name = during
+    run = getattr(module, name)
 
     def watched(*args: Any, **kwargs: Any) -> Any:
         query_running.set()
@@ -196,7 +199,7 @@ def answered_while_a_query_runs(
         answered_during_query.append(other_answered.wait(timeout=5))
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(segment_evaluation, "run_segment_query", watched)
+    monkeypatch.setattr(module, name, watched)
 
     def other_caller() -> None:
         own = boto3.client("customer-profiles", region_name="us-east-1")

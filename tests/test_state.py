@@ -30,7 +30,7 @@ from cp_mock import (
 )
 from cp_mock.models.admin.domains import Domain
 from cp_mock.models.objects.object_store import StoredObject
-from cp_mock.models.profiles.history import HistoryRecord, newest_first
+from cp_mock.models.profiles.history import HistoryRecord
 from cp_mock.server import ThreadedServer
 from cp_mock.state import FORMAT, VERSION, backend_state
 from cp_mock.state.domains import (
@@ -309,8 +309,7 @@ def test_a_history_record_shares_its_object_after_a_load(client: Any) -> None:
     ids = seed(client)
     load_state(json.loads(json.dumps(dump_state())))
     domain = get_backend().domains["shop"]
-    record = next(r for r in newest_first(domain.history[ids["jane"]])
-                  if r.action_type == "INGESTED")  # fmt: skip
+    record = next(r for r in domain.history.records(ids["jane"]) if r.action_type == "INGESTED")
     stored = domain.objects.get(record.object_type_name, record.profile_object_unique_key)
     assert stored is not None and record.content is stored.body
 

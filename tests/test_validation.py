@@ -378,7 +378,7 @@ def snapshot(backend: Any) -> str:
             name: {
                 "settings": domain.settings, "updated": domain.last_updated_at,
                 "profiles": domain.profiles, "postings": domain.index.postings(),
-                "history": {pid: chain[0] for pid, chain in domain.history.items()},  # (its number)
+                "history": (domain.history.heads, len(domain.history)),  # (newest, how many)
             }
             for name, domain in backend.domains.items()
         },

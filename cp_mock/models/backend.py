@@ -204,7 +204,8 @@ class CustomerProfilesBackend(
     def _keep_configuration(self, opened: journal.Journal, domain_name: str | None) -> None:
         """Before an operation that is not journaled write by write: a copy of the
         backend's own state (the domains it holds, integrations, tags) and of the named
-        domain's configuration, put back if the call fails. Once a call per domain."""
+        domain's configuration, put back if the call fails. Once a call per domain (and again
+        after each time the call lets others in: models/core/journal.py)."""
         key = (id(self), domain_name)
         if opened.kept is None:
             opened.kept = set()
@@ -226,6 +227,9 @@ class CustomerProfilesBackend(
                 if field.name not in JOURNALED_DOMAIN_FIELDS
             }
         opened.steps.append((_put_back_configuration, self, saved, domain, fields))
+        # long work that lets others in keeps what it did before; from then on a failure
+        # puts back the configuration as it is when the call holds the lock again
+        opened.copy_again_after_handover(lambda: self._keep_configuration(opened, domain_name))
 
 
 def _every_region() -> list[str]:

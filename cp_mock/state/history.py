@@ -9,12 +9,11 @@ import re
 from typing import Any
 
 from ..models.admin.domains import Domain
-from ..models.profiles.history import (
+from ..models.profiles.history_records import (
     PROFILE_RECORD_TYPE,
+    History,
     HistoryRecord,
     Snapshot,
-    chained,
-    newest_first,
     snapshot,
     thaw,
 )
@@ -52,11 +51,12 @@ HISTORY = Record(
 
 def dump_history(domain: Domain, ctx: Context) -> list[dict[str, Any]]:
     histories = []
-    for profile_id, chain in domain.history.items():
+    history = domain.history
+    for profile_id in history.heads:
         profile = domain.profiles.get(profile_id)
         now = None if profile is None else snapshot(profile)
-        chain_records = newest_first(chain, profile_id, ctx.performed_by)
-        records = [_history_record(domain, record, now, ctx) for record in chain_records]
+        kept = history.records(profile_id, ctx.performed_by)
+        records = [_history_record(domain, record, now, ctx) for record in kept]
         histories.append(HISTORY.dump({"ProfileId": profile_id, "Records": records}, ctx))
     return histories
 
@@ -89,15 +89,18 @@ def _thawed(frozen: Snapshot) -> dict[str, Any]:
 
 def load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
     histories = ListOf(HISTORY).load(value, path, ctx)
-    numbers = [0]
+    # every record, as (its number, the one before it of its profile's, what the history
+    # keeps of it, who performed it if not the account's root), oldest of each profile first
+    loaded: list[tuple[int, int, tuple[Any, ...], str | None]] = []
+    heads: dict[str, int] = {}  # profile id -> its newest record, in ``loaded``
     for h, history in enumerate(histories):
         profile_id, where = history["ProfileId"], f"{path}[{h}]"
-        if profile_id in domain.history:
+        if profile_id in heads:
             raise StateError(f"names the history of profile {profile_id} again", where)
-        chain: tuple[Any, ...] = ()
         records = history["Records"]
         profile = domain.profiles.get(profile_id)
         profile_now: Snapshot | None = None
+        older = -1
         for r in range(len(records) - 1, -1, -1):  # oldest first, so each links to the older
             record, at_record = records[r], f"{where}.Records[{r}]"
             content: str | Snapshot
@@ -120,20 +123,29 @@ def load_history(domain: Domain, value: Any, path: str, ctx: Context) -> None:
                     )
                 content = stored.body
             number = _history_number(record["Id"], member_path(at_record, "Id"))
-            numbers.append(number)
-            chain = chained(
-                HistoryRecord(
-                    number=number, profile_id=profile_id, action_type=record["ActionType"],
-                    object_type_name=record["ObjectTypeName"], created_at=record["CreatedAt"],
-                    content=content, performed_by=record.get("PerformedBy", ctx.performed_by),
-                    profile_object_unique_key=record.get("ProfileObjectUniqueKey"),
-                ),
-                chain,
-                ctx.performed_by,
-            )  # fmt: skip
-        domain.history[profile_id] = chain
-    # Records are numbered by one counter per domain and never dropped: the next is one more.
-    domain.history_ids = itertools.count(max(numbers) + 1)
+            performer = record.get("PerformedBy", ctx.performed_by)
+            kept = (record["ActionType"], record["CreatedAt"], content,
+                    record["ObjectTypeName"], record.get("ProfileObjectUniqueKey"))  # fmt: skip
+            loaded.append(
+                (number, older, kept, None if performer == ctx.performed_by else performer)
+            )
+            older = len(loaded) - 1
+        heads[profile_id] = older  # (-1: a history of no records, kept as given)
+    # Records are numbered by one counter per domain and never dropped: the next is one
+    # more. They are kept in the order of their numbers, as the calls that made them kept
+    # them: numbers a dump gives then follow the columns' rule, needing nothing aside.
+    next_number = max((number for number, *_ in loaded), default=0) + 1
+    kept_history = History(shift=next_number - len(loaded))
+    order = sorted(range(len(loaded)), key=lambda n: loaded[n][0])
+    position_of = [0] * len(loaded)
+    for position, n in enumerate(order):
+        position_of[n] = position
+    for n in order:
+        number, older, kept, performer = loaded[n]
+        kept_history.add(number, *kept, -1 if older < 0 else position_of[older], performer)
+    kept_history.heads = {pid: -1 if n < 0 else position_of[n] for pid, n in heads.items()}
+    domain.history = kept_history
+    domain.history_ids = itertools.count(next_number)
 
 
 _HISTORY_ID = re.compile(r"[0-9a-f]{32}")

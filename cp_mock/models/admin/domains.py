@@ -19,6 +19,7 @@ from ..insights.recommender_state import RecommenderState
 from ..insights.segment_state import SegmentState
 from ..objects.object_store import ObjectStore
 from ..profiles.expiry_queue import ExpiryQueue
+from ..profiles.history_records import History
 from ..profiles.provenance import Record
 from .admin_state import AdminState
 
@@ -43,8 +44,8 @@ class Domain:
     objects: ObjectStore = field(default_factory=ObjectStore)
     # identity resolution jobs, oldest first (models/identity/matching.py)
     identity_jobs: list[Any] = field(default_factory=list)
-    # profile id -> its history records, newest first, as a chain (models/profiles/history.py)
-    history: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # every profile's history records, in columns (models/profiles/history_records.py)
+    history: History = field(default_factory=History)
     history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # event streams, event triggers and their firings (models/events/event_state.py)
     events: EventState = field(default_factory=EventState)

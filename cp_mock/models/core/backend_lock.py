@@ -10,7 +10,15 @@ that reads no backend state (an SQL query over a copy of the profiles) without t
 
 A plain ``with backend.lock:`` is a user's (or the state file's) way of making several
 calls one step: while the thread holds the lock so, ``let_others_in`` and ``released``
-keep it, and the work runs whole, as before.
+keep it, and the work runs whole, as before. So do they inside a call made within a call
+on another backend (a call is one step of the call it is made in).
+
+What another caller does while the lock is handed over is its own: the long call's undo
+journal is sealed at the hand-over (models/core/journal.py), so a failure after it undoes
+only what the long call did after it and never what another caller wrote meanwhile.
+``let_others_in`` seals before it gives the lock up (a waiting thread is about to take
+it); ``released`` seals then when a thread waits, and otherwise only if another thread
+held the lock while it was released.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
+
+from . import journal
 
 # How long a yielding caller waits, at most, for a waiting thread to take the lock before
 # it looks again (a thread that took it some other way, say): not a timing the work needs.
@@ -38,6 +48,7 @@ class BackendLock:
         self._owner = 0  # the thread holding it (or that last held it)
         self._depth = 0  # how many levels it holds
         self._single_steps = 0  # of those, plain holds that make their calls one step
+        self._owner_changes = 0  # times a thread took it from another (``released`` asks)
         self.service = _ServiceHold(self)
 
     # -- holding -------------------------------------------------------------------------
@@ -59,9 +70,14 @@ class BackendLock:
             if not taken:
                 return False
         if not self._depth:
-            self._owner = threading.get_ident()
+            self._held_by(threading.get_ident())
         self._depth += 1
         return True
+
+    def _held_by(self, thread: int) -> None:
+        if self._owner != thread:
+            self._owner = thread
+            self._owner_changes += 1
 
     def _release(self) -> None:
         self._depth -= 1
@@ -99,13 +115,20 @@ class BackendLock:
     # -- yielding ------------------------------------------------------------------------
     def _may_yield(self) -> bool:
         held = self._depth > 0 and self._owner == threading.get_ident()
-        return held and not self._single_steps
+        if not held or self._single_steps:
+            return False
+        opened = journal.current.journal
+        # (a call made inside a call on another backend is one step of that call)
+        return opened is None or getattr(opened.owner, "lock", None) is self
 
     def let_others_in(self) -> None:
         """Between two whole steps of long work: if other threads wait for the lock, let
         one of them take it, then take it back. Cheap when nobody waits."""
         if not self._waiting or not self._may_yield():
             return
+        opened = journal.current.journal
+        if opened is not None:
+            opened.seal()  # what is done is kept: the waiting caller may write over it
         with self._guard:
             handoffs = self._handoffs
         depth = self._give_up()
@@ -115,6 +138,8 @@ class BackendLock:
                     self._taken_by_waiter.wait(_HANDOFF_RECHECK_SECONDS)
         finally:
             self._take_back(depth)
+            if opened is not None:
+                opened.renew()
 
     @contextmanager
     def released(self) -> Iterator[None]:
@@ -123,11 +148,23 @@ class BackendLock:
         if not self._may_yield():
             yield
             return
+        opened = journal.current.journal
+        sealed = False
+        if opened is not None and self._waiting:
+            sealed = True
+            opened.seal()  # (a waiting caller is about to take the lock)
+        owner_changes = self._owner_changes
         depth = self._give_up()
         try:
             yield
         finally:
             self._take_back(depth)
+            if opened is not None:
+                if not sealed and self._owner_changes != owner_changes:
+                    sealed = True  # another thread held it meanwhile: what was done is kept
+                    opened.seal()
+                if sealed:
+                    opened.renew()
 
     def _give_up(self) -> int:
         depth, self._depth = self._depth, 0
@@ -154,8 +191,8 @@ class _ServiceHold:
     def __enter__(self) -> None:
         lock = self._lock
         if self._raw.acquire(False):  # the usual, uncontended case, inline
-            if not lock._depth:
-                lock._owner = threading.get_ident()
+            if not lock._depth and lock._owner != (thread := threading.get_ident()):
+                lock._held_by(thread)
             lock._depth += 1
         else:
             lock._acquire()

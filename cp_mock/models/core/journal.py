@@ -31,6 +31,14 @@ type's and its profile's order (by its ``sequence``), a profile to its place amo
 profiles (by its rank); an entry inside the search index goes back last in its dict
 (knowing its place would cost a scan of the dict on every deletion, and the index answers
 sets: nothing the API answers shows that order).
+
+Long work lets other callers in between two whole steps (models/core/backend_lock.py). What
+it had done by then is no longer its own: another caller may read it and write over it,
+so undoing it later could put back what that caller wrote. At such a hand-over the call
+is sealed (``Journal.seal``): its undo steps so far are dropped, what its success was to
+do for that work is done then, and what it copied whole (a domain's configuration) is
+copied again once it holds the lock back (``Journal.renew``). A later failure undoes only
+what came after the last hand-over. A call that let nobody in undoes everything, as before.
 """
 
 from __future__ import annotations
@@ -53,10 +61,13 @@ JOURNALED_KEY = "journaled"
 JOURNALED = MappingProxyType({JOURNALED_KEY: True})
 
 
+_UNSEALED = (0, 0)
+
+
 class Journal:
     """The undo steps of one call, oldest first, and what its success is to do."""
 
-    __slots__ = ("steps", "on_success", "kept", "owner")
+    __slots__ = ("steps", "on_success", "kept", "owner", "sealed", "renewals")
 
     def __init__(self, owner: Any = None) -> None:
         # (one is made for every call: what most calls never need is made when needed)
@@ -64,29 +75,72 @@ class Journal:
         self.steps: list[tuple[Any, ...]] = []  # (function, *arguments)
         self.on_success: list[tuple[Any, ...]] | None = None
         self.kept: set[Any] | None = None  # what was copied whole for the call (once each)
+        # how many steps and effects earlier hand-overs sealed (marks count them)
+        self.sealed = _UNSEALED
+        # what takes the copies in ``kept`` again after a hand-over (``renew``)
+        self.renewals: list[Callable[[], None]] | None = None
 
     def mark(self) -> tuple[int, int]:
-        """Where the call is: ``undo(mark)`` puts back what was done since."""
-        return len(self.steps), len(self.on_success or ())
+        """Where the call is: ``undo(mark)`` puts back what was done since (a mark taken
+        before a hand-over puts back only what was done after it)."""
+        sealed_steps, sealed_effects = self.sealed
+        return sealed_steps + len(self.steps), sealed_effects + len(self.on_success or ())
 
-    def undo(self, mark: tuple[int, int] = (0, 0)) -> None:
-        steps, first = self.steps, mark[0]
+    def undo(self, mark: tuple[int, int] = _UNSEALED) -> None:
+        steps, first = self.steps, max(mark[0] - self.sealed[0], 0)
         while len(steps) > first:
             step = steps.pop()
             step[0](*step[1:])
         if self.on_success:
-            del self.on_success[mark[1] :]
+            del self.on_success[max(mark[1] - self.sealed[1], 0) :]
 
     def succeed(self) -> None:
         effects = self.on_success
         if not effects:
             return
         self.on_success = None
-        for effect in effects:
+        _have_effects(effects)
+
+    def seal(self) -> None:
+        """At a hand-over of the lock: keep what the call has done so far (others may see
+        it and write over it). Its undo steps are dropped, and what its success was to do
+        for it is done now, outside any call, as a finished call's effects are; copies
+        kept whole are to be taken again (``renew``) once the lock is back."""
+        steps, effects = self.steps, self.on_success
+        self.sealed = (self.sealed[0] + len(steps), self.sealed[1] + len(effects or ()))
+        steps.clear()  # (in place: the list is the journal's for the whole call)
+        self.kept = None
+        if effects:
+            self.on_success = None
+            opened, current.journal = current.journal, None
             try:
-                effect[0](*effect[1:])
-            except Exception:  # noqa: BLE001 - the call has happened; its echo elsewhere failed
-                logging.getLogger("cp_mock").exception("an effect of a finished call failed")
+                _have_effects(effects)
+            finally:
+                current.journal = opened
+
+    def renew(self) -> None:
+        """After a hand-over, holding the lock again: take again the copies kept whole,
+        so that a failure from here on puts back the state as it is now, with what other
+        callers wrote meanwhile."""
+        renewals, self.renewals = self.renewals, None
+        for take_copy in renewals or ():
+            take_copy()
+
+    def copy_again_after_handover(self, take_copy: Callable[[], None]) -> None:
+        """``take_copy()`` (which notes a whole copy of some state, as the call's first
+        step on it) is to be called again after each hand-over."""
+        if self.renewals is None:
+            self.renewals = [take_copy]
+        else:
+            self.renewals.append(take_copy)
+
+
+def _have_effects(effects: list[tuple[Any, ...]]) -> None:
+    for effect in effects:
+        try:
+            effect[0](*effect[1:])
+        except Exception:  # noqa: BLE001 - the call has happened; its echo elsewhere failed
+            logging.getLogger("cp_mock").exception("an effect of a finished call failed")
 
 
 class _Current(threading.local):
@@ -115,15 +169,24 @@ class call:  # noqa: N801 - used as a function: ``with journal.call(backend):``
         else:
             self.opened = None
 
-    def __exit__(self, kind: type[BaseException] | None, *_: Any) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, *_: Any
+    ) -> None:
         opened = self.opened
         if opened is None:
             return
         current.journal = None
         if kind is None:
             opened.succeed()
-        else:
-            opened.undo()
+            return
+        opened.undo()
+        if opened.sealed != _UNSEALED and error is not None:
+            setattr(error, PARTLY_KEPT, True)  # (the answer says so: responses.unexpected)
+
+
+# Set on an exception out of a call that had let other callers in before it failed: what
+# it did before the last hand-over was kept, the rest undone.
+PARTLY_KEPT = "cp_mock_partly_kept"
 
 
 # -- notes -----------------------------------------------------------------------------------

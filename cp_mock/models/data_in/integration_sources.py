@@ -31,11 +31,14 @@ put is read too (S3: every file; Kinesis: from TRIM_HORIZON). Each S3 file is re
 ETag, each Kinesis record once. A record goes the way PutProfileObject takes
 (``objects.ingest``); one it would refuse goes to the domain's dead-letter queue
 (models/admin/dead_letters.py, Reason ``INVALID_OBJECT``) and the others go on: nothing is
-raised into the caller's own operation.
+raised into the caller's own operation. The other service is read without the backend's
+lock, from a copy of where each source has read to, and what was read is ingested a
+record at a time, letting waiting callers in between (``_sync_integration_sources``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Iterator
@@ -50,7 +53,8 @@ from ...validation import Check, checker
 from ..admin.dead_letters import INVALID_OBJECT, dead_letter
 from ..admin.domains import Domain
 from ..backend_state import BackendState
-from ..objects.object_types import ObjectType, object_type_for_put
+from ..core import journal
+from ..objects.object_types import object_type_for_put
 from ..objects.objects import ingest, parse_object
 from .csv_records import csv_records
 from .data_in_state import Integration, IntegrationSource
@@ -70,6 +74,7 @@ class Record(NamedTuple):
     origin: str  # where it was read, for the dead-letter queue
     body: str
     problem: str | None = None
+    position: tuple[str, int] | None = None  # a Kinesis record's shard and sequence number
 
 
 def source_of(
@@ -203,66 +208,152 @@ def object_problems() -> Check:
     )
 
 
+class Arrival(NamedTuple):
+    """What one source held that its integration has not read: read from the other
+    service without the backend's lock, ingested under it."""
+
+    uri: str
+    source: IntegrationSource  # the source as it is in the domain (not the copy read)
+    records: list[Record]
+    listed: dict[str, str]  # S3: every key listed, with its ETag (where the source reads to)
+    files: list[tuple[str, str, list[Record]]]  # S3: (key, ETag, records) of each file read
+
+
 class IntegrationSourceOperations(BackendState):
     integrations: dict[str, Integration]
     syncing_domains: set[str]  # the domains whose sources are being read (not state)
 
     def _sync_integration_sources(self, domain: Domain) -> None:
         """Ingest what is new at the domain's sources. Ingesting publishes changes whose
-        subscribers may use the domain again: that use does not read the sources again."""
+        subscribers may use the domain again: that use does not read the sources again,
+        nor does another caller's while this one reads them.
+
+        What the sources have read to is copied under the lock, the other services are read
+        from the copies without it (reading them needs no state of the backend's), and what
+        was read is ingested under it a record at a time, letting waiting callers in between
+        (docs/integrations.md, "When")."""
         if domain.name in self.syncing_domains:
             return
         self.syncing_domains.add(domain.name)
         try:
-            for uri, source in list(domain.data_in.integration_sources.items()):
-                integration = self.integrations.get(uri)
-                type_name = integration.settings.get("ObjectTypeName") if integration else None
-                if type_name is None:
-                    continue  # its object type was deleted: it reads nothing
-                records = list(self._new_records(source))
-                if records:
-                    self._ingest_records(domain, type_name, records)
+            # (a source whose object type was deleted reads nothing)
+            wanted = [(uri, source, _where_read_to(source))
+                      for uri, source in domain.data_in.integration_sources.items()
+                      if self._object_type_name(uri) is not None]  # fmt: skip
+            if not wanted:
+                return
+            try:
+                with self.lock.released():
+                    arrivals = [self._arrival(uri, source, copied)
+                                for uri, source, copied in wanted]  # fmt: skip
+            except Exception:  # noqa: BLE001 - read again, holding the lock, as it was read before
+                # (another thread may have changed the other service as it was read)
+                arrivals = [self._arrival(uri, source, source) for uri, source, _ in wanted]
+            for arrival in arrivals:
+                self._take_in(domain, arrival)
         finally:
             self.syncing_domains.discard(domain.name)
 
-    def _new_records(self, source: IntegrationSource) -> Iterator[Record]:
-        if source.kind == KINESIS:
-            arrived = read_kinesis_records_after(
-                self.account_id, self.region_name, source.stream_arn, source.sequence_numbers
-            )
-            for shard_id, sequence_number, data in arrived:
-                source.sequence_numbers[shard_id] = sequence_number
-                origin = f"{source.stream_arn}, {shard_id}, sequence number {sequence_number}"
-                try:
-                    yield Record(origin, data.decode("utf-8"))
-                except UnicodeDecodeError:
-                    yield Record(origin, "", "the record's Data is not UTF-8 text")
-            return
-        listed = list_s3_objects(self.account_id, self.partition, source.bucket, source.prefix)
-        # what is no longer there is forgotten, so a file put there again is read again
-        read, source.etags = source.etags, dict(listed)
-        for key, etag in listed:
-            if key.endswith("/") or read.get(key) == etag:
-                continue  # a folder, or a file read as it is
-            content = read_s3_object(self.account_id, self.partition, source.bucket, key)
-            if content is not None:
-                location = f"s3://{source.bucket}/{key}"
-                yield from records_of_file(location, content, source.tasks)
+    def _object_type_name(self, uri: str) -> str | None:
+        integration = self.integrations.get(uri)
+        return integration.settings.get("ObjectTypeName") if integration else None
 
-    def _ingest_records(self, domain: Domain, type_name: str, records: list[Record]) -> None:
-        object_type: ObjectType | None = None
-        for record in records:
-            problem = record.problem
-            if problem is None:
-                problem = "; ".join(object_problems()(record.body, "Object")) or None
-            if problem is None:
-                try:
-                    object_type = object_type or object_type_for_put(self, domain, type_name)
-                    ingest(self, domain, object_type, record.body, origin=record.origin)
-                    continue
-                except ServiceException as refused:
-                    problem = refused.message
-                except Exception as error:  # noqa: BLE001 - the record's failure alone
-                    problem = f"the record could not be ingested ({type(error).__name__}: {error})"
-            dead_letter(domain, self.account_id, self.region_name, type_name, record.body,
-                        None, problem, reason=INVALID_OBJECT, origin=record.origin)  # fmt: skip
+    def _arrival(
+        self, uri: str, source: IntegrationSource, read_from: IntegrationSource
+    ) -> Arrival:
+        """What the source holds beyond where ``read_from`` says it has read to."""
+        if read_from.kind == KINESIS:
+            stream = read_from.stream_arn
+            arrived = read_kinesis_records_after(self.account_id, self.region_name, stream,
+                                                 read_from.sequence_numbers)  # fmt: skip
+            records = [_kinesis_record(stream, *record) for record in arrived]
+            return Arrival(uri, source, records, {}, [])
+        bucket = read_from.bucket
+        listed = list_s3_objects(self.account_id, self.partition, bucket, read_from.prefix)
+        files = []
+        for key, etag in listed:
+            if key.endswith("/") or read_from.etags.get(key) == etag:
+                continue  # a folder, or a file read as it is
+            content = read_s3_object(self.account_id, self.partition, bucket, key)
+            if content is not None:
+                records = list(records_of_file(f"s3://{bucket}/{key}", content, read_from.tasks))
+                files.append((key, etag, records))
+        return Arrival(uri, source, [], dict(listed), files)
+
+    def _reads_still(self, domain: Domain, arrival: Arrival) -> str | None:
+        """The object type ``arrival``'s source is ingested as, if the domain, the source
+        and its integration are still there (another caller may have removed one while it
+        was let in); else None."""
+        if self.domains.get(domain.name) is not domain:
+            return None
+        if domain.data_in.integration_sources.get(arrival.uri) is not arrival.source:
+            return None
+        return self._object_type_name(arrival.uri)
+
+    def _take_in(self, domain: Domain, arrival: Arrival) -> None:
+        """Ingest what arrived, a record at a time, letting waiting callers in between; a
+        record's source moves on with it (a Kinesis record's sequence number, an S3 file's
+        ETag once its every record is in), so that a failure after another caller was let
+        in undoes the rest and leaves it to be read again."""
+        source = arrival.source
+        if self._reads_still(domain, arrival) is None:
+            return  # removed while it was read: what was read goes nowhere
+        for record in arrival.records:  # Kinesis
+            type_name = self._reads_still(domain, arrival)
+            if type_name is None:
+                return
+            assert record.position is not None
+            shard_id, sequence_number = record.position
+            journal.keep_item(source.sequence_numbers, shard_id)
+            source.sequence_numbers[shard_id] = sequence_number
+            self._ingest_record(domain, type_name, record)
+            self.lock.let_others_in()
+        if arrival.source.kind == KINESIS:
+            return
+        for key, etag, records in arrival.files:
+            for record in records:
+                type_name = self._reads_still(domain, arrival)
+                if type_name is None:
+                    return
+                self._ingest_record(domain, type_name, record)
+                self.lock.let_others_in()
+            if self._reads_still(domain, arrival) is None:
+                return
+            journal.keep_item(source.etags, key)
+            source.etags[key] = etag
+        # what is no longer there is forgotten, so a file put there again is read again
+        journal.keep_attributes(source, "etags")
+        source.etags = dict(arrival.listed)
+
+    def _ingest_record(self, domain: Domain, type_name: str, record: Record) -> None:
+        """Put the record as PutProfileObject would, or send it to the dead-letter queue."""
+        problem = record.problem
+        if problem is None:
+            problem = "; ".join(object_problems()(record.body, "Object")) or None
+        if problem is None:
+            try:
+                object_type = object_type_for_put(self, domain, type_name)
+                ingest(self, domain, object_type, record.body, origin=record.origin)
+                return
+            except ServiceException as refused:
+                problem = refused.message
+            except Exception as error:  # noqa: BLE001 - the record's failure alone
+                problem = f"the record could not be ingested ({type(error).__name__}: {error})"
+        dead_letter(domain, self.account_id, self.region_name, type_name, record.body,
+                    None, problem, reason=INVALID_OBJECT, origin=record.origin)  # fmt: skip
+
+
+def _where_read_to(source: IntegrationSource) -> IntegrationSource:
+    """A copy of the source to read the other service from: the place it reads (which a
+    new source replaces, never changed in place) shared, how far it has read copied."""
+    return dataclasses.replace(source, etags=dict(source.etags),
+                               sequence_numbers=dict(source.sequence_numbers))  # fmt: skip
+
+
+def _kinesis_record(stream_arn: str, shard_id: str, sequence_number: int, data: bytes) -> Record:
+    origin = f"{stream_arn}, {shard_id}, sequence number {sequence_number}"
+    position = (shard_id, sequence_number)
+    try:
+        return Record(origin, data.decode("utf-8"), position=position)
+    except UnicodeDecodeError:
+        return Record(origin, "", "the record's Data is not UTF-8 text", position)

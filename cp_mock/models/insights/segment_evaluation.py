@@ -8,12 +8,13 @@ segment subscriptions (LIVE and SCHEDULE events) and event triggers (SegmentFilt
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from ...exceptions import BadRequestException, ResourceNotFoundException
 from ..admin.domains import Domain
 from ..core.backend_lock import BackendLock
+from ..core.base import copy_plain
 from ..engines.segment_rules import Compiler, ProfileTest
 from ..engines.segment_sql import SegmentRows, copy_profile, copy_profiles, run_segment_query
 from .calculated_attributes import calculated_attribute_value
@@ -23,6 +24,8 @@ from .segment_state import SegmentDefinition
 # callers to take the lock: a fraction of a millisecond's work.
 _COPIED_BETWEEN_YIELDS = 100
 _TESTED_BETWEEN_YIELDS = 100
+
+Read = TypeVar("Read")
 
 
 def calculated_values(domain: Domain) -> Any:
@@ -125,6 +128,23 @@ def member_ids_in_steps(lock: BackendLock, domain: Domain, test: ProfileTest) ->
         if profile is not None and test(profile):
             members.append(profile_id)
     return members
+
+
+def copied_in_steps(
+    lock: BackendLock, domain: Domain, profile_ids: list[str],
+    read_also: Callable[[Mapping[str, Any]], Read],
+) -> list[tuple[dict[str, Any], Read]]:  # fmt: skip
+    """Copies of the profiles ``profile_ids`` names, in that order, each with what
+    ``read_also`` reads of it then, a few at a time, letting waiting callers in between
+    (a profile one of them deletes meanwhile is left out)."""
+    copied = []
+    for number, profile_id in enumerate(profile_ids):
+        if number % _COPIED_BETWEEN_YIELDS == 0:
+            lock.let_others_in()
+        profile = domain.profiles.get(profile_id)
+        if profile is not None:
+            copied.append((copy_plain(profile), read_also(profile)))
+    return copied
 
 
 def members_of(domain: Domain, test: ProfileTest) -> Iterator[str]:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlparse
 
@@ -30,7 +30,12 @@ from ..core.operations import operation
 from ..core.tags import tags_member
 from ..engines.segment_rules import check_segment_groups, profile_value
 from ..engines.segment_sql import ADDRESS_PARTS, ADDRESSES, SCALAR_FIELDS, check_segment_query
-from .segment_evaluation import calculated_values, member_ids_in_steps, segment_test
+from .segment_evaluation import (
+    calculated_values,
+    copied_in_steps,
+    member_ids_in_steps,
+    segment_test,
+)
 from .segment_state import SegmentDefinition, SegmentSnapshot
 
 # "you cannot create a segment definition that uses this prefix (_default_), and you
@@ -294,36 +299,17 @@ class SegmentOperations(BackendState):
         try:
             test = segment_test(self.lock, domain, definition, outside_lock=True)
             member_ids = member_ids_in_steps(self.lock, domain, test)
-            members = [domain.profiles[pid] for pid in member_ids if pid in domain.profiles]
         except BadRequestException as error:
             return f"The segment could not be evaluated: {error.message}"
-        members = self._sorted(domain, definition, members)
-        body = _csv(members) if data_format == "CSV" else _jsonl(members)
-        return put_s3_object(self.account_id, self.partition, bucket, key, body.encode())
-
-    def _sorted(
-        self, domain: Domain, definition: SegmentDefinition, members: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """``members`` in SegmentSort's order (a profile without the value comes last),
-        else as the profiles were created."""
         attributes = (definition.segment_sort or {}).get("Attributes") or []
-        calculated = calculated_values(domain)
-        for attribute in reversed(attributes):  # stable sorts, last key first
-            name, data_type = attribute["Name"], attribute.get("DataType") or "STRING"
-            calculated_sort = attribute.get("Type") == "CALCULATED"
-
-            def read(profile: Mapping[str, Any], name: str = name,
-                     calculated_sort: bool = calculated_sort) -> str | None:  # fmt: skip
-                if calculated_sort:
-                    return calculated(profile["ProfileId"], name)  # type: ignore[no-any-return]
-                return profile_value(profile, name)
-
-            keyed = [(_sort_key(read(p), data_type), p) for p in members]
-            present = [item for item in keyed if item[0] is not None]
-            absent = [p for key, p in keyed if key is None]
-            present.sort(key=lambda item: item[0], reverse=attribute["Order"] == "DESC")
-            members = [p for _, p in present] + absent
-        return members
+        # copies of the members, each with its sort keys (read now: a calculated one is
+        # backend state), taken in steps; the file is built from them without the lock
+        members = copied_in_steps(self.lock, domain, member_ids,
+                                  _sort_keys_reader(domain, attributes))  # fmt: skip
+        with self.lock.released():
+            ordered = _in_sort_order(members, [a["Order"] == "DESC" for a in attributes])
+            body = _csv(ordered) if data_format == "CSV" else _jsonl(ordered)
+            return put_s3_object(self.account_id, self.partition, bucket, key, body.encode())
 
     @operation("GetSegmentSnapshot")
     def get_segment_snapshot(
@@ -343,6 +329,38 @@ class SegmentOperations(BackendState):
             "DestinationUri": snapshot.destination_uri,
         }
         return {k: v for k, v in answer.items() if v is not None}
+
+
+def _sort_keys_reader(
+    domain: Domain, attributes: list[dict[str, Any]]
+) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """What a member is sorted by, for each of SegmentSort's Attributes (None: the member
+    has no such value)."""
+    calculated = calculated_values(domain)
+    readers = [(a["Name"], a.get("DataType") or "STRING", a.get("Type") == "CALCULATED")
+               for a in attributes]  # fmt: skip
+
+    def sort_keys(profile: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            _sort_key(calculated(profile["ProfileId"], name) if is_calculated
+                      else profile_value(profile, name), data_type)
+            for name, data_type, is_calculated in readers
+        )  # fmt: skip
+
+    return sort_keys
+
+
+def _in_sort_order(
+    members: list[tuple[dict[str, Any], tuple[Any, ...]]], descending: list[bool]
+) -> list[dict[str, Any]]:
+    """The members (each with its sort keys) in SegmentSort's order, a member without the
+    value after those with it; else as the profiles were created."""
+    for place in reversed(range(len(descending))):  # stable sorts, last key first
+        present = [member for member in members if member[1][place] is not None]
+        absent = [member for member in members if member[1][place] is None]
+        present.sort(key=lambda member: member[1][place], reverse=descending[place])
+        members = present + absent
+    return [profile for profile, _ in members]
 
 
 def _key(prefix: str, snapshot_id: str, data_format: str) -> str:
@@ -365,7 +383,8 @@ def _sort_key(value: str | None, data_type: str) -> Any:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return None
-        return moment.timestamp() if moment.tzinfo else moment.isoformat()
+        # a moment without a zone is UTC's, so that every DATE key compares with every other
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
     return value
 
 

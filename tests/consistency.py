@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cp_mock.models.engines.search_keys import standard_postings
-from cp_mock.models.objects.object_store import IDENTITY_PREFIX
+from cp_mock.models.objects.object_store import IDENTITY_PREFIX, StoredObject
 
 
 def assert_consistent(backend: Any) -> None:
@@ -17,11 +17,10 @@ def assert_consistent(backend: Any) -> None:
                 assert profile_id in postings.get(key, {}).get(value, set()), (
                     f"{name}: profile {profile_id} missing from index {key}={value!r}"
                 )
-        sources = {o.index_source for by_key in domain.objects.by_type.values()
-                   for o in by_key.values()}  # fmt: skip
+        sources = {o for by_key in domain.objects.by_type.values() for o in by_key.values()}
         for profile_id in domain.index.profile_ids():
             for (key, value), held_by in domain.index.holdings(profile_id).items():
-                stale = {s for s in held_by if isinstance(s, tuple) and s not in sources}
+                stale = {s for s in held_by if isinstance(s, StoredObject) and s not in sources}
                 assert not stale, f"{name}: {key}={value!r} held by gone objects {stale}"
         for key, values in postings.items():
             for value, profile_ids in values.items():
@@ -74,7 +73,7 @@ def derived_state(backend: Any) -> dict[str, Any]:
             }
         domains[name] = {
             "postings": index.postings(),
-            "holdings": {pid: index.holdings(pid) for pid in sorted(index.profile_ids())},
+            "holdings": {pid: _named(index.holdings(pid)) for pid in sorted(index.profile_ids())},
             "content types": index.content_types(),
             "ranks": sorted(domain.profile_rank, key=domain.profile_rank.__getitem__),
             "expires": {pid: round(at, 6) for pid, at in domain.profile_expiry.expires.items()},
@@ -89,6 +88,15 @@ def derived_state(backend: Any) -> dict[str, Any]:
             "upload jobs": {n: j.unique_field for n, j in domain.data_in.upload_jobs.items()},
         }
     return {"domains": domains, "tags": dict(backend.tags._tags)}
+
+
+def _named(holdings: dict[Any, set[Any]]) -> dict[Any, set[Any]]:
+    """A profile's holdings with each object source (compared by identity) named by its
+    (type name, unique key), as another process's load of it gives it too."""
+    return {
+        posting: {s.key if isinstance(s, StoredObject) else s for s in sources}
+        for posting, sources in holdings.items()
+    }
 
 
 def identities_of_records(domain: Any) -> dict[tuple[str, str, str, str], list[str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import boto3
@@ -189,3 +189,120 @@ def test_a_refused_delete_of_a_profiles_one_object_puts_it_back(once: Any) -> No
     items = once.list_profile_objects(DomainName="undo", ObjectTypeName="Order",
                                       ProfileId=profile_id)["Items"]  # fmt: skip
     assert len(items) == 2
+
+
+def test_a_refused_re_put_gives_the_object_its_version_back_in_its_place(once: Any) -> None:
+    # A re-put gives the stored object its new version in place (it is what the index
+    # knows its keys by): body, keys, profile, put time and expiry all change, and a
+    # refused one puts each back, with the object's place in both orders.
+    with freeze_time(datetime(2030, 1, 1, 12, 0, 0)) as clock:
+        first = put(once, "o-1")
+        put(once, "o-2")
+        put(once, "o-3", "other@example.com")
+        objects = cp_mock.get_backend().domains["undo"].objects
+        stored = objects.get("Order", first)
+        clock.tick(timedelta(hours=1))
+        with refused():
+            put(once, "o-1", "other@example.com")  # moves to the other profile
+        with refused():
+            put(once, "o-1")  # the same keys, a later put
+        assert objects.get("Order", first) is stored
+        put(once, "o-1", "other@example.com")
+        assert objects.get("Order", first) is stored  # (the one object, renewed)
+        other = once.search_profiles(DomainName="undo", KeyName="_email",
+                                     Values=["other@example.com"])["Items"][0]  # fmt: skip
+        items = once.list_profile_objects(DomainName="undo", ObjectTypeName="Order",
+                                          ProfileId=other["ProfileId"])["Items"]  # fmt: skip
+        assert [json.loads(item["Object"])["id"] for item in items] == ["o-3", "o-1"]
+        assert stored is not None and stored.put_at == datetime(2030, 1, 1, 13, tzinfo=timezone.utc)
+        assert stored.put_seconds == stored.put_at.timestamp()
+        assert_consistent(cp_mock.get_backend())
+
+
+def test_a_refused_put_gives_a_standard_record_its_version_back(once: Any) -> None:
+    # The put writes to a standard record the profile holds (a case, by its key): the
+    # record is renewed in place, and a refused put gives it its fields back.
+    once.put_profile_object_type(
+        DomainName="undo", ObjectTypeName="Ticket", Description="tickets",
+        AllowProfileCreation=True,
+        Fields={"id": {"Source": "_source.id", "Target": "_case.Title"},
+                "status": {"Source": "_source.status", "Target": "_case.Status"},
+                "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"}},
+        Keys={"ticketId": [{"StandardIdentifiers": ["UNIQUE", "CASE"], "FieldNames": ["id"]}],
+              "email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}]},
+    )  # fmt: skip
+
+    def ticket(status: str) -> None:
+        body = json.dumps({"id": "t-1", "status": status, "email": EMAIL})
+        once.put_profile_object(DomainName="undo", ObjectTypeName="Ticket", Object=body)
+
+    ticket("OPEN")
+    with refused():
+        ticket("CLOSED")
+    ticket("CLOSED")
+    (case,) = once.list_profile_objects(DomainName="undo", ObjectTypeName="_case",
+                                        ProfileId=profile_of(once))["Items"]  # fmt: skip
+    assert json.loads(case["Object"])["Status"] == "CLOSED"
+    assert_consistent(cp_mock.get_backend())
+
+
+def test_objects_put_at_one_moment_or_back_in_time_keep_their_order_through_undo(
+    once: Any,
+) -> None:
+    # An object's place in the store's order is its put moment when that is later than
+    # the last object's, else just after the last: puts at one frozen moment, and a put
+    # after the clock went back, are still in the order they were added.
+    with freeze_time(datetime(2030, 1, 1, 12, 0, 0)) as clock:
+        keys = [put(once, f"o-{n}") for n in range(3)]
+        clock.move_to(datetime(2029, 6, 1))
+        keys.append(put(once, "o-3"))
+        profile_id = profile_of(once)
+
+        def listed() -> list[str]:
+            items = once.list_profile_objects(DomainName="undo", ObjectTypeName="Order",
+                                              ProfileId=profile_id)["Items"]  # fmt: skip
+            return [json.loads(item["Object"])["id"] for item in items]
+
+        for key in keys[:2]:
+            with refused():
+                once.delete_profile_object(
+                    DomainName="undo", ProfileId=profile_id, ProfileObjectUniqueKey=key,
+                    ObjectTypeName="Order",
+                )  # fmt: skip
+        assert listed() == ["o-0", "o-1", "o-2", "o-3"]
+        put(once, "o-1")
+        with refused():
+            put(once, "o-2")
+        assert listed() == ["o-0", "o-2", "o-3", "o-1"]
+        objects = cp_mock.get_backend().domains["undo"].objects
+        clock.move_to(datetime(2030, 2, 1))
+        newest = objects.get("Order", put(once, "o-4"))
+        assert newest is not None and newest.sequence is newest.put_moment  # (no float more)
+        assert_consistent(cp_mock.get_backend())
+
+
+def test_a_deleted_object_waiting_for_its_expiry_entry_keeps_only_its_name(once: Any) -> None:
+    # The expiry queue's entry for a deleted object waits until its time; once the delete
+    # has succeeded, the object it holds keeps its type name and unique key, which the
+    # entry is checked by, not its body or keys. A refused delete lets go of nothing.
+    keys = [put(once, f"o-{n}") for n in range(2)]
+    profile_id = profile_of(once)
+    objects = cp_mock.get_backend().domains["undo"].objects
+
+    def delete(key: str) -> None:
+        once.delete_profile_object(DomainName="undo", ProfileId=profile_id,
+                                   ProfileObjectUniqueKey=key, ObjectTypeName="Order")  # fmt: skip
+
+    with refused():
+        delete(keys[0])
+    delete(keys[0])
+    waiting = [stored for _, _, stored in objects._expiry.entries()]
+    assert [(s.unique_key, s.body, s.keys) for s in waiting if s.unique_key == keys[0]] == [
+        (keys[0], "", {})
+    ]
+    assert not objects._pending
+    put(once, "o-0")  # (a new object of the unique key: its own entry)
+    with freeze_time(datetime.now(timezone.utc) + timedelta(days=31)):
+        assert once.get_domain(DomainName="undo")["Stats"]["ObjectCount"] == 0
+    assert len(objects._expiry) == 0
+    assert_consistent(cp_mock.get_backend())

@@ -213,11 +213,11 @@ def test_every_field_of_every_type_is_written_or_rebuilt(client: Any) -> None:
         assert not unwritten, f"{record.kind.__qualname__}: {sorted(unwritten)}"
     assert {f.name for f in dataclasses.fields(StoredObject)} - STORED_OBJECT_ATTRIBUTES == {
         # its place in the store, which loading gives it again by adding the objects in
-        # the order the document lists them; its (type name, unique key) tuple, made from
-        # the object's group and its unique key; its keys, kept flat and written as
-        # ``keys``; its expiry, kept as POSIX seconds and written as ``expires_at``; the
-        # time its expiry queue entry waits for, which loading queues again
-        "sequence", "key", "flat_keys", "expiry_time", "queued"
+        # the order the document lists them; its type name (its object group's) and keys,
+        # kept in one tuple and written as ``keys``; its expiry and put time, kept as
+        # POSIX seconds and written as ``expires_at`` and ``put_at``; the time its expiry
+        # queue entry waits for, which loading queues again
+        "sequence", "key_values", "expiry_time", "put_moment", "queued"
     }  # fmt: skip
     assert set(HistoryRecord._fields) == HISTORY_ATTRIBUTES
     fresh = CustomerProfilesBackend("us-east-1", "123456789012")

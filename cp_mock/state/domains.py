@@ -248,12 +248,12 @@ def _dump_profile(
     standard: set[Posting] = set()
     added: set[Posting] = set()
     merged: defaultdict[str, set[Posting]] = defaultdict(set)
-    own = {stored.index_source: stored for stored in domain.objects.of_profile(profile_id)}
-    for object_key in own:
-        held_by_objects[object_key] = set()
+    own = set(domain.objects.of_profile(profile_id))
+    for stored in own:
+        held_by_objects[stored] = set()
     for posting, sources in domain.index.holdings(profile_id).items():
         for source in sources:
-            if source in own:  # (an object's: its key tuple)
+            if source in own:  # (an object's: the object itself)
                 held_by_objects[source].add(posting)
             elif source == STANDARD_SOURCE:
                 standard.add(posting)
@@ -295,7 +295,7 @@ def _dump_objects(
                 "body": stored.body, "put_at": stored.put_at, "expires_at": stored.expires_at,
                 "keys": stored.keys,
             }  # fmt: skip
-            held = held_by_objects.get(stored.index_source, set())
+            held = held_by_objects.get(stored, set())
             if held != _postings(stored.keys):
                 entry["profile_keys"] = _grouped(held)
             written.append(entry)
@@ -389,7 +389,7 @@ def _load_objects(domain: Domain, value: Any, path: str, ctx: Context) -> None:
                 domain.objects.add(stored)
                 held = entry.get("profile_keys")
                 held = stored.keys if held is None else held
-                _hold(domain, stored.profile_id, _postings(held), stored.index_source)
+                _hold(domain, stored.profile_id, _postings(held), stored)
 
 
 def _count_objects(

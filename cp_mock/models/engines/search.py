@@ -33,8 +33,8 @@ from .search_keys import (
 )
 
 # What holds a posting: "standard", "added", "merged:<profile id>", or an object, known by
-# its (type name, unique key) tuple, the one the object store keeps for it.
-Source = str | tuple[str, str]
+# itself (the object store's StoredObject, hashed and compared by identity).
+Source = Hashable
 
 # A posting's profiles, and a holding's sources, are nearly always one: such a member is
 # kept as itself, a set only once there are more (a set costs ~200 bytes).

@@ -112,10 +112,14 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
     return hashlib.sha256(f"{type_name}\0{key_name}\0{value}".encode()).hexdigest()[:40]
 
 
-def forget_object(domain: Domain, stored: StoredObject, keeping: Collection[Posting] = ()) -> None:
-    """Drop the object and the keys it gave its profile (but for ``keeping``)."""
-    domain.objects.remove(*stored.key)  # (type name, unique key)
-    domain.index.remove_source(stored.profile_id, stored.index_source, stored.postings(), keeping)
+def forget_object(
+    domain: Domain, stored: StoredObject, keeping: Collection[Posting] | None = None
+) -> None:
+    """Drop the object and the keys it gave its profile. ``keeping`` (None: the object
+    goes for good): the postings of its new version, which it is about to be renewed as
+    (``StoredObject.renew``), and which it keeps."""
+    domain.objects.remove(stored.type_name, stored.unique_key, for_good=keeping is None)
+    domain.index.remove_source(stored.profile_id, stored, stored.postings(), keeping or ())
 
 
 # -- ingestion: what every area that puts objects calls ----------------------------
@@ -208,8 +212,8 @@ def ingest(
     # Everything that can reject the object has run: from here on, write.
     if previous is not None:
         # A new version of an object keeps the keys it shares with the old one (the
-        # index source is the same: type and unique key), so re-putting an unchanged
-        # record leaves the index as it is.
+        # index source is the same: the object, renewed below), so re-putting an
+        # unchanged record leaves the index as it is.
         same_profile = previous.profile_id == profile_id
         keeping = kept_postings if same_profile else set()
         forget_object(domain, previous, keeping)
@@ -230,18 +234,15 @@ def ingest(
         update_stored_profile(domain, profile, changes)
     if created:
         backend.publish(Change(CREATED, domain, profile_id))
-    stored = StoredObject(
-        type_name=object_type.name,
-        unique_key=unique_key,
-        profile_id=profile_id,
-        body=body,
-        keys=stored_keys,
-        expires_at=expires_at,
-        put_at=put_at,
-    )
-    source = stored.index_source
+    if previous is None:
+        stored = StoredObject(object_type.name, unique_key, profile_id, body, stored_keys,
+                              expires_at, put_at)  # fmt: skip
+    else:  # (out of the store since ``forget_object``)
+        stored = previous
+        stored.renew(profile_id, body, stored_keys, expires_at, put_at)
+    hold = domain.index.hold
     for key in kept:
-        domain.index.hold(profile_id, key.name, key.value, source, key.content_type)
+        hold(profile_id, key.name, key.value, stored, key.content_type)
     domain.objects.add(stored)
     for write in standard_writes:
         _write_standard_object(domain, profile_id, write, put_at, expires_at)
@@ -269,16 +270,16 @@ def _write_standard_object(
 ) -> None:  # fmt: skip
     """Store the standard object as the put leaves it (its fields merged with what it
     held), searchable by its standard index names; it expires as the put object does."""
-    if write.previous is not None:
-        forget_object(domain, write.previous, set(write.postings))
     body = json.dumps(write.document, separators=(",", ":"))
-    stored = StoredObject(
-        type_name=write.type_name, unique_key=write.unique_key, profile_id=profile_id,
-        body=body, keys=write.keys, expires_at=expires_at, put_at=put_at,
-    )  # fmt: skip
-    source = stored.index_source
+    stored = write.previous
+    if stored is None:
+        stored = StoredObject(write.type_name, write.unique_key, profile_id, body, write.keys,
+                              expires_at, put_at)  # fmt: skip
+    else:  # its new version, in place: the index keeps the postings it holds again
+        forget_object(domain, stored, set(write.postings))
+        stored.renew(profile_id, body, write.keys, expires_at, put_at)
     for index_name, value in write.postings:
-        domain.index.hold(profile_id, index_name, value, source, None)
+        domain.index.hold(profile_id, index_name, value, stored, None)
     domain.objects.add(stored)
 
 

@@ -177,7 +177,7 @@ class CalculatedAttribute:
                 value = value[:MAX_VALUE_LENGTH]
             computed = known[expression] = (value, number(value))
         value, as_number = computed
-        stamp = stored.put_at.timestamp() if put_at is None else put_at
+        stamp = stored.put_seconds if put_at is None else put_at
         time_range = (settings.get("Conditions") or {}).get("Range")
         if time_range and time_range.get("TimestampSource"):
             read_at = read_timestamp(

@@ -274,7 +274,7 @@ class CalculatedAttributeOperations(BackendState):
         assert change.document is not None  # every INGESTED change carries its object
         document = change.document
         object_type = domain.object_types.get(stored.type_name)
-        put_at = stored.put_at.timestamp()
+        put_at = stored.put_seconds
         read: dict[Any, Any] = {}  # what the definitions have read of it, shared by them
         for attribute in reading:
             attribute.count(stored, document, object_type, put_at, read)

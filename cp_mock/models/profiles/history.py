@@ -63,7 +63,7 @@ class HistoryOperations(BackendState):
         older = -1 if head is None else head
         type_name = object_type_name or PROFILE_RECORD_TYPE
         if stored is not None:  # (an object's record: the object's body and moment, shared)
-            position = history.add(number, change.action, stored.put_at, stored.body,
+            position = history.add(number, change.action, stored.put_moment, stored.body,
                                    type_name, unique_key, older)  # fmt: skip
         else:
             content = snapshot(domain.profiles.get(profile_id, {}))

@@ -5,6 +5,7 @@ API_ListDomains) are models/admin/domain_operations.py's."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,14 @@ class Domain:
     intents: IntentState = field(default_factory=IntentState)
 
     def __post_init__(self) -> None:
-        self.index = KeyIndex(self.profiles)  # (it derives standard keys from the fields)
+        # (it derives standard keys from the fields, and objects' from their keys)
+        self.index = KeyIndex(self.profiles, self._object_sources, self._object_postings)
+
+    def _object_sources(self, profile_id: str) -> list[tuple[str, str]]:
+        return [stored.index_source for stored in self.objects.of_profile(profile_id)]
+
+    def _object_postings(self, source: Any) -> Iterator[tuple[str, str]]:
+        return self.objects.by_type[source[0]][source[1]].postings()
 
     def next_rank(self) -> int:
         return next(self._ranks)

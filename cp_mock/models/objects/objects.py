@@ -39,6 +39,7 @@ from ..core.changes import (
 )
 from ..core.clock import now
 from ..core.operations import operation
+from ..engines.search import Key
 from ..engines.search_keys import Posting
 from ..profiles.profiles import (
     new_profile_id,
@@ -239,9 +240,7 @@ def ingest(
         expires_at=expires_at,
         put_at=put_at,
     )
-    source = stored.index_source
-    for key in kept:
-        domain.index.hold(profile_id, key.name, key.value, source, key.content_type)
+    domain.index.hold_object(profile_id, stored.index_source, kept, stored.postings())
     domain.objects.add(stored)
     for write in standard_writes:
         _write_standard_object(domain, profile_id, write, put_at, expires_at)
@@ -276,9 +275,8 @@ def _write_standard_object(
         type_name=write.type_name, unique_key=write.unique_key, profile_id=profile_id,
         body=body, keys=write.keys, expires_at=expires_at, put_at=put_at,
     )  # fmt: skip
-    source = stored.index_source
-    for index_name, value in write.postings:
-        domain.index.hold(profile_id, index_name, value, source, None)
+    held = [Key(index_name, value) for index_name, value in write.postings]
+    domain.index.hold_object(profile_id, stored.index_source, held, stored.postings())
     domain.objects.add(stored)
 
 

@@ -117,15 +117,15 @@ class KeyIndex(Holders):
             journal.keep_item(unlike, source)
             unlike[source] = flat_of(held)
         kept = self._kept
-        if kept is not None and kept[0] == profile_id:  # what the object it replaces held
-            journal.undo_with(setattr, self, "_kept", kept)
+        if kept is not None:
             self._kept = None
-            for posting in held:
-                if posting not in kept[1]:
-                    self._add_holders(profile_id, posting, 1)
-            for posting in kept[1] - held.keys():
-                self._release(profile_id, posting)
-            return
+            if kept[0] is journal.current.journal and kept[1] == profile_id:  # this call's
+                for posting in held:  # (what the object it replaces held stays counted)
+                    if posting not in kept[2]:
+                        self._add_holders(profile_id, posting, 1)
+                for posting in kept[2] - held.keys():
+                    self._release(profile_id, posting)
+                return
         for posting in held:
             self._add_holders(profile_id, posting, 1)
 
@@ -168,8 +168,7 @@ class KeyIndex(Holders):
                 kept.add(posting)
             else:
                 self._release(profile_id, posting)
-        journal.undo_with(setattr, self, "_kept", self._kept)
-        self._kept = (profile_id, kept)
+        self._kept = (journal.current.journal, profile_id, kept)
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""

@@ -214,6 +214,7 @@ def test_a_merged_profiles_object_keys_move_with_their_holders(shop: Any) -> Non
                   put(shop, "o-3", email="other@example.com", ref="other")]  # fmt: skip
     (main,) = found(shop, "_email", "main@example.com")
     (other,) = found(shop, "_email", "other@example.com")
+    unlike = put(shop, "o-4", email="other@example.com", ref="other", tag="t-4")  # tag not held
     with refused():
         shop.merge_profiles(DomainName=DOMAIN, MainProfileId=main, ProfileIdsToBeMerged=[other])
     shop.merge_profiles(DomainName=DOMAIN, MainProfileId=main, ProfileIdsToBeMerged=[other])
@@ -228,7 +229,12 @@ def test_a_merged_profiles_object_keys_move_with_their_holders(shop: Any) -> Non
     assert found(shop, "ref", "main") == []
     delete(shop, main, other_keys[0])
     delete(shop, main, other_keys[2])
-    assert found(shop, "ref", "both") == found(shop, "ref", "other") == []
+    assert found(shop, "ref", "both") == []
+    assert found(shop, "ref", "other") == [main]  # o-4's
+    with refused():
+        delete(shop, main, unlike)
+    delete(shop, main, unlike)
+    assert found(shop, "ref", "other") == found(shop, "tag", "t-4") == []
     assert found(shop, "_email", "other@example.com") == []
     assert found(shop, "orderId", "o-1") == []
 

@@ -191,19 +191,30 @@ class KeyIndex(Holders):
 
     def remove_profile(self, profile_id: str) -> None:
         sources = self._objects_of(profile_id)  # (none once its objects are gone, as a rule)
-        self._drop_profile(profile_id, self._held_alone(profile_id, sources, profile_id))
+        self._drop_profile(profile_id, self._held_alone(profile_id, sources))
 
     def move_profile(self, from_id: str, to_id: str) -> None:
         """Give every posting of ``from_id`` to ``to_id`` (MergeProfiles: "All the
         profileKeys ... will be moved to the main profile"). Keys that came from the merged
         profile's standard keys stay searchable as keys of their own: the main profile's
-        standard keys follow its (merged) fields. Its objects may be the main profile's by
-        now (the object store moves them first): the main one's are looked through too."""
-        sources = [*self._objects_of(to_id), *self._objects_of(from_id)]
-        alone = self._held_alone(from_id, sources, from_id)
+        standard keys follow its (merged) fields. Its objects' keys have gone with them
+        (``move_objects``), as a rule: any object left is moved here."""
+        self.move_objects(from_id, to_id, self._objects_of(from_id))
         for posting, named in list(self._named.get(from_id, {}).items()):
             for source in each_source(named):
                 self._hold_named(to_id, posting, source)
+        for posting in self.standard(from_id):
+            self._hold_named(to_id, posting, f"merged:{from_id}")
+        self._drop_profile(from_id, set())
+
+    def move_objects(self, from_id: str, to_id: str, sources: Iterable[Source]) -> None:
+        """What the objects ``sources``, every object of ``from_id``, hold goes to
+        ``to_id`` (a merge moves them to the main profile: called before the object store
+        moves them, while they are still ``from_id``'s)."""
+        sources = list(sources)
+        if not sources:
+            return
+        alone = self._held_alone(from_id, sources)
         unlike = self._unlike.get(from_id)
         if unlike:
             target = self._unlike.get(to_id)
@@ -213,14 +224,21 @@ class KeyIndex(Holders):
             for source, flat in unlike.items():
                 journal.keep_item(target, source)
                 target[source] = flat
-        for posting, count in self._counts.get(from_id, {}).items():
-            if count:
-                self._add_holders(to_id, posting, count)
-        for posting in alone:
-            self._add_holders(to_id, posting, 1)
-        for posting in self.standard(from_id):
-            self._hold_named(to_id, posting, f"merged:{from_id}")
-        self._drop_profile(from_id, alone)
+            journal.keep_item(self._unlike, from_id)
+            del self._unlike[from_id]
+        moving = dict.fromkeys(alone, 1)
+        counts = self._counts.get(from_id)
+        if counts:
+            moving.update(counts)
+            journal.keep_item(self._counts, from_id)
+            del self._counts[from_id]
+        named = self._named.get(from_id, {})
+        for posting, count in moving.items():
+            self._add_holders(to_id, posting, count)
+            self._unshare(posting[1])
+            if posting not in named and not self._in_standard(from_id, posting):
+                if self._unpost(from_id, posting):
+                    journal.undo_with(self._post, from_id, posting)
 
     # -- reading -----------------------------------------------------------------------------
     def searched_forms(self, key_name: str, values: Iterable[str]) -> set[str]:

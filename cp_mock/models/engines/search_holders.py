@@ -155,12 +155,10 @@ class Holders:
             return counts[posting]
         return 1 if self._alone(profile_id, posting) else 0
 
-    def _held_alone(
-        self, profile_id: str, sources: Iterable[Source], unlike_of: str
-    ) -> set[Posting]:
-        """The postings one object of the profile holds alone, among those ``sources``
-        hold (each as ``unlike_of``'s notes say, else its own keys)."""
-        unlike = self._unlike.get(unlike_of, {})
+    def _held_alone(self, profile_id: str, sources: Iterable[Source]) -> set[Posting]:
+        """The postings one object of the profile holds alone, among those its objects
+        ``sources`` hold."""
+        unlike = self._unlike.get(profile_id, {})
         alone: set[Posting] = set()
         for source in sources:
             flat = unlike.get(source)

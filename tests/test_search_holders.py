@@ -250,3 +250,22 @@ def test_an_object_whose_keys_nothing_else_holds_leaves_no_count(shop: Any) -> N
         ("_email", "1@example.com"): {("Order", keys[1])},
         ("ref", "r-1"): {("Order", keys[1])},
     }
+
+
+def test_a_deleted_key_moves_with_a_merged_profiles_objects(shop: Any) -> None:
+    # DeleteProfileKey takes a key from the merged profile's objects, not from the main
+    # profile's: after the merge, the main profile's object still holds its own.
+    main_key = put(shop, "m-1", email="main@example.com", ref="r")
+    other_key = put(shop, "o-1", email="other@example.com", ref="r")
+    (main,) = found(shop, "_email", "main@example.com")
+    (other,) = found(shop, "_email", "other@example.com")
+    shop.delete_profile_key(DomainName=DOMAIN, ProfileId=other, KeyName="ref", Values=["r"])
+    assert found(shop, "ref", "r") == [main]
+    with refused():
+        shop.merge_profiles(DomainName=DOMAIN, MainProfileId=main, ProfileIdsToBeMerged=[other])
+    shop.merge_profiles(DomainName=DOMAIN, MainProfileId=main, ProfileIdsToBeMerged=[other])
+    delete(shop, main, main_key)
+    assert found(shop, "ref", "r") == []  # o-1 held it no more
+    assert found(shop, "_email", "other@example.com") == [main]
+    delete(shop, main, other_key)
+    assert found(shop, "_email", "other@example.com") == []

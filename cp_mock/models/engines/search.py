@@ -116,6 +116,8 @@ class KeyIndex(Holders):
                 unlike = self._unlike[profile_id] = {}
             journal.keep_item(unlike, source)
             unlike[source] = flat_of(held)
+        elif profile_id in self._withdrawn:
+            self._note_holder_again(profile_id, source, held)
         kept = self._kept
         if kept is not None:
             self._kept = None
@@ -158,6 +160,9 @@ class KeyIndex(Holders):
             if not unlike:
                 journal.keep_item(self._unlike, profile_id)
                 del self._unlike[profile_id]
+        elif profile_id in self._withdrawn:
+            postings = self._held_by(profile_id, source, postings)
+            self._forget_holder(profile_id, source, postings)
         if not keeping:
             for posting in postings:
                 self._release(profile_id, posting)
@@ -215,17 +220,30 @@ class KeyIndex(Holders):
         if not sources:
             return
         alone = self._held_alone(from_id, sources)
-        unlike = self._unlike.get(from_id)
-        if unlike:
-            target = self._unlike.get(to_id)
+        unlike = self._unlike.get(from_id, {})
+        withdrawn = self._withdrawn.get(from_id) or self._withdrawn.get(to_id)
+        target = self._unlike.get(to_id)
+        for source in sources:
+            # (noted for the main profile as what it holds where that is not its own keys
+            # there: the main profile's notes of withdrawn keys are not the merged one's)
+            if source not in unlike and not withdrawn:
+                continue
+            held = set(self._held_by(from_id, source))
+            if (
+                source not in unlike
+                and held == set(self._postings_of(source))
+                and not (held & self._withdrawn.get(to_id, {}).keys())
+            ):
+                continue
             if target is None:
                 journal.keep_new(self._unlike, to_id)
                 target = self._unlike[to_id] = {}
-            for source, flat in unlike.items():
-                journal.keep_item(target, source)
-                target[source] = flat
-            journal.keep_item(self._unlike, from_id)
-            del self._unlike[from_id]
+            journal.keep_item(target, source)
+            target[source] = flat_of(held)
+        for part in (self._unlike, self._withdrawn):
+            if from_id in part:
+                journal.keep_item(part, from_id)
+                del part[from_id]
         moving = dict.fromkeys(alone, 1)
         counts = self._counts.get(from_id)
         if counts:
@@ -290,11 +308,8 @@ class KeyIndex(Holders):
     def holdings(self, profile_id: str) -> dict[Posting, set[Source]]:
         """(key name, value) -> the sources holding it, for one profile."""
         holdings = {p: set(each_source(s)) for p, s in self._named.get(profile_id, {}).items()}
-        unlike = self._unlike.get(profile_id, {})
         for source in self._objects_of(profile_id):
-            flat = unlike.get(source)
-            held = self._postings_of(source) if flat is None else pairs_of(flat)
-            for posting in held:
+            for posting in self._held_by(profile_id, source):
                 holdings.setdefault(posting, set()).add(source)
         for posting in self.standard(profile_id):
             holdings.setdefault(posting, set()).add(STANDARD_SOURCE)

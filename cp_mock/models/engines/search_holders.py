@@ -82,6 +82,11 @@ class Holders:
         # other than their own keys (NEW_ONLY keys on a profile found, keys a
         # DeleteProfileKey took away, a standard object's identifying keys)
         self._unlike: dict[str, dict[Source, tuple[str, ...]]] = {}
+        # profile id -> (key name, value) -> the objects holding it again: a posting
+        # DeleteProfileKey took from the profile's objects, which none of those it held
+        # it for holds, only the objects put since (an object's own key it names is held
+        # only by the objects named)
+        self._withdrawn: dict[str, dict[Posting, dict[Source, None]]] = {}
         # key name -> the content types its values were indexed as (None: as given), for
         # the keys other than the standard ones that any value was indexed as a type for
         self._content_types: dict[str, set[str | None]] = {}
@@ -155,14 +160,26 @@ class Holders:
             return counts[posting]
         return 1 if self._alone(profile_id, posting) else 0
 
+    def _held_by(
+        self, profile_id: str, source: Source, own: Iterable[Posting] | None = None
+    ) -> Iterable[Posting]:
+        """The postings an object of the profile holds (``own``: its own, if known)."""
+        unlike = self._unlike.get(profile_id)
+        flat = None if unlike is None else unlike.get(source)
+        if flat is not None:
+            return pairs_of(flat)
+        postings = self._postings_of(source) if own is None else own
+        withdrawn = self._withdrawn.get(profile_id)
+        if not withdrawn:
+            return postings
+        return [p for p in postings if p not in withdrawn or source in withdrawn[p]]
+
     def _held_alone(self, profile_id: str, sources: Iterable[Source]) -> set[Posting]:
         """The postings one object of the profile holds alone, among those its objects
         ``sources`` hold."""
-        unlike = self._unlike.get(profile_id, {})
         alone: set[Posting] = set()
         for source in sources:
-            flat = unlike.get(source)
-            for posting in self._postings_of(source) if flat is None else pairs_of(flat):
+            for posting in self._held_by(profile_id, source):
                 if posting not in alone and self._alone(profile_id, posting):
                     alone.add(posting)
         return alone
@@ -253,27 +270,47 @@ class Holders:
             self._post(profile_id, posting)
 
     def _take_from_objects(self, profile_id: str, gone: set[Posting]) -> None:
-        """The profile's objects hold none of ``gone`` any more (DeleteProfileKey): each
-        that held one is noted as holding what it held but those."""
-        unlike = self._unlike.get(profile_id)
-        if unlike is None:
-            journal.keep_new(self._unlike, profile_id)
-            unlike = self._unlike[profile_id] = {}
-        for source in self._objects_of(profile_id):
-            own = set(self._postings_of(source))
-            flat = unlike.get(source)
-            held = own if flat is None else pairs_of(flat)
-            if held & gone:
-                journal.keep_item(unlike, source)
-                unlike[source] = flat_of(held - gone)
+        """The profile's objects hold none of ``gone`` any more (DeleteProfileKey): noted
+        once for the profile (``_withdrawn``), not for each object, but for those noted
+        as holding what they hold (``_unlike``)."""
+        withdrawn = self._withdrawn.get(profile_id)
+        if withdrawn is None:
+            journal.keep_new(self._withdrawn, profile_id)
+            withdrawn = self._withdrawn[profile_id] = {}
         for posting in gone:
+            journal.keep_item(withdrawn, posting)
+            withdrawn[posting] = {}
             journal.undo_with(self._set_count, profile_id, posting, self._counts.get(
                 profile_id, {}).get(posting))  # fmt: skip
             self._set_count(profile_id, posting, None)
             self._unshare(posting[1])
-        if not unlike:
-            journal.keep_item(self._unlike, profile_id)
-            del self._unlike[profile_id]
+        unlike = self._unlike.get(profile_id, {})
+        for source, flat in list(unlike.items()):
+            held = pairs_of(flat)
+            if held & gone:
+                journal.keep_item(unlike, source)
+                unlike[source] = flat_of(held - gone)
+
+    def _note_holder_again(self, profile_id: str, source: Source, held: Iterable[Posting]) -> None:
+        """An object not noted otherwise holds ``held``: it holds again those withdrawn."""
+        withdrawn = self._withdrawn.get(profile_id)
+        if not withdrawn:
+            return
+        for posting in held:
+            holders = withdrawn.get(posting)
+            if holders is not None and source not in holders:
+                journal.undo_with(holders.pop, source, None)
+                holders[source] = None
+
+    def _forget_holder(self, profile_id: str, source: Source, held: Iterable[Posting]) -> None:
+        withdrawn = self._withdrawn.get(profile_id)
+        if not withdrawn:
+            return
+        for posting in held:
+            holders = withdrawn.get(posting)
+            if holders is not None and source in holders:
+                journal.undo_with(holders.__setitem__, source, None)
+                del holders[source]
 
     def _hold_named(self, profile_id: str, posting: Posting, source: Source) -> None:
         named = self._named.get(profile_id)
@@ -350,7 +387,7 @@ class Holders:
             self._unshare(posting[1])
             if self._unpost(profile_id, posting):
                 journal.undo_with(self._post, profile_id, posting)
-        for part in (self._named, self._counts, self._unlike, self._standard):
+        for part in (self._named, self._counts, self._unlike, self._withdrawn, self._standard):
             journal.keep_item(part, profile_id)
             part.pop(profile_id, None)
 

@@ -88,7 +88,8 @@ class KeyIndex(Holders):
     def hold(
         self, profile_id: str, key_name: str, value: str, source: str, content_type: str | None
     ) -> None:
-        """``add`` for one value already in its searchable form for ``content_type``."""
+        """``add`` for one value already in its searchable form for ``content_type`` (a
+        named source's, as a state file gives it)."""
         self._note_held_type(key_name, content_type)
         self._hold_named(profile_id, (key_name, value), source)
 
@@ -147,9 +148,6 @@ class KeyIndex(Holders):
         (by ``hold_object``), is about to contribute again, which stay counted for it.
         ``postings``: those its keys give (those it holds unless noted otherwise): only
         those are visited, not every key of a profile that may hold thousands of objects."""
-        if isinstance(source, str):
-            self._release_named(profile_id, source, postings)
-            return
         unlike = self._unlike.get(profile_id)
         flat = None if unlike is None else unlike.get(source)
         if flat is not None:

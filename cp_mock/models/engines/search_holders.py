@@ -26,12 +26,10 @@ from .search_members import (
     Sources,
     flat_of,
     holds_member,
-    holds_source,
     pairs_of,
     with_member,
     with_source,
     without_member,
-    without_source,
 )
 
 
@@ -352,27 +350,6 @@ class Holders:
             named[posting] = sources
         if new_holder:
             del self._named[profile_id]
-
-    def _release_named(self, profile_id: str, source: str, postings: Iterable[Posting]) -> None:
-        named = self._named.get(profile_id, {})
-        for posting in postings:
-            sources = named.get(posting)
-            if sources is None or not holds_source(sources, source):
-                continue
-            journal.keep_item(named, posting)
-            remaining = without_source(sources, source)
-            if remaining is None:
-                del named[posting]
-                self._unshare(posting[1])
-                if not self._in_standard(profile_id, posting) and not self._objects_holding(
-                    profile_id, posting
-                ):
-                    if self._unpost(profile_id, posting):
-                        journal.undo_with(self._post, profile_id, posting)
-            else:
-                named[posting] = remaining
-            if type(sources) is dict:  # (taken from in place: given back on undo)
-                journal.undo_with(sources.__setitem__, source, None)
 
     def _unshare(self, value: str) -> None:
         if value in self._shared:

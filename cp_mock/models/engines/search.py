@@ -110,7 +110,14 @@ class KeyIndex(Holders):
             ):
                 self._note_content_type(key_name, content_type)
             held[(key_name, key.value)] = None
-        if held.keys() != set(own):
+        differs = False  # (held.keys() != set(own), without the sets: every put)
+        count = 0
+        for posting in own:
+            count += 1
+            if posting not in held:
+                differs = True
+                break
+        if differs or count != len(held):
             unlike = self._unlike.get(profile_id)
             if unlike is None:
                 journal.keep_new(self._unlike, profile_id)
@@ -123,11 +130,15 @@ class KeyIndex(Holders):
         if kept is not None:
             self._kept = None
             if kept[0] is journal.current.journal and kept[1] == profile_id:  # this call's
-                for posting in held:  # (what the object it replaces held stays counted)
-                    if posting not in kept[2]:
+                # (what the object it replaces held stays counted: an unchanged re-put
+                # changes nothing)
+                kept_postings = kept[2]
+                for posting in held:
+                    if posting not in kept_postings:
                         self._add_holders(profile_id, posting, 1)
-                for posting in kept[2] - held.keys():
-                    self._release(profile_id, posting)
+                for posting in kept_postings:
+                    if posting not in held:
+                        self._release(profile_id, posting)
                 return
         for posting in held:
             self._add_holders(profile_id, posting, 1)

@@ -269,3 +269,29 @@ def test_a_deleted_key_moves_with_a_merged_profiles_objects(shop: Any) -> None:
     assert found(shop, "_email", "other@example.com") == [main]
     delete(shop, main, other_key)
     assert found(shop, "_email", "other@example.com") == []
+
+
+def test_a_put_that_fails_half_way_leaves_no_note_for_the_next(
+    shop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A re-put notes what the replaced object kept, for the new version: a put that fails
+    # between the two leaves that note behind, which the next put must not read as its own.
+    first = put(shop, "o-1", email="a@example.com", ref="r")
+    (profile_id,) = found(shop, "ref", "r")
+    before = everything()
+    index = cp_mock.get_backend().domains[DOMAIN].index
+
+    def failing(*args: Any) -> None:
+        raise RuntimeError("the keys cannot be held")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(index, "hold_object", failing)
+        with pytest.raises(ClientError):
+            put(shop, "o-1", email="a@example.com", ref="r")
+    assert everything() == before
+    second = put(shop, "o-2", email="a@example.com", ref="r")
+    assert found(shop, "orderId", "o-1") == found(shop, "orderId", "o-2") == [profile_id]
+    delete(shop, profile_id, first)
+    assert found(shop, "ref", "r") == [profile_id]  # o-2 holds it too
+    delete(shop, profile_id, second)
+    assert found(shop, "ref", "r") == []

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 import cp_mock
 from cp_mock import dump_state, responses
-from tests.consistency import assert_consistent, derived_state
+from tests.consistency import assert_consistent, assert_holders_counted, derived_state
 
 DOMAIN = "holders"
 FIELDS = {name: {"Source": f"_source.{name}"} for name in ("id", "email", "ref", "tag")}
@@ -120,6 +120,9 @@ def test_a_key_an_object_and_the_profiles_fields_both_give(shop: Any, fields_fir
                                 EmailAddress="a@example.com")  # fmt: skip
         shop.update_profile(DomainName=DOMAIN, ProfileId=profile_id,
                             EmailAddress="a@example.com")  # fmt: skip
+    shop.update_profile(DomainName=DOMAIN, ProfileId=profile_id, EmailAddress="b@example.com")
+    assert found(shop, "_email", "a@example.com") == [profile_id]  # the object holds it yet
+    shop.update_profile(DomainName=DOMAIN, ProfileId=profile_id, EmailAddress="a@example.com")
     with refused():
         delete(shop, profile_id, key)
     delete(shop, profile_id, key)
@@ -295,3 +298,18 @@ def test_a_put_that_fails_half_way_leaves_no_note_for_the_next(
     assert found(shop, "ref", "r") == [profile_id]  # o-2 holds it too
     delete(shop, profile_id, second)
     assert found(shop, "ref", "r") == []
+
+
+def test_a_merge_whose_fields_give_a_key_the_merged_profiles_object_holds(shop: Any) -> None:
+    # The merged fields give the main profile the e-mail the merged profile's field and
+    # object both hold: after the merge its fields, the merged keys and the object hold it.
+    main = shop.create_profile(DomainName=DOMAIN, FirstName="Main")["ProfileId"]
+    key = put(shop, "o-1", email="a@example.com")
+    (other,) = found(shop, "_email", "a@example.com")
+    shop.update_profile(DomainName=DOMAIN, ProfileId=other, EmailAddress="a@example.com")
+    shop.merge_profiles(DomainName=DOMAIN, MainProfileId=main, ProfileIdsToBeMerged=[other])
+    holdings = cp_mock.get_backend().domains[DOMAIN].index.holdings(main)
+    assert holdings[("_email", "a@example.com")] == {"standard", f"merged:{other}", ("Order", key)}
+    assert_holders_counted(cp_mock.get_backend().domains[DOMAIN])
+    delete(shop, main, key)
+    assert found(shop, "_email", "a@example.com") == [main]

@@ -456,8 +456,15 @@ class KeyIndex(Holders):
             ):
                 unposted.append(posting)
         for posting in after - before:
-            if posting not in named and self._alone(profile_id, posting):
-                # an object held it alone: now its standard keys too, so it is counted
+            # posted, held by no named source, not counted, and not a standard key before
+            # (the standard keys are the new ones already): an object held it alone, now
+            # its standard keys too, so it is counted
+            if (
+                posting not in named
+                and posting not in counts
+                and not (posting[1] == profile_id and posting[0] == PROFILE_ID_KEY)
+                and self._posted(profile_id, posting)
+            ):
                 journal.undo_with(self._set_count, profile_id, posting, None)
                 self._set_count(profile_id, posting, 1)
             if self._post(profile_id, posting):

@@ -48,6 +48,7 @@ def derived_state(backend: Any) -> dict[str, Any]:
     domains = {}
     for name, domain in backend.domains.items():
         index = domain.index
+        assert_holders_counted(domain)
         by_profile_and_type: dict[tuple[str, str], list[str]] = {}
         for profile_id in domain.objects.by_profile:
             for type_name, unique_key in domain.objects.keys_of(profile_id):
@@ -97,6 +98,27 @@ def _named(holdings: dict[Any, set[Any]]) -> dict[Any, set[Any]]:
         posting: {s.key if isinstance(s, StoredObject) else s for s in sources}
         for posting, sources in holdings.items()
     }
+
+
+def assert_holders_counted(domain: Any) -> None:
+    """The key index's counts of each posting's object holders (kept, or read from the
+    postings) are the holders its holdings name, and each posting a profile holds is
+    posted for it, and no other."""
+    index, postings = domain.index, domain.index.postings()
+    posted = {(key, value, profile_id) for key, values in postings.items()
+              for value, profile_ids in values.items() for profile_id in profile_ids}  # fmt: skip
+    held = set()
+    for profile_id in index.profile_ids():
+        for posting, held_by in index.holdings(profile_id).items():
+            objects = sum(1 for source in held_by if not isinstance(source, str))
+            counted = index._objects_holding(profile_id, posting)
+            assert counted == objects, (
+                f"{profile_id} {posting}: {counted} counted, {objects} hold it"
+            )
+            held.add((*posting, profile_id))
+        for posting, count in index._counts.get(profile_id, {}).items():
+            assert count > 0 and (*posting, profile_id) in held, f"{profile_id} {posting}: {count}"
+    assert held == posted, f"held but not posted: {held - posted}; posted: {posted - held}"
 
 
 def identities_of_records(domain: Any) -> dict[tuple[str, str, str, str], list[str]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..models.admin.domains import Domain
 from ..models.backend import CustomerProfilesBackend
-from ..models.engines.search import Source
+from ..models.engines.search import Key, Source
 from ..models.engines.search_keys import (
     ADDED_SOURCE,
     EMAIL_ADDRESS,
@@ -333,7 +333,7 @@ def load_domain(value: Any, path: str, ctx: Context) -> Domain:
     return domain
 
 
-def _hold(domain: Domain, profile_id: str, postings: set[Posting], source: Source) -> None:
+def _hold(domain: Domain, profile_id: str, postings: set[Posting], source: str) -> None:
     for key_name, value in postings:
         domain.index.hold(profile_id, key_name, value, source, None)
 
@@ -389,7 +389,9 @@ def _load_objects(domain: Domain, value: Any, path: str, ctx: Context) -> None:
                 domain.objects.add(stored)
                 held = entry.get("profile_keys")
                 held = stored.keys if held is None else held
-                _hold(domain, stored.profile_id, _postings(held), stored)
+                keys = [Key(key_name, value) for key_name, value in _postings(held)]
+                domain.index.hold_object(stored.profile_id, stored, keys,
+                                         stored.postings())  # fmt: skip
 
 
 def _count_objects(

@@ -5,6 +5,7 @@ API_ListDomains) are models/admin/domain_operations.py's."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from ..events.event_state import EventState
 from ..insights.intent_state import IntentState
 from ..insights.recommender_state import RecommenderState
 from ..insights.segment_state import SegmentState
-from ..objects.object_store import ObjectStore
+from ..objects.object_store import ObjectStore, StoredObject
 from ..profiles.expiry_queue import ExpiryQueue
 from ..profiles.history_records import History
 from ..profiles.provenance import Record
@@ -69,7 +70,15 @@ class Domain:
     intents: IntentState = field(default_factory=IntentState)
 
     def __post_init__(self) -> None:
-        self.index = KeyIndex(self.profiles)  # (it derives standard keys from the fields)
+        # (it derives standard keys from the fields, and objects' from their keys)
+        self.index = KeyIndex(self.profiles, self._object_sources, self._object_postings)
+
+    def _object_sources(self, profile_id: str) -> list[StoredObject]:
+        return self.objects.of_profile(profile_id)
+
+    def _object_postings(self, source: Any) -> Iterator[tuple[str, str]]:
+        stored: StoredObject = source  # (the index's source of an object's keys)
+        return stored.postings()
 
     def next_rank(self) -> int:
         return next(self._ranks)

@@ -14,12 +14,11 @@ standard keys a profile's fields give) and docs/ingestion.md.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping
-from itertools import chain
-from typing import Any, TypeAlias, TypeVar
+from collections.abc import Collection, Iterable, Mapping
+from typing import NamedTuple, Protocol
 
 from ..core import journal
+from .search_holders import Holders
 from .search_keys import (
     EMAIL_ADDRESS,
     PHONE_NUMBER,
@@ -31,106 +30,40 @@ from .search_keys import (
     standard_pairs,
     standard_postings,
 )
+from .search_members import (
+    Source,
+    each_member,
+    each_source,
+    flat_of,
+    pairs_of,
+    with_member,
+)
 
-# What holds a posting: "standard", "added", "merged:<profile id>", or an object, known by
-# itself (the object store's StoredObject, hashed and compared by identity).
-Source = Hashable
-
-# A posting's profiles, and a holding's sources, are nearly always one: such a member is
-# kept as itself, a set only once there are more (a set costs ~200 bytes).
-Member = TypeVar("Member", bound=Hashable)
-Members: TypeAlias = Member | set[Member]
-
-
-def _with(members: Members[Member] | None, item: Member) -> Members[Member]:
-    if members is None or members == item:
-        return item
-    if isinstance(members, set):
-        members.add(item)
-        return members
-    return {members, item}
+__all__ = ["HeldKey", "Key", "KeyIndex", "Source"]
 
 
-def _without(members: Members[Member], item: Member) -> Members[Member] | None:
-    if not isinstance(members, set):
-        return None if members == item else members
-    members.discard(item)
-    if len(members) == 1:
-        return next(iter(members))
-    return members or None
+class HeldKey(Protocol):
+    """A key as an object holds it (a mapping's ``KeyValue``, or a ``Key``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> str: ...  # in its searchable form for its content type
+    @property
+    def content_type(self) -> str | None: ...
 
 
-def _holds(members: Members[Member], item: Member) -> bool:
-    return item in members if isinstance(members, set) else members == item
+class Key(NamedTuple):
+    """A ``HeldKey`` of its own: a standard object's, or one a state file gives."""
+
+    name: str
+    value: str
+    content_type: str | None = None
 
 
-def _each(members: Members[Member]) -> tuple[Member, ...]:
-    return tuple(members) if isinstance(members, set) else (members,)
-
-
-# A holding's sources, several only on a profile's busiest postings (one object after
-# another holding the same phone): kept as the keys of a dict, not a set. At the sizes a
-# busy posting's sources reach, a set keeps up to eight 16-byte slots a member (~105 bytes
-# an object, measured), a dict one 24-byte entry and its small index.
-Sources: TypeAlias = Source | dict[Source, None]
-
-
-def _with_source(sources: Sources | None, source: Source) -> Sources:
-    if sources is None or sources == source:
-        return source
-    if type(sources) is dict:
-        sources[source] = None
-        return sources
-    return {sources: None, source: None}  # type: ignore[dict-item]
-
-
-def _without_source(sources: Sources, source: Source) -> Sources | None:
-    if type(sources) is not dict:
-        return None if sources == source else sources
-    sources.pop(source, None)
-    if len(sources) == 1:
-        return next(iter(sources))
-    return sources or None
-
-
-def _holds_source(sources: Sources, source: Source) -> bool:
-    return source in sources if type(sources) is dict else sources == source
-
-
-def _each_source(sources: Sources) -> tuple[Source, ...]:
-    return tuple(sources) if type(sources) is dict else (sources,)  # type: ignore[return-value]
-
-
-def _pairs(flat: tuple[str, ...]) -> set[Posting]:
-    if not flat:
-        return set()
-    return set(zip(flat[::2], flat[1::2], strict=True))
-
-
-class KeyIndex:
-    def __init__(self, profiles: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-        # key name -> value -> profile id(s)
-        # (defaultdicts: a write makes its inner dict only when missing; setdefault would
-        # build a throwaway one on every call)
-        self._postings: defaultdict[str, dict[str, Members[str]]] = defaultdict(dict)
-        # The profiles, by id (the domain's): a profile's standard keys are those its fields
-        # give (``standard_postings``), derived when needed rather than kept for each
-        self._profiles: Mapping[str, Mapping[str, Any]] = {} if profiles is None else profiles
-        # profile id -> its standard keys, where they are not what its fields give (after
-        # DeleteProfileKey took one away, or as a state file gives them), flat (key, value,
-        # key, value, ...)
-        self._standard: dict[str, tuple[str, ...]] = {}
-        # profile id -> (key name, value) -> the other source(s) holding that posting
-        self._held: defaultdict[str, dict[Posting, Sources]] = defaultdict(dict)
-        # key name -> the content types its values were indexed as (None: as given), for
-        # the keys other than the standard ones that any value was indexed as a type for
-        self._content_types: dict[str, set[str | None]] = {}
-        # The values a profile holds from several sources (a phone every order on a busy
-        # profile carries), each as one string: a put's value is swapped for it before
-        # the object keeps it (``shared_value``), so the objects share one string, not
-        # one each (57 bytes for a phone's). Answers nothing about the index: a value
-        # joins when a second source holds it and leaves when its postings on a profile go.
-        self._shared: dict[str, str] = {}
+class KeyIndex(Holders):
+    """The postings, and what holds each for a profile (``Holders``): what the operations
+    that write keys, search and dump state call."""
 
     # -- writing -----------------------------------------------------------------------------
     def add(
@@ -138,30 +71,77 @@ class KeyIndex:
         profile_id: str,
         key_name: str,
         values: Iterable[str],
-        source: Source,
+        source: str,
         content_type: str | None = None,
     ) -> None:
         """Index ``values`` under ``key_name`` for the profile, in their searchable form
-        (``content_type`` is that of the field the key reads; the standard keys have theirs)."""
+        (``content_type`` is that of the field the key reads; the standard keys have theirs),
+        as held by a named source ("standard", "added")."""
         content_type = self._note_content_type(key_name, content_type)
         postings = [(key_name, searchable(value, content_type)) for value in values]
         if source == STANDARD_SOURCE:
             self.set_standard(profile_id, self.standard(profile_id) | {*postings})
             return
         for posting in postings:
-            self._hold(profile_id, posting, source)
+            self._hold_named(profile_id, posting, source)
 
     def hold(
-        self, profile_id: str, key_name: str, value: str, source: Source, content_type: str | None
+        self, profile_id: str, key_name: str, value: str, source: str, content_type: str | None
     ) -> None:
-        """``add`` for one value already in its searchable form for ``content_type`` (as
-        the mapping's key values are): ingestion's path, which puts many."""
-        # (the standard keys' types are fixed: nothing to note)
-        if key_name not in STANDARD_CONTENT_TYPES and (
-            content_type is not None or key_name in self._content_types
-        ):
-            self._note_content_type(key_name, content_type)
-        self._hold(profile_id, (key_name, value), source)
+        """``add`` for one value already in its searchable form for ``content_type`` (a
+        named source's, as a state file gives it)."""
+        self._note_held_type(key_name, content_type)
+        self._hold_named(profile_id, (key_name, value), source)
+
+    def hold_object(
+        self, profile_id: str, source: Source, keys: Iterable[HeldKey], own: Iterable[Posting]
+    ) -> None:
+        """The object ``source``, just stored on the profile, holds ``keys`` there (each
+        value in its searchable form for its content type, as the mapping's key values
+        are): ingestion's path, which puts many. ``own``: the postings its keys give, as
+        the object store keeps them (what ``postings_of`` will answer for it)."""
+        held: dict[Posting, None] = {}
+        noted = self._content_types
+        for key in keys:
+            key_name, content_type = key.name, key.content_type
+            # (written out: ``_note_held_type``, for every key of every object put)
+            if (content_type is not None or key_name in noted) and (
+                key_name not in STANDARD_CONTENT_TYPES
+            ):
+                self._note_content_type(key_name, content_type)
+            held[(key_name, key.value)] = None
+        differs = False  # (held.keys() != set(own), without the sets: every put)
+        count = 0
+        for posting in own:
+            count += 1
+            if posting not in held:
+                differs = True
+                break
+        if differs or count != len(held):
+            unlike = self._unlike.get(profile_id)
+            if unlike is None:
+                journal.keep_new(self._unlike, profile_id)
+                unlike = self._unlike[profile_id] = {}
+            journal.keep_item(unlike, source)
+            unlike[source] = flat_of(held)
+        elif profile_id in self._withdrawn:
+            self._note_holder_again(profile_id, source, held)
+        kept = self._kept
+        if kept is not None:
+            self._kept = None
+            if kept[0] is journal.current.journal and kept[1] == profile_id:  # this call's
+                # (what the object it replaces held stays counted: an unchanged re-put
+                # changes nothing)
+                kept_postings = kept[2]
+                for posting in held:
+                    if posting not in kept_postings:
+                        self._add_holders(profile_id, posting, 1)
+                for posting in kept_postings:
+                    if posting not in held:
+                        self._release(profile_id, posting)
+                return
+        for posting in held:
+            self._add_holders(profile_id, posting, 1)
 
     def shared_value(self, value: str) -> str:
         """``value``, or the equal string the index keeps for a value held several times."""
@@ -174,62 +154,118 @@ class KeyIndex:
         postings: Iterable[Posting],
         keeping: Collection[Posting] = (),
     ) -> None:
-        """Take away what a non-standard ``source`` (an object) contributes to the profile,
-        but for the postings in ``keeping`` (those it is about to contribute again).
-        ``postings`` are all those the source can hold: only those are visited, not
-        every key of a profile that may hold thousands of objects."""
-        held = self._held.get(profile_id, {})
+        """Take away what an object (``source``) contributes to the profile, but for the
+        postings in ``keeping``: those the object that replaces it, held next on the profile
+        (by ``hold_object``), is about to contribute again, which stay counted for it.
+        ``postings``: those its keys give (those it holds unless noted otherwise): only
+        those are visited, not every key of a profile that may hold thousands of objects."""
+        unlike = self._unlike.get(profile_id)
+        flat = None if unlike is None else unlike.get(source)
+        if flat is not None:
+            assert unlike is not None
+            postings = pairs_of(flat)
+            journal.keep_item(unlike, source)
+            del unlike[source]
+            if not unlike:
+                journal.keep_item(self._unlike, profile_id)
+                del self._unlike[profile_id]
+        elif profile_id in self._withdrawn:
+            postings = self._held_by(profile_id, source, postings)
+            self._forget_holder(profile_id, source, postings)
+        if not keeping:
+            for posting in postings:
+                self._release(profile_id, posting)
+            return
+        kept = set()
         for posting in postings:
-            sources = held.get(posting)
-            if sources is None or posting in keeping or not _holds_source(sources, source):
-                continue
-            remaining = _without_source(sources, source)
-            unposted = False
-            if remaining is None:
-                del held[posting]
-                unposted = self._unpost_unless_held(profile_id, posting)
-                self._unshare(posting[1])
+            if posting in keeping:
+                kept.add(posting)
             else:
-                held[posting] = remaining
-            journal.undo_with(self._rehold, profile_id, posting, source, sources, unposted)
+                self._release(profile_id, posting)
+        self._kept = (journal.current.journal, profile_id, kept)
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""
         gone = {(key_name, value) for value in self.searched_forms(key_name, values)}
-        held = self._held.get(profile_id, {})
-        for posting in gone & set(held):
-            journal.keep_item(held, posting)
-            del held[posting]
+        by_objects = {posting for posting in gone if self._objects_holding(profile_id, posting)}
+        named = self._named.get(profile_id, {})
+        for posting in gone & set(named):
+            journal.keep_item(named, posting)
+            del named[posting]
             self._unshare(posting[1])
+        if by_objects:
+            self._take_from_objects(profile_id, by_objects)
         standard = self.standard(profile_id)
         if standard & gone:  # (kept, even empty: its fields would give them back)
             journal.keep_item(self._standard, profile_id)
-            self._standard[profile_id] = _flat(standard - gone)
+            self._standard[profile_id] = flat_of(standard - gone)
         for posting in gone:
             if self._unpost(profile_id, posting):
                 journal.undo_with(self._post, profile_id, posting)
 
     def remove_profile(self, profile_id: str) -> None:
-        for posting in self._all(profile_id):
-            self._unshare(posting[1])
-            if self._unpost(profile_id, posting):
-                journal.undo_with(self._post, profile_id, posting)
-        journal.keep_item(self._held, profile_id)
-        self._held.pop(profile_id, None)
-        journal.keep_item(self._standard, profile_id)
-        self._standard.pop(profile_id, None)
+        sources = self._objects_of(profile_id)  # (none once its objects are gone, as a rule)
+        self._drop_profile(profile_id, self._held_alone(profile_id, sources))
 
     def move_profile(self, from_id: str, to_id: str) -> None:
         """Give every posting of ``from_id`` to ``to_id`` (MergeProfiles: "All the
         profileKeys ... will be moved to the main profile"). Keys that came from the merged
-        profile's standard fields stay searchable as keys of their own: the main profile's
-        standard keys follow its (merged) fields."""
-        for posting, sources in list(self._held.get(from_id, {}).items()):
-            for source in _each_source(sources):
-                self._hold(to_id, posting, source)
+        profile's standard keys stay searchable as keys of their own: the main profile's
+        standard keys follow its (merged) fields. Its objects' keys have gone with them
+        (``move_objects``), as a rule: any object left is moved here."""
+        self.move_objects(from_id, to_id, self._objects_of(from_id))
+        for posting, named in list(self._named.get(from_id, {}).items()):
+            for source in each_source(named):
+                self._hold_named(to_id, posting, source)
         for posting in self.standard(from_id):
-            self._hold(to_id, posting, f"merged:{from_id}")
-        self.remove_profile(from_id)
+            self._hold_named(to_id, posting, f"merged:{from_id}")
+        self._drop_profile(from_id, set())
+
+    def move_objects(self, from_id: str, to_id: str, sources: Iterable[Source]) -> None:
+        """What the objects ``sources``, every object of ``from_id``, hold goes to
+        ``to_id`` (a merge moves them to the main profile: called before the object store
+        moves them, while they are still ``from_id``'s)."""
+        sources = list(sources)
+        if not sources:
+            return
+        alone = self._held_alone(from_id, sources)
+        unlike = self._unlike.get(from_id, {})
+        withdrawn = self._withdrawn.get(from_id) or self._withdrawn.get(to_id)
+        target = self._unlike.get(to_id)
+        for source in sources:
+            # (noted for the main profile as what it holds where that is not its own keys
+            # there: the main profile's notes of withdrawn keys are not the merged one's)
+            if source not in unlike and not withdrawn:
+                continue
+            held = set(self._held_by(from_id, source))
+            if (
+                source not in unlike
+                and held == set(self._postings_of(source))
+                and not (held & self._withdrawn.get(to_id, {}).keys())
+            ):
+                continue
+            if target is None:
+                journal.keep_new(self._unlike, to_id)
+                target = self._unlike[to_id] = {}
+            journal.keep_item(target, source)
+            target[source] = flat_of(held)
+        for part in (self._unlike, self._withdrawn):
+            if from_id in part:
+                journal.keep_item(part, from_id)
+                del part[from_id]
+        moving = dict.fromkeys(alone, 1)
+        counts = self._counts.get(from_id)
+        if counts:
+            moving.update(counts)
+            journal.keep_item(self._counts, from_id)
+            del self._counts[from_id]
+        named = self._named.get(from_id, {})
+        for posting, count in moving.items():
+            self._add_holders(to_id, posting, count)
+            self._unshare(posting[1])
+            if posting not in named and not self._in_standard(from_id, posting):
+                if self._unpost(from_id, posting):
+                    journal.undo_with(self._post, from_id, posting)
 
     # -- reading -----------------------------------------------------------------------------
     def searched_forms(self, key_name: str, values: Iterable[str]) -> set[str]:
@@ -252,7 +288,7 @@ class KeyIndex:
         for value in self.searched_forms(key_name, values):
             members = postings.get(value) if postings else None
             if members is not None:
-                found.update(_each(members))
+                found.update(each_member(members))
             if own_id and self._holds_own_id(value):
                 found.add(value)
         return found
@@ -267,20 +303,23 @@ class KeyIndex:
         ):
             return self.find(key_name, [value])
         members = self._postings.get(key_name, {}).get(value)
-        return set() if members is None else set(_each(members))
+        return set() if members is None else set(each_member(members))
 
     def matched_values(self, profile_id: str, key_name: str, values: Iterable[str]) -> list[str]:
         """The searched ``values`` the profile holds (as searched, not as indexed)."""
-        held = self._all(profile_id)
         return [
             value
             for value in values
-            if any((key_name, form) in held for form in self.searched_forms(key_name, [value]))
-        ]
+            if any(self._holds(profile_id, (key_name, form))
+                   for form in self.searched_forms(key_name, [value]))
+        ]  # fmt: skip
 
     def holdings(self, profile_id: str) -> dict[Posting, set[Source]]:
         """(key name, value) -> the sources holding it, for one profile."""
-        holdings = {p: set(_each_source(s)) for p, s in self._held.get(profile_id, {}).items()}
+        holdings = {p: set(each_source(s)) for p, s in self._named.get(profile_id, {}).items()}
+        for source in self._objects_of(profile_id):
+            for posting in self._held_by(profile_id, source):
+                holdings.setdefault(posting, set()).add(source)
         for posting in self.standard(profile_id):
             holdings.setdefault(posting, set()).add(STANDARD_SOURCE)
         return holdings
@@ -288,22 +327,15 @@ class KeyIndex:
     def profile_ids(self) -> list[str]:
         """The profiles the index holds any key for."""
         kept = self._standard
-        ids = set(self._held) | {p for p, flat in kept.items() if flat}
+        ids = set(self._named) | set(self._counts) | {p for p, flat in kept.items() if flat}
         ids.update(p for p in self._profiles if p not in kept)  # (every profile has its id)
+        ids.update(p for p, flat in kept.items() if not flat and any(self._objects_of(p)))
         return list(ids)
-
-    def standard(self, profile_id: str) -> set[Posting]:
-        """The profile's standard keys, as postings (none for a profile not indexed)."""
-        flat = self._standard.get(profile_id)
-        if flat is not None:
-            return _pairs(flat)
-        profile = self._profiles.get(profile_id)
-        return set() if profile is None else standard_postings(profile)
 
     def postings(self) -> dict[str, dict[str, set[str]]]:
         """A copy of the whole index, for consistency checks."""
         copied = {
-            key: {value: set(_each(ids)) for value, ids in values.items()}
+            key: {value: set(each_member(ids)) for value, ids in values.items()}
             for key, values in self._postings.items()
             if values
         }
@@ -321,7 +353,14 @@ class KeyIndex:
         """Make ``noted`` what ``content_types`` answers (after the postings are rebuilt)."""
         self._content_types = {key: set(types) for key, types in noted.items()}
 
-    # -- inside ------------------------------------------------------------------------------
+    # -- inside: content types ---------------------------------------------------------------
+    def _note_held_type(self, key_name: str, content_type: str | None) -> None:
+        # (the standard keys' types are fixed: nothing to note)
+        if key_name not in STANDARD_CONTENT_TYPES and (
+            content_type is not None or key_name in self._content_types
+        ):
+            self._note_content_type(key_name, content_type)
+
     def _note_content_type(self, key_name: str, content_type: str | None) -> str | None:
         """The content type ``key_name``'s value is indexed as, noted for lookups. Only the
         types whose equality differs from the plain string's count."""
@@ -343,74 +382,6 @@ class KeyIndex:
         noted.add(content_type)
         return content_type
 
-    def _hold(self, profile_id: str, posting: Posting, source: Source) -> None:
-        held = self._held.get(profile_id)
-        new_holder = held is None
-        if held is None:
-            held = self._held[profile_id] = {}
-        sources = held.get(posting)
-        if sources == source or (type(sources) is dict and source in sources):
-            return  # held by this source already, so posted (a re-put of an unchanged record)
-        if sources is not None and posting[1] not in self._shared:  # another source: share
-            journal.keep_new(self._shared, posting[1])
-            self._shared[posting[1]] = posting[1]
-        held[posting] = _with_source(sources, source)
-        posted = self._post(profile_id, posting)
-        opened = journal.current.journal  # (noted in place, once: ingestion's path)
-        if opened is not None:
-            opened.steps.append(
-                (self._unhold, profile_id, posting, source, sources, new_holder, posted)
-            )
-
-    def _unshare(self, value: str) -> None:
-        if value in self._shared:
-            journal.keep_item(self._shared, value)
-            del self._shared[value]
-
-    def _unhold(
-        self, profile_id: str, posting: Posting, source: Source, sources: Sources | None,
-        new_holder: bool, posted: bool,
-    ) -> None:  # fmt: skip
-        """Undo ``_hold``: ``sources`` are the posting's sources as they were."""
-        if posted:
-            self._unpost(profile_id, posting)
-        held = self._held[profile_id]
-        if sources is None:
-            del held[posting]
-        elif type(sources) is dict:
-            sources.pop(source, None)  # (added to in place)
-        else:
-            held[posting] = sources
-        if new_holder:
-            del self._held[profile_id]
-
-    def _rehold(
-        self, profile_id: str, posting: Posting, source: Source, sources: Sources, unposted: bool
-    ) -> None:
-        """Undo ``source``'s removal from a posting: ``sources`` are its sources as they
-        were (a dict taken from in place, so given ``source`` back: no copy of a busy
-        posting's sources is made for each removal)."""
-        if type(sources) is dict:
-            sources[source] = None
-        self._held.setdefault(profile_id, {})[posting] = sources
-        if unposted:
-            self._post(profile_id, posting)
-
-    def _holds_own_id(self, profile_id: str) -> bool:
-        """Whether the profile is posted under its own id, which any of its sources may
-        hold (its standard keys, nearly always)."""
-        own = (PROFILE_ID_KEY, profile_id)
-        if own in self._held.get(profile_id, ()):
-            return True
-        flat = self._standard.get(profile_id)
-        if flat is None:  # its standard keys are its fields': the first is its id
-            return profile_id in self._profiles
-        return any(flat[i] == PROFILE_ID_KEY and flat[i + 1] == profile_id
-                   for i in range(0, len(flat), 2))  # fmt: skip
-
-    def _all(self, profile_id: str) -> set[Posting]:
-        return set(self._held.get(profile_id, {})) | self.standard(profile_id)
-
     def index_new_profile(self, profile_id: str) -> None:
         """Post a profile just stored under the standard keys its fields give."""
         profile = self._profiles[profile_id]
@@ -423,7 +394,7 @@ class KeyIndex:
         pairs = standard_postings(self._profiles[profile_id])
         flat = self._standard.get(profile_id)
         if flat is not None:
-            before = _pairs(flat)
+            before = pairs_of(flat)
         else:
             before = pairs if given_before is None else given_before
         if flat is None and before == pairs:
@@ -436,7 +407,7 @@ class KeyIndex:
         before = None if new else self.standard(profile_id)
         profile = self._profiles.get(profile_id)
         derived = profile is not None and pairs == standard_postings(profile)
-        self._replace_standard(profile_id, before, pairs, kept=None if derived else _flat(pairs))
+        self._replace_standard(profile_id, before, pairs, kept=None if derived else flat_of(pairs))
 
     def _replace_standard(
         self, profile_id: str, before: set[Posting] | None, pairs: Collection[Posting],
@@ -470,15 +441,32 @@ class KeyIndex:
                 elif members == profile_id or (type(members) is set and profile_id in members):
                     continue
                 else:
-                    postings[value] = _with(members, profile_id)
+                    postings[value] = with_member(members, profile_id)
                 posted.append(posting)
             return
-        held = self._held.get(profile_id, {})
+        named = self._named.get(profile_id, {})
+        counts = self._counts.get(profile_id, {})
         after = pairs if isinstance(pairs, set) else set(pairs)
         for posting in before - after:
-            if posting not in held and self._unpost(profile_id, posting):
+            # (a standard key not counted is held by no object: that count is kept)
+            if (
+                posting not in named
+                and not counts.get(posting)
+                and self._unpost(profile_id, posting)
+            ):
                 unposted.append(posting)
         for posting in after - before:
+            # posted, held by no named source, not counted, and not a standard key before
+            # (the standard keys are the new ones already): an object held it alone, now
+            # its standard keys too, so it is counted
+            if (
+                posting not in named
+                and posting not in counts
+                and not (posting[1] == profile_id and posting[0] == PROFILE_ID_KEY)
+                and self._posted(profile_id, posting)
+            ):
+                journal.undo_with(self._set_count, profile_id, posting, None)
+                self._set_count(profile_id, posting, 1)
             if self._post(profile_id, posting):
                 posted.append(posting)
 
@@ -494,50 +482,3 @@ class KeyIndex:
             self._standard.pop(profile_id, None)
         else:
             self._standard[profile_id] = before
-
-    def _unpost_unless_held(self, profile_id: str, posting: Posting) -> bool:
-        if posting not in self.standard(profile_id):
-            return self._unpost(profile_id, posting)
-        return False
-
-    # (``_post`` and ``_unpost`` note nothing: each caller notes the undoing of its whole
-    # change, which they say, by answering whether they changed the posting.)
-    def _post(self, profile_id: str, posting: Posting) -> bool:
-        """Post the profile under ``posting``; whether it was not posted there before."""
-        key_name, value = posting
-        if value == profile_id and key_name == PROFILE_ID_KEY:
-            return False  # its own id: found from its keys (``_holds_own_id``)
-        postings = self._postings.get(key_name)
-        if postings is None:
-            postings = self._postings[key_name] = {}
-        members = postings.get(value)
-        if members == profile_id or (type(members) is set and profile_id in members):
-            return False  # (written out: every posting comes this way)
-        postings[value] = _with(members, profile_id)
-        return True
-
-    def _unpost(self, profile_id: str, posting: Posting) -> bool:
-        """Take the profile off ``posting``; whether it was posted there."""
-        key_name, value = posting
-        if value == profile_id and key_name == PROFILE_ID_KEY:
-            return False  # its own id: found from its keys (``_holds_own_id``)
-        values = self._postings.get(key_name)
-        if values is None:
-            return False
-        ids = values.get(value)
-        found = ids is not None and _holds(ids, profile_id)
-        if found:
-            assert ids is not None
-            remaining = _without(ids, profile_id)
-            if remaining is None:
-                del values[value]
-            else:
-                values[value] = remaining
-        if not values:
-            del self._postings[key_name]
-        return found
-
-
-def _flat(pairs: Iterable[Posting]) -> tuple[str, ...]:
-    # (in no particular order: read back only as a set, by ``_pairs``)
-    return tuple(chain.from_iterable(pairs))

@@ -71,6 +71,8 @@ _STANDARD_KEY_OF: dict[str, str] = {
     **dict.fromkeys(EMAIL_FIELDS, "_email"),
     **dict.fromkeys(NAME_FIELDS, "_fullName"),
 }
+# The key names a profile's standard keys are under
+STANDARD_KEY_NAMES = frozenset({PROFILE_ID_KEY, *_STANDARD_KEY_OF.values()})
 
 
 def standard_postings(profile: Mapping[str, Any]) -> set[Posting]:

@@ -82,6 +82,9 @@ def merge(
     journal.keep_whole(main)
     main.clear()
     main.update(fields)
+    # (at once: the key index reads a profile's standard keys from its fields, and the
+    # merged profiles' keys move to it next)
+    reindex_profile(domain, main, given_before)
     for other in others:
         backend.publish(
             Change(DELETED_BY_MERGE, domain, other["ProfileId"], merged_into=main["ProfileId"])
@@ -91,7 +94,6 @@ def merge(
         domain.ingested[main["ProfileId"]] = record
     else:
         domain.ingested.pop(main["ProfileId"], None)
-    reindex_profile(domain, main, given_before)
     backend.publish(Change(MERGED, domain, main["ProfileId"], merged_profiles=merged_away))
 
 

@@ -39,6 +39,7 @@ from ..core.changes import (
 )
 from ..core.clock import now
 from ..core.operations import operation
+from ..engines.search import Key
 from ..engines.search_keys import Posting
 from ..profiles.profiles import (
     new_profile_id,
@@ -240,9 +241,7 @@ def ingest(
     else:  # (out of the store since ``forget_object``)
         stored = previous
         stored.renew(profile_id, body, stored_keys, expires_at, put_at)
-    hold = domain.index.hold
-    for key in kept:
-        hold(profile_id, key.name, key.value, stored, key.content_type)
+    domain.index.hold_object(profile_id, stored, kept, stored.postings())
     domain.objects.add(stored)
     for write in standard_writes:
         _write_standard_object(domain, profile_id, write, put_at, expires_at)
@@ -278,8 +277,8 @@ def _write_standard_object(
     else:  # its new version, in place: the index keeps the postings it holds again
         forget_object(domain, stored, set(write.postings))
         stored.renew(profile_id, body, write.keys, expires_at, put_at)
-    for index_name, value in write.postings:
-        domain.index.hold(profile_id, index_name, value, stored, None)
+    held = [Key(index_name, value) for index_name, value in write.postings]
+    domain.index.hold_object(profile_id, stored, held, stored.postings())
     domain.objects.add(stored)
 
 
@@ -313,7 +312,11 @@ class ObjectOperations(BackendState):
         if not change.removes_profile:
             return
         domain, profile_id = change.domain, change.profile_id
-        for stored in domain.objects.of_profile(profile_id):
+        held = domain.objects.of_profile(profile_id)
+        if change.merged_into is not None:  # (their keys go with them)
+            sources = [stored.index_source for stored in held]
+            domain.index.move_objects(profile_id, change.merged_into, sources)
+        for stored in held:
             if change.merged_into is not None:
                 domain.objects.reassign(stored, change.merged_into)
             else:

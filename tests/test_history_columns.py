@@ -6,19 +6,16 @@ or performer a state file gives them."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 import cp_mock
-from cp_mock import responses
+from tests import refusals
 from tests.consistency import derived_state
 from tests.factories import put_order_type
 
@@ -50,21 +47,10 @@ def everything() -> tuple[str, Any]:
     return json.dumps(cp_mock.dump_state()), (derived_state(cp_mock.get_backend()), aside)
 
 
-@contextmanager
-def refused() -> Iterator[None]:
-    """The call inside does all it does, and then its answer cannot be written."""
-
-    def unwritable(operation: Any, result: Any) -> Any:
-        raise RuntimeError("the answer cannot be written")
-
-    before, length = everything(), len(history())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(responses, "render_result", unwritable)
-        with pytest.raises(ClientError) as raised:
-            yield
-    assert raised.value.response["Error"]["Code"] == "InternalServerException"
-    assert len(history()) == length
-    assert everything() == before
+def refused() -> Any:
+    """The call inside does all it does, its answer cannot be written, and it leaves the
+    state and the columns' length as they were."""
+    return refusals.refused(lambda: (everything(), len(history())))
 
 
 def put(client: Any, order_id: str, email: str) -> Any:

@@ -29,9 +29,10 @@ from botocore.serialize import create_serializer
 
 import cp_mock
 import cp_mock.exceptions
-from cp_mock import dump_state, responses
+from cp_mock import dump_state
 from cp_mock.models import CustomerProfilesBackend
 from cp_mock.protocol import service_model
+from tests.refusals import answers_unwritable
 
 MODEL = service_model()
 D = "hostile"
@@ -490,14 +491,9 @@ def test_a_write_that_fails_after_it_is_done_is_undone(
         json.dumps(template).replace(json.dumps(P), json.dumps(profile_of(hostile)))
     )
 
-    def unwritable(operation: Any, result: Any) -> Any:
-        raise RuntimeError("the answer cannot be written")
-
     before = state()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(responses, "render_result", unwritable)
-        with through(hostile, door), pytest.raises(ClientError) as raised:
-            getattr(hostile, method)(**params)
+    with answers_unwritable(), through(hostile, door), pytest.raises(ClientError) as raised:
+        getattr(hostile, method)(**params)
     error = raised.value.response["Error"]
     assert error["Code"] == "InternalServerException", error
     assert "RuntimeError: the answer cannot be written" in error["Message"]

@@ -5,19 +5,17 @@ postings and the sources holding each, the object store's orders and its expiry 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 import cp_mock
-from cp_mock import dump_state, responses
+from cp_mock import dump_state
+from tests import refusals
 from tests.consistency import assert_consistent, derived_state
 from tests.factories import put_order_type
 
@@ -49,20 +47,10 @@ def everything() -> tuple[str, Any]:
     return json.dumps(dump_state()), (derived_state(backend), queue, shared)
 
 
-@contextmanager
-def refused() -> Iterator[None]:
-    """The call inside does all it does, and then its answer cannot be written."""
-
-    def unwritable(operation: Any, result: Any) -> Any:
-        raise RuntimeError("the answer cannot be written")
-
-    before = everything()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(responses, "render_result", unwritable)
-        with pytest.raises(ClientError) as raised:
-            yield
-    assert raised.value.response["Error"]["Code"] == "InternalServerException"
-    assert everything() == before
+def refused() -> Any:
+    """The call inside does all it does, its answer cannot be written, and it leaves
+    everything as it was."""
+    return refusals.refused(everything)
 
 
 def profile_of(client: Any) -> str:

@@ -9,18 +9,14 @@ decides, so freezegun moves it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
-import cp_mock
-from cp_mock import responses
 from tests.consistency import assert_consistent
+from tests.refusals import refused
 
 START = datetime(2030, 1, 1, 12, 0, 0)
 DAY = timedelta(days=1)
@@ -222,22 +218,6 @@ def test_profiles_expiring_at_one_tick_are_recorded_soonest_first(
         assert expired_id(bo) < expired_id(ann)  # Bo's expiry, a day, came first
 
 
-def unwritable(operation: Any, result: Any) -> Any:
-    raise RuntimeError("the answer cannot be written")
-
-
-@contextmanager
-def refused_and_undone() -> Iterator[None]:
-    """The call made inside fails as its answer is written, so it is undone whole: the
-    state is as it was before it."""
-    before = cp_mock.dump_state()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(responses, "render_result", unwritable)
-        with pytest.raises(ClientError):
-            yield
-    assert cp_mock.dump_state() == before
-
-
 @pytest.mark.parametrize("call", ["update", "delete"])
 def test_a_failed_call_leaves_each_profiles_expiry_as_it_was(
     client: Any, short_lived: str, call: str, customerprofiles_backend: Any
@@ -248,7 +228,7 @@ def test_a_failed_call_leaves_each_profiles_expiry_as_it_was(
         ann = client.create_profile(DomainName=short_lived, FirstName="Ann")["ProfileId"]
         bo = client.create_profile(DomainName=short_lived, FirstName="Bo")["ProfileId"]
         clock.tick(DAY)
-        with refused_and_undone():
+        with refused():
             if call == "update":
                 client.update_profile(DomainName=short_lived, ProfileId=ann, LastName="Lee")
             else:
@@ -271,7 +251,7 @@ def test_a_failed_call_that_expired_profiles_puts_them_back_in_their_turn(
         clock.tick(timedelta(hours=1))
         bo = client.create_profile(DomainName=short_lived, FirstName="Bo")["ProfileId"]
         clock.tick(3 * DAY - timedelta(minutes=30))  # Ann is due, Bo not yet
-        with refused_and_undone():
+        with refused():
             client.get_domain(DomainName=short_lived)
         assert alive(client, short_lived, ann, bo) == [bo]
         clock.tick(timedelta(hours=1))
@@ -290,7 +270,7 @@ def test_a_failed_call_that_expired_a_profile_set_out_of_order_puts_it_back_once
         put(client, short_lived, "Visit", {"id": "v-1", "email": "bo@example.com"})
         [bo] = found(client, short_lived, "_email", "bo@example.com")
         clock.tick(2 * DAY)
-        with refused_and_undone():
+        with refused():
             client.get_domain(DomainName=short_lived)
         assert alive(client, short_lived, ann, bo) == [ann]
         assert alive(client, short_lived, ann, bo) == [ann]

@@ -17,7 +17,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import cp_mock
-from cp_mock import dump_state, responses
+from cp_mock import dump_state
+from tests import refusals
 from tests.consistency import assert_consistent, assert_holders_counted, derived_state
 
 DOMAIN = "holders"
@@ -75,17 +76,10 @@ def everything() -> tuple[str, Any]:
 
 @contextmanager
 def refused() -> Iterator[None]:
-    """The call inside does all it does, and then its answer cannot be written."""
-
-    def unwritable(operation: Any, result: Any) -> Any:
-        raise RuntimeError("the answer cannot be written")
-
-    before = everything()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(responses, "render_result", unwritable)
-        with pytest.raises(ClientError):
-            yield
-    assert everything() == before
+    """The call inside does all it does, its answer cannot be written, and it leaves
+    everything as it was."""
+    with refusals.refused(everything):
+        yield
     assert_consistent(cp_mock.get_backend())
 
 

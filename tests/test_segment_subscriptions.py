@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from cp_mock import event_trigger_invocations, segment_stream_records
+from tests.refusals import answers_unwritable
 from tests.test_segments_sql_bounds import answered_while_a_query_runs
 
 ROLE = "arn:aws:iam::123456789012:role/segments"
@@ -247,15 +248,8 @@ def test_other_callers_are_answered_while_a_triggers_sql_segment_is_tested(
 def test_a_put_that_is_undone_fires_no_segment_filtered_trigger(
     client: Any, domain: str, lyon_by_sql: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cp_mock import responses
-
-    def unwritable(operation: Any, result: Any) -> Any:
-        raise RuntimeError("the answer cannot be written")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(responses, "render_result", unwritable)
-        with pytest.raises(ClientError):
-            put_orders(client, domain, "in@x.org")
+    with answers_unwritable(), pytest.raises(ClientError):
+        put_orders(client, domain, "in@x.org")
     assert event_trigger_invocations(domain) == []
     put_orders(client, domain, "in@x.org")
     assert len(event_trigger_invocations(domain)) == 1

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 import cp_mock
-from cp_mock import responses
 from tests.consistency import assert_consistent
+from tests.refusals import refused
 
 D = "keys"
 
@@ -82,10 +81,6 @@ def test_a_deleted_standard_key_stays_deleted_until_the_fields_change_again(
     assert_consistent(customerprofiles_backend)
 
 
-def unwritable(operation: Any, result: Any) -> Any:
-    raise RuntimeError("the answer cannot be written")
-
-
 REFUSED: dict[str, Callable[[Any, str, str], Any]] = {
     "update": lambda client, ann, bo: client.update_profile(
         DomainName=D, ProfileId=ann, PhoneNumber="+15550199", EmailAddress="", FirstName="X"
@@ -112,12 +107,8 @@ def test_a_failed_write_leaves_the_standard_keys_as_they_were(
         DomainName=D, FirstName="Ann", PhoneNumber="+15550100", EmailAddress="ann@example.com"
     )["ProfileId"]
     bo = client.create_profile(DomainName=D, FirstName="Bo", PhoneNumber="+15550200")["ProfileId"]
-    before = cp_mock.dump_state()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(responses, "render_result", unwritable)
-        with pytest.raises(ClientError):
-            REFUSED[call](client, ann, bo)
-    assert cp_mock.dump_state() == before
+    with refused():
+        REFUSED[call](client, ann, bo)
     assert found(client, "_phone", "+15550100") == [ann]
     assert found(client, "_email", "ann@example.com") == [ann]
     assert found(client, "_fullName", "Ann") == [ann]

@@ -125,10 +125,13 @@ def test_a_source_is_read_while_other_callers_are_answered(
     assert object_count(client, domain) == 1
 
 
-def test_what_a_source_held_is_ingested_a_record_at_a_time(
-    client: Any, domain: str, customers: str, s3: Any, customerprofiles_backend: Any,
+def five_customers_read_in_steps(
+    client: Any, domain: str, customers: str, s3: Any, backend: Any,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> tuple[threading.Event, list[int]]:  # fmt: skip
+    """An S3 integration source holding five customers, read at the next call: once the
+    first is ingested, the event is set and the ingestion waits until another thread waits
+    for the lock. The list counts the records ingested."""
     client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=f"s3://{BUCKET}")
     rows = "".join(f"c-{n},p{n}@example.com\n" for n in range(5))
     s3.put_object(Bucket=BUCKET, Key="c.csv", Body="id,email\n" + rows)
@@ -141,10 +144,20 @@ def test_what_a_source_held_is_ingested_a_record_at_a_time(
         ingested[0] += 1
         if ingested[0] == 1:
             first_in.set()
-            wait_until_another_thread_waits(customerprofiles_backend)
+            wait_until_another_thread_waits(backend)
         return put
 
     monkeypatch.setattr(integration_sources, "ingest", counted)
+    return first_in, ingested
+
+
+def test_what_a_source_held_is_ingested_a_record_at_a_time(
+    client: Any, domain: str, customers: str, s3: Any, customerprofiles_backend: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    first_in, ingested = five_customers_read_in_steps(
+        client, domain, customers, s3, customerprofiles_backend, monkeypatch
+    )
     in_when_answered: list[int] = []
 
     def other_caller() -> None:
@@ -195,22 +208,9 @@ def test_a_call_refused_after_its_tick_let_others_in_keeps_the_records_before(
 ) -> None:  # fmt: skip
     """The first record is in when another caller is let in; the call is then refused,
     undoing the rest; the file is read again at the next call, and each record is in."""
-    client.put_integration(DomainName=domain, ObjectTypeName=customers, Uri=f"s3://{BUCKET}")
-    rows = "".join(f"c-{n},p{n}@example.com\n" for n in range(5))
-    s3.put_object(Bucket=BUCKET, Key="c.csv", Body="id,email\n" + rows)
-    first_in = threading.Event()
-    ingested = [0]
-    ingest = integration_sources.ingest
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        put = ingest(*args, **kwargs)
-        ingested[0] += 1
-        if ingested[0] == 1:
-            first_in.set()
-            wait_until_another_thread_waits(customerprofiles_backend)
-        return put
-
-    monkeypatch.setattr(integration_sources, "ingest", counted)
+    first_in, ingested = five_customers_read_in_steps(
+        client, domain, customers, s3, customerprofiles_backend, monkeypatch
+    )
 
     def other_caller() -> None:
         own = boto3.client("customer-profiles", region_name="us-east-1")

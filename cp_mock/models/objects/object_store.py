@@ -144,12 +144,6 @@ class StoredObject:
         names = values[0]
         return tuple(values[at] for at in range(1, len(values)) if names[at] == key_name)
 
-    @property
-    def index_source(self) -> StoredObject:
-        """What the search index knows the object's keys by: the object itself (a string
-        naming it cost ~100 bytes an object, a tuple 56)."""
-        return self
-
 
 # The layouts objects keep their key values by: (type name, the key name of each value)
 # -> the key values of no values, ``(layout,)``: the objects of a type with the same keys

@@ -314,8 +314,7 @@ class ObjectOperations(BackendState):
         domain, profile_id = change.domain, change.profile_id
         held = domain.objects.of_profile(profile_id)
         if change.merged_into is not None:  # (their keys go with them)
-            sources = [stored.index_source for stored in held]
-            domain.index.move_objects(profile_id, change.merged_into, sources)
+            domain.index.move_objects(profile_id, change.merged_into, held)
         for stored in held:
             if change.merged_into is not None:
                 domain.objects.reassign(stored, change.merged_into)

@@ -46,3 +46,8 @@ def moment_of(kept: float | datetime) -> datetime:
     if type(kept) is float:
         return datetime.fromtimestamp(kept, timezone.utc)
     return kept  # type: ignore[return-value]
+
+
+def seconds_of(kept: float | datetime) -> float:
+    """A kept time as POSIX seconds (itself, nearly always)."""
+    return kept if type(kept) is float else kept.timestamp()  # type: ignore[union-attr]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from ..core import journal
-from ..core.clock import compact, moment_of
+from ..core.clock import compact, moment_of, seconds_of
 
 # The key names under which a standard record keeps the identifying key values that found
 # or made it (``identity:<key name>``), apart from its standard index names.
@@ -99,8 +99,7 @@ class StoredObject:
     @property
     def put_seconds(self) -> float:
         """``put_at`` as POSIX seconds (``put_moment`` itself, nearly always)."""
-        moment = self.put_moment
-        return moment if type(moment) is float else moment.timestamp()  # type: ignore[union-attr]
+        return seconds_of(self.put_moment)
 
     @property
     def expires_at(self) -> datetime:
@@ -109,8 +108,7 @@ class StoredObject:
     @property
     def expires_seconds(self) -> float:
         """``expires_at`` as POSIX seconds."""
-        time = self.expiry_time
-        return time if type(time) is float else time.timestamp()  # type: ignore[union-attr]
+        return seconds_of(self.expiry_time)
 
     @property
     def key(self) -> tuple[str, str]:

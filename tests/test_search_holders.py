@@ -277,11 +277,12 @@ def test_a_deleted_key_moves_with_a_merged_profiles_objects(shop: Any) -> None:
     assert found(shop, "_email", "other@example.com") == []
 
 
-def test_a_put_that_fails_half_way_leaves_no_note_for_the_next(
+def test_a_re_put_that_fails_half_way_leaves_the_next_put_counted_right(
     shop: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A re-put notes what the replaced object kept, for the new version: a put that fails
-    # between the two leaves that note behind, which the next put must not read as its own.
+    # A re-put takes its old version's keys away, all but those its new version holds
+    # again, which stay counted for it: one that fails between the two is undone whole,
+    # and the next put on the profile counts its keys as if it had not been made.
     first = put(shop, "o-1", email="a@example.com", ref="r")
     (profile_id,) = found(shop, "ref", "r")
     before = everything()

@@ -94,12 +94,14 @@ class KeyIndex(Holders):
         self._hold_named(profile_id, (key_name, value), source)
 
     def hold_object(
-        self, profile_id: str, source: Source, keys: Iterable[HeldKey], own: Iterable[Posting]
-    ) -> None:
+        self, profile_id: str, source: Source, keys: Iterable[HeldKey], own: Iterable[Posting],
+        kept: Collection[Posting] = (),
+    ) -> None:  # fmt: skip
         """The object ``source``, just stored on the profile, holds ``keys`` there (each
         value in its searchable form for its content type, as the mapping's key values
         are): ingestion's path, which puts many. ``own``: the postings its keys give, as
-        the object store keeps them (what ``postings_of`` will answer for it)."""
+        the object store keeps them (what ``postings_of`` will answer for it). ``kept``:
+        what ``remove_source`` left counted of the version it replaces (a re-put)."""
         held: dict[Posting, None] = {}
         noted = self._content_types
         for key in keys:
@@ -126,20 +128,15 @@ class KeyIndex(Holders):
             unlike[source] = flat_of(held)
         elif profile_id in self._withdrawn:
             self._note_holder_again(profile_id, source, held)
-        kept = self._kept
-        if kept is not None:
-            self._kept = None
-            if kept[0] is journal.current.journal and kept[1] == profile_id:  # this call's
-                # (what the object it replaces held stays counted: an unchanged re-put
-                # changes nothing)
-                kept_postings = kept[2]
-                for posting in held:
-                    if posting not in kept_postings:
-                        self._add_holders(profile_id, posting, 1)
-                for posting in kept_postings:
-                    if posting not in held:
-                        self._release(profile_id, posting)
-                return
+        if kept:  # (what the version it replaces held stays counted: an unchanged re-put
+            # changes nothing)
+            for posting in held:
+                if posting not in kept:
+                    self._add_holders(profile_id, posting, 1)
+            for posting in kept:
+                if posting not in held:
+                    self._release(profile_id, posting)
+            return
         for posting in held:
             self._add_holders(profile_id, posting, 1)
 
@@ -153,10 +150,11 @@ class KeyIndex(Holders):
         source: Source,
         postings: Iterable[Posting],
         keeping: Collection[Posting] = (),
-    ) -> None:
+    ) -> set[Posting]:
         """Take away what an object (``source``) contributes to the profile, but for the
-        postings in ``keeping``: those the object that replaces it, held next on the profile
-        (by ``hold_object``), is about to contribute again, which stay counted for it.
+        postings in ``keeping``: those its new version is about to contribute again, which
+        stay counted for it; what it held of those is answered, for ``hold_object``'s
+        ``kept``.
         ``postings``: those its keys give (those it holds unless noted otherwise): only
         those are visited, not every key of a profile that may hold thousands of objects."""
         unlike = self._unlike.get(profile_id)
@@ -172,17 +170,13 @@ class KeyIndex(Holders):
         elif profile_id in self._withdrawn:
             postings = self._held_by(profile_id, source, postings)
             self._forget_holder(profile_id, source, postings)
-        if not keeping:
-            for posting in postings:
-                self._release(profile_id, posting)
-            return
-        kept = set()
+        kept: set[Posting] = set()
         for posting in postings:
             if posting in keeping:
                 kept.add(posting)
             else:
                 self._release(profile_id, posting)
-        self._kept = (journal.current.journal, profile_id, kept)
+        return kept
 
     def discard(self, profile_id: str, key_name: str, values: Iterable[str]) -> None:
         """Remove postings whatever source holds them (DeleteProfileKey)."""

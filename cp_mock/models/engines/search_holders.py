@@ -94,12 +94,6 @@ class Holders:
         # one each (57 bytes for a phone's). Answers nothing about the index: a value
         # joins when a second source holds it and leaves when its postings on a profile go.
         self._shared: dict[str, str] = {}
-        # What an object taken away kept (``remove_source``'s ``keeping``): (the call's
-        # journal, profile id, the postings it held of those), counted for the object held
-        # next on that profile in the same call (the new version a put makes). Not state:
-        # a note from a call that failed, or was another's, is a different journal's, and
-        # is dropped unread.
-        self._kept: tuple[object, str, set[Posting]] | None = None
 
     def standard(self, profile_id: str) -> set[Posting]:
         """The profile's standard keys, as postings (none for a profile not indexed)."""

@@ -115,12 +115,13 @@ def unique_key_for(type_name: str, key_name: str, value: str) -> str:
 
 def forget_object(
     domain: Domain, stored: StoredObject, keeping: Collection[Posting] | None = None
-) -> None:
+) -> set[Posting]:
     """Drop the object and the keys it gave its profile. ``keeping`` (None: the object
     goes for good): the postings of its new version, which it is about to be renewed as
-    (``StoredObject.renew``), and which it keeps."""
+    (``StoredObject.renew``), and which it keeps; what it held of those is answered (the
+    new version's ``hold_object``'s ``kept``)."""
     domain.objects.remove(stored.type_name, stored.unique_key, for_good=keeping is None)
-    domain.index.remove_source(stored.profile_id, stored, stored.postings(), keeping or ())
+    return domain.index.remove_source(stored.profile_id, stored, stored.postings(), keeping or ())
 
 
 # -- ingestion: what every area that puts objects calls ----------------------------
@@ -211,13 +212,14 @@ def ingest(
     mapped = changes_for(mapping.targets, values)  # refuses what a profile cannot hold
     inferred = inferred_fields(object_type.fields, values) if created else {}
     # Everything that can reject the object has run: from here on, write.
+    still_held: set[Posting] = set()  # (what the version it replaces leaves counted)
     if previous is not None:
         # A new version of an object keeps the keys it shares with the old one (the
         # index source is the same: the object, renewed below), so re-putting an
         # unchanged record leaves the index as it is.
         same_profile = previous.profile_id == profile_id
         keeping = kept_postings if same_profile else set()
-        forget_object(domain, previous, keeping)
+        still_held = forget_object(domain, previous, keeping)
     if profile_id is None:
         profile_id = store_new_profile(domain, {})["ProfileId"]
     profile = domain.profiles[profile_id]
@@ -241,7 +243,7 @@ def ingest(
     else:  # (out of the store since ``forget_object``)
         stored = previous
         stored.renew(profile_id, body, stored_keys, expires_at, put_at)
-    domain.index.hold_object(profile_id, stored, kept, stored.postings())
+    domain.index.hold_object(profile_id, stored, kept, stored.postings(), still_held)
     domain.objects.add(stored)
     for write in standard_writes:
         _write_standard_object(domain, profile_id, write, put_at, expires_at)
@@ -271,14 +273,15 @@ def _write_standard_object(
     held), searchable by its standard index names; it expires as the put object does."""
     body = json.dumps(write.document, separators=(",", ":"))
     stored = write.previous
+    still_held: set[Posting] = set()
     if stored is None:
         stored = StoredObject(write.type_name, write.unique_key, profile_id, body, write.keys,
                               expires_at, put_at)  # fmt: skip
     else:  # its new version, in place: the index keeps the postings it holds again
-        forget_object(domain, stored, set(write.postings))
+        still_held = forget_object(domain, stored, set(write.postings))
         stored.renew(profile_id, body, write.keys, expires_at, put_at)
     held = [Key(index_name, value) for index_name, value in write.postings]
-    domain.index.hold_object(profile_id, stored, held, stored.postings())
+    domain.index.hold_object(profile_id, stored, held, stored.postings(), still_held)
     domain.objects.add(stored)
 
 

@@ -101,12 +101,10 @@ def _sql_members(
         rows = copy_profiles(domain.profiles.values())
         return run_segment_query(query, rows, lambda pid, name: calculated(pid, name))
     rows = SegmentRows([], [])
-    for number, profile_id in enumerate(list(domain.profiles)):
-        if number % _COPIED_BETWEEN_YIELDS == 0:
-            lock.let_others_in()
-        profile = domain.profiles.get(profile_id)
-        if profile is not None:
-            copy_profile(rows, profile)
+    for _, profile in profiles_in_steps(
+        lock, domain, list(domain.profiles), _COPIED_BETWEEN_YIELDS
+    ):
+        copy_profile(rows, profile)
 
     def read_calculated(profile_id: str, name: str) -> Any:
         with lock.service:
@@ -116,18 +114,24 @@ def _sql_members(
         return run_segment_query(query, rows, read_calculated)
 
 
-def member_ids_in_steps(lock: BackendLock, domain: Domain, test: ProfileTest) -> list[str]:
-    """The ids of the domain's profiles that pass ``test``, oldest profile first,
-    letting waiting callers in between steps (a profile one of them deletes meanwhile
-    is left out; one it creates is not seen)."""
-    members = []
-    for number, profile_id in enumerate(list(domain.profiles)):
-        if number % _TESTED_BETWEEN_YIELDS == 0:
+def profiles_in_steps(
+    lock: BackendLock, domain: Domain, profile_ids: list[str], step: int
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The profiles ``profile_ids`` names, in that order, letting waiting callers in
+    before each ``step`` of them (a profile one of them deletes meanwhile is left out)."""
+    for number, profile_id in enumerate(profile_ids):
+        if number % step == 0:
             lock.let_others_in()
         profile = domain.profiles.get(profile_id)
-        if profile is not None and test(profile):
-            members.append(profile_id)
-    return members
+        if profile is not None:
+            yield profile_id, profile
+
+
+def member_ids_in_steps(lock: BackendLock, domain: Domain, test: ProfileTest) -> list[str]:
+    """The ids of the domain's profiles that pass ``test``, oldest profile first,
+    letting waiting callers in between steps (one they create meanwhile is not seen)."""
+    profiles = profiles_in_steps(lock, domain, list(domain.profiles), _TESTED_BETWEEN_YIELDS)
+    return [profile_id for profile_id, profile in profiles if test(profile)]
 
 
 def copied_in_steps(
@@ -137,14 +141,8 @@ def copied_in_steps(
     """Copies of the profiles ``profile_ids`` names, in that order, each with what
     ``read_also`` reads of it then, a few at a time, letting waiting callers in between
     (a profile one of them deletes meanwhile is left out)."""
-    copied = []
-    for number, profile_id in enumerate(profile_ids):
-        if number % _COPIED_BETWEEN_YIELDS == 0:
-            lock.let_others_in()
-        profile = domain.profiles.get(profile_id)
-        if profile is not None:
-            copied.append((copy_plain(profile), read_also(profile)))
-    return copied
+    profiles = profiles_in_steps(lock, domain, profile_ids, _COPIED_BETWEEN_YIELDS)
+    return [(copy_plain(profile), read_also(profile)) for _, profile in profiles]
 
 
 def members_of(domain: Domain, test: ProfileTest) -> Iterator[str]:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
+from botocore.config import Config
+
+# a client that makes one attempt: a refused call is not tried again
+NO_RETRIES = Config(retries={"total_max_attempts": 1})
+
 # a field that gives the profile its email address, and the key that finds the profile by it
 EMAIL_FIELD: dict[str, Any] = {"Source": "_source.email", "Target": "_profile.EmailAddress"}
 PROFILE_BY_EMAIL: dict[str, Any] = {
@@ -40,6 +46,15 @@ def put_order_type(
         Keys=ORDER_KEYS if keys is None else keys,
     )
     return "Order"
+
+
+def orders_domain_once(domain: str) -> Any:
+    """A client that makes one attempt (``NO_RETRIES``), of a new domain with the "Order"
+    object type (``put_order_type``)."""
+    client = boto3.client("customer-profiles", region_name="us-east-1", config=NO_RETRIES)
+    client.create_domain(DomainName=domain, DefaultExpirationDays=30)
+    put_order_type(client, domain)
+    return client
 
 
 def create_profile(client: Any, domain: str, **fields: Any) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cp_mock.models.core import journal
@@ -19,11 +18,11 @@ from cp_mock.models.core.backend_lock import BackendLock
 from cp_mock.models.data_in.data_in_state import UploadJob
 from cp_mock.models.data_in.upload_jobs import UploadJobOperations
 from tests.consistency import assert_consistent
+from tests.factories import NO_RETRIES
 from tests.test_upload_jobs import create_job, job, profile_by_email, upload
 
 ROWS = 50
 # one attempt: a retried StartUploadJob would be refused (the job is no longer CREATED)
-NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 def wait_until_another_thread_waits(backend: Any) -> None:

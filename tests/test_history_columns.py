@@ -9,15 +9,13 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from freezegun import freeze_time
 
 import cp_mock
 from tests import refusals
 from tests.consistency import derived_state
-from tests.factories import put_order_type
+from tests.factories import orders_domain_once
 
 SOMEONE = "arn:aws:iam::123456789012:user/someone"
 
@@ -25,11 +23,7 @@ SOMEONE = "arn:aws:iam::123456789012:user/someone"
 @pytest.fixture
 def once(customerprofiles_mock: Any) -> Any:
     """A client that makes one attempt: a refused call is not tried again."""
-    client = boto3.client("customer-profiles", region_name="us-east-1",
-                          config=Config(retries={"total_max_attempts": 1}))  # fmt: skip
-    client.create_domain(DomainName="d", DefaultExpirationDays=30)
-    put_order_type(client, "d")
-    return client
+    return orders_domain_once("d")
 
 
 def history() -> Any:

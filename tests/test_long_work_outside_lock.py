@@ -14,7 +14,8 @@ import pytest
 import cp_mock
 from cp_mock.models.data_in import integration_sources
 from cp_mock.models.insights import segments
-from tests.test_handover_undo import NO_RETRIES, wait_until_another_thread_waits
+from tests.factories import NO_RETRIES
+from tests.test_handover_undo import wait_until_another_thread_waits
 from tests.test_integration_ingestion import (
     BUCKET,
     STREAM_ARN,

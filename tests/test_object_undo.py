@@ -8,16 +8,14 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from freezegun import freeze_time
 
 import cp_mock
 from cp_mock import dump_state
 from tests import refusals
 from tests.consistency import assert_consistent, derived_state
-from tests.factories import put_order_type
+from tests.factories import orders_domain_once
 
 EMAIL = "shared@example.com"
 
@@ -25,11 +23,7 @@ EMAIL = "shared@example.com"
 @pytest.fixture
 def once(customerprofiles_mock: Any) -> Any:
     """A client that makes one attempt: a refused call is not tried again."""
-    client = boto3.client("customer-profiles", region_name="us-east-1",
-                          config=Config(retries={"total_max_attempts": 1}))  # fmt: skip
-    client.create_domain(DomainName="undo", DefaultExpirationDays=30)
-    put_order_type(client, "undo")
-    return client
+    return orders_domain_once("undo")
 
 
 def put(client: Any, order_id: str, email: str = EMAIL) -> str:
